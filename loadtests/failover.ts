@@ -1,0 +1,97 @@
+// failover: steady reads and idempotent writes through the router while the active region is
+// taken down mid-run through the live stack's fault API. The service levels that must hold
+// through a failover: no failed idempotent request, bounded p99 in the failover window, and a
+// bounded time to recover. `failover loadtest failover` then reads every acknowledged write back.
+import { check, sleep } from "k6";
+import exec from "k6/execution";
+import http from "k6/http";
+import { Trend } from "k6/metrics";
+import type { Options } from "k6/options";
+import { ACTIVE_REGION, BASE_URL, CONTROL_URL, envNumber, STANDBY_REGION } from "./lib/env.ts";
+import { createItem, mixedRequest } from "./lib/items.ts";
+import { writeSummary } from "./lib/summary.ts";
+
+const RATE_PER_S = envNumber("RATE_PER_S", 50);
+const DURATION_S = envNumber("DURATION_S", 30);
+const FAULT_AT_S = envNumber("FAULT_AT_S", 10);
+const FAULT_FOR_S = envNumber("FAULT_FOR_S", 15);
+/** The failover window: from the fault until this long after it. */
+const WINDOW_S = envNumber("WINDOW_S", 10);
+/** Bound on time to recover: the router's probe interval x fall + timeout, with margin. */
+const RECOVER_BOUND_MS = envNumber("RECOVER_BOUND_MS", 5000);
+/** Share of writes sent without an Idempotency-Key: these may fail fast (503), never hang. */
+const NON_IDEMPOTENT_SHARE = 0.02;
+
+const timeToRecover = new Trend("time_to_recover_ms", true);
+
+export const options: Options = {
+  scenarios: {
+    // Traffic at a constant arrival rate for the whole run, before, during and after the fault.
+    traffic: {
+      executor: "constant-arrival-rate",
+      exec: "traffic",
+      rate: RATE_PER_S,
+      timeUnit: "1s",
+      duration: `${DURATION_S}s`,
+      preAllocatedVUs: 20,
+      maxVUs: 200,
+    },
+    // One VU takes the active region down at FAULT_AT_S and measures time to recover.
+    outage: {
+      executor: "shared-iterations",
+      exec: "outage",
+      vus: 1,
+      iterations: 1,
+      startTime: `${FAULT_AT_S}s`,
+      maxDuration: `${Math.ceil(RECOVER_BOUND_MS / 1000) * 3 + 5}s`,
+    },
+  },
+  thresholds: {
+    // No idempotent request fails, failover or not (retried on the new active region).
+    "http_req_failed{idempotent:yes}": ["rate==0"],
+    // p99 in the failover window: the request that met the dead region waited for detection.
+    "http_req_duration{window:failover}": [`p(99)<${RECOVER_BOUND_MS}`],
+    // Outside the window, the steady-state service level.
+    "http_req_duration{window:steady}": ["p(95)<250"],
+    // Non-idempotent writes may fail, but fast, with 503 + Retry-After.
+    "http_req_duration{idempotent:no}": [`p(99)<${RECOVER_BOUND_MS}`],
+    // From fault to the first write acknowledged by the new active region.
+    time_to_recover_ms: [{ threshold: `max<${RECOVER_BOUND_MS}`, abortOnFail: false }],
+    "checks{check:fault injected}": ["rate==1"],
+  },
+  summaryTrendStats: ["avg", "min", "med", "max", "p(95)", "p(99)"],
+};
+
+export function traffic(): void {
+  const sinceStartS = (Date.now() - exec.scenario.startTime) / 1000;
+  const inWindow = sinceStartS >= FAULT_AT_S && sinceStartS < FAULT_AT_S + WINDOW_S;
+  const tags = { window: inWindow ? "failover" : "steady" };
+  if (Math.random() < NON_IDEMPOTENT_SHARE) createItem(tags, false);
+  else mixedRequest(0.3, tags);
+}
+
+export function outage(): void {
+  const res = http.post(
+    `${CONTROL_URL}/faults`,
+    JSON.stringify({ kind: "region-down", target: ACTIVE_REGION, durationS: FAULT_FOR_S }),
+    { headers: { "content-type": "application/json" }, tags: { control: "yes" } },
+  );
+  if (!check(res, { "fault injected": (r) => r.status === 201 })) return;
+  const startMs = Date.now();
+  while (Date.now() - startMs < RECOVER_BOUND_MS * 3) {
+    const probe = http.post(`${BASE_URL}/items`, JSON.stringify({ data: { probe: true } }), {
+      headers: { "content-type": "application/json", "idempotency-key": `recover-probe-${startMs}` },
+      tags: { probe: "yes", idempotent: "yes", window: "failover" },
+    });
+    if ((probe.status === 201 || probe.status === 200) && probe.headers["X-Served-By"] === STANDBY_REGION) {
+      timeToRecover.add(Date.now() - startMs);
+      return;
+    }
+    sleep(0.02);
+  }
+  timeToRecover.add(Date.now() - startMs);
+}
+
+export function handleSummary(data: Parameters<typeof writeSummary>[1]) {
+  return writeSummary("failover", data);
+}

@@ -1,0 +1,76 @@
+import { check } from "k6";
+import exec from "k6/execution";
+import http, { type RefinedResponse } from "k6/http";
+import { Counter } from "k6/metrics";
+import { BASE_URL } from "./env.ts";
+
+/** Reads of an id this VU created that came back 404 (a write lost to asynchronous replication). */
+export const readsMissing = new Counter("reads_missing");
+/** Writes the router acknowledged (2xx). */
+export const writesAcknowledged = new Counter("writes_acknowledged");
+
+// 404 on a read is an answer, not a failure of the request path; it is counted in reads_missing.
+const readExpected = http.expectedStatuses(200, 404);
+type Res = RefinedResponse<"text">;
+const JSON_HEADERS = { "content-type": "application/json" };
+
+/** Ids this VU created, for reads and updates of real items. */
+const created: string[] = [];
+
+/** Logged so `failover loadtest` can read every acknowledged write back after the run. */
+function recordAck(kind: string, id: string, res: RefinedResponse<"text">): void {
+  writesAcknowledged.add(1);
+  console.log(`ack ${kind} ${id} ${res.headers["X-Served-By"] ?? "?"}`);
+}
+
+export function createItem(tags: Record<string, string>, idempotent = true): Res {
+  const key = `${exec.vu.idInTest}-${exec.vu.iterationInInstance}-${exec.scenario.name}`;
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  if (idempotent) headers["idempotency-key"] = key;
+  const res = http.post(`${BASE_URL}/items`, JSON.stringify({ data: { key, at: Date.now() } }), {
+    headers,
+    tags: { ...tags, op: "create", idempotent: idempotent ? "yes" : "no" },
+  });
+  const ok = check(res, { "create answered 201/200": (r) => r.status === 201 || r.status === 200 });
+  if (!ok) return res;
+  const id = (res.json("id") as string | undefined) ?? "";
+  created.push(id);
+  if (created.length > 200) created.shift();
+  recordAck("create", id, res);
+  return res;
+}
+
+export function readItem(tags: Record<string, string>): Res {
+  const id = created[Math.floor(Math.random() * created.length)];
+  if (id === undefined) {
+    const res = http.get(`${BASE_URL}/items?limit=10`, { tags: { ...tags, op: "list", idempotent: "yes" } });
+    check(res, { "list answered 200": (r) => r.status === 200 });
+    return res;
+  }
+  const res = http.get(`${BASE_URL}/items/${id}`, {
+    tags: { ...tags, op: "read", idempotent: "yes" },
+    responseCallback: readExpected,
+  });
+  if (res.status === 404) readsMissing.add(1);
+  check(res, { "read answered 200/404": (r) => r.status === 200 || r.status === 404 });
+  return res;
+}
+
+export function updateItem(tags: Record<string, string>): Res {
+  const id = created[Math.floor(Math.random() * created.length)];
+  if (id === undefined) return createItem(tags);
+  const res = http.put(`${BASE_URL}/items/${id}`, JSON.stringify({ data: { updatedAt: Date.now() } }), {
+    headers: JSON_HEADERS,
+    tags: { ...tags, op: "update", idempotent: "yes" },
+  });
+  if (check(res, { "update answered 200": (r) => r.status === 200 })) recordAck("update", id, res);
+  return res;
+}
+
+/** One request of a read-heavy mix: `writeShare` of them writes. */
+export function mixedRequest(writeShare: number, tags: Record<string, string>): Res {
+  const roll = Math.random();
+  if (roll < writeShare * 0.7) return createItem(tags);
+  if (roll < writeShare) return updateItem(tags);
+  return readItem(tags);
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/**
+ * The router's failover policy. Defaults follow the systems operators already know
+ * (PRODUCT.md): HAProxy `inter 2s fall 3 rise 2`, Envoy's 20% retry budget, Route 53's
+ * failure threshold of 3. Every field carries its unit in its name.
+ */
+export const healthCheckSchema = z
+  .object({
+    path: z.string().startsWith("/").default("/readyz"),
+    /** Time between probes of each region. HAProxy `inter 2s`. Range 100 ms .. 10 min. */
+    intervalMs: z.number().int().min(100).max(600_000).default(2000),
+    /** A probe slower than this counts as failed. Must be below intervalMs. */
+    timeoutMs: z.number().int().min(10).max(60_000).default(1000),
+    /** Consecutive good probes before a down region counts as up again. HAProxy `rise 2`. */
+    riseCount: z.number().int().min(1).max(100).default(2),
+    /** Consecutive failed probes before an up region counts as down. HAProxy `fall 3`. */
+    fallCount: z.number().int().min(1).max(100).default(3),
+    /**
+     * Gap between confirmation probes once a region refuses or resets a connection (from a probe
+     * or from real traffic), HAProxy's `fastinter`. A refused connection is an unambiguous signal,
+     * so the router confirms it with fallCount quick probes instead of waiting fallCount intervals;
+     * the router caps the gap at intervalMs / fallCount so confirmation ends within one interval.
+     * Optional (added by the router, issue 3); default 100 ms. Range 0 .. 60 s.
+     */
+    fastIntervalMs: z.number().int().min(0).max(60_000).default(100),
+  })
+  .strict()
+  .refine((h) => h.timeoutMs < h.intervalMs, {
+    message: "timeoutMs must be less than intervalMs",
+    path: ["timeoutMs"],
+  });
+
+export const passiveSchema = z
+  .object({
+    /** Consecutive failed requests (refused, reset, timeout, 5xx) that mark a region down. Envoy: 5. */
+    consecutiveFailures: z.number().int().min(1).max(1000).default(5),
+    /** Sliding window for the error rate. Envoy evaluates every 10 s. */
+    errorRateWindowMs: z.number().int().min(1000).max(600_000).default(10_000),
+    /** Error rate in the window (0..1) that marks a region down. */
+    errorRateThreshold: z.number().gt(0).max(1).default(0.5),
+    /** Requests the window must hold before the error rate counts. */
+    errorRateMinRequests: z.number().int().min(1).max(100_000).default(20),
+  })
+  .strict();
+
+export const routerPolicySchema = z
+  .object({
+    healthCheck: healthCheckSchema.default(() => healthCheckSchema.parse({})),
+    passive: passiveSchema.default(() => passiveSchema.parse({})),
+    /** Upstream connect timeout. */
+    connectTimeoutMs: z.number().int().min(10).max(60_000).default(1000),
+    /** Time allowed for response headers after the request is sent. */
+    responseTimeoutMs: z.number().int().min(10).max(600_000).default(10_000),
+    failback: z
+      .object({
+        /** manual (the default: an operator fails back) or automatic after holdDownMs of health. */
+        mode: z.enum(["manual", "automatic"]).default("manual"),
+        /** How long the old primary must stay healthy before automatic failback. */
+        holdDownMs: z.number().int().min(0).max(86_400_000).default(300_000),
+      })
+      .strict()
+      .default({ mode: "manual", holdDownMs: 300_000 }),
+    /** Flap damping: no automatic promotion sooner than this after the previous one. */
+    minPromotionIntervalMs: z.number().int().min(0).max(86_400_000).default(60_000),
+    retry: z
+      .object({
+        /** Retries allowed as a share of requests (Envoy's retry budget: 20%). */
+        budgetRatio: z.number().min(0).max(1).default(0.2),
+        /** Retries always allowed per second, so a quiet router can still retry. */
+        minRetriesPerS: z.number().int().min(0).max(100_000).default(10),
+      })
+      .strict()
+      .default({ budgetRatio: 0.2, minRetriesPerS: 10 }),
+    /** Serve reads from the standby while the active region is down and not yet replaced (stale). */
+    standbyReads: z.boolean().default(false),
+    /** Seconds a client is told to wait (Retry-After) when a request cannot be served. */
+    retryAfterS: z.number().int().min(0).max(3600).default(1),
+  })
+  .strict();
+
+export type RouterPolicy = z.infer<typeof routerPolicySchema>;

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { awsSchema, dnsSchema } from "./dns-schema.ts";
+import { routerPolicySchema } from "./router-policy-schema.ts";
+
+export const ENV_NAMES = ["development", "staging", "production"] as const;
+export type EnvName = (typeof ENV_NAMES)[number];
+
+const regionNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lower-case letters, digits and dashes, e.g. prod-us");
+
+export const regionSchema = z
+  .object({
+    name: regionNameSchema,
+    /** A location in the latency tables, e.g. "virginia", "ireland". */
+    location: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lower-case location id, e.g. virginia"),
+    /** The AWS region the service runs in, e.g. us-east-1. */
+    awsRegion: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region id, e.g. us-east-1"),
+    /** Where the router reaches this region's service. */
+    endpoint: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+    /** The public endpoint DNS health checks probe (defaults to endpoint). */
+    publicEndpoint: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  })
+  .strict();
+
+export const storeSchema = z
+  .object({
+    kind: z.enum(["memory", "dynamodb"]).default("memory"),
+    /** Tables are `${tablePrefix}-${region}-items` and `${tablePrefix}-${region}-meta`. */
+    tablePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,100}$/, "must be 3-100 of A-Z a-z 0-9 _ . -")
+      .default("failover"),
+    /** A DynamoDB-compatible endpoint (e.g. DynamoDB Local); unset means AWS. */
+    endpoint: z.url().optional(),
+  })
+  .strict();
+
+export const replicationSchema = z
+  .object({
+    /** async: acknowledge before the standby has the write (may lose the last writes on region loss). */
+    mode: z.enum(["async", "sync"]).default("async"),
+    /** How often the active region ships its log to the standby when idle. */
+    intervalMs: z.number().int().min(1).max(60_000).default(100),
+    /** Most log entries per shipment. */
+    batchMax: z.number().int().min(1).max(10_000).default(500),
+    /** Sync mode: how long a write waits for the standby before it fails (unacknowledged). */
+    syncTimeoutMs: z.number().int().min(10).max(60_000).default(2000),
+  })
+  .strict();
+
+const environmentObjectSchema = z
+  .object({
+    name: z.enum(ENV_NAMES),
+    /** The region active when no control record exists yet. */
+    initialActive: regionNameSchema,
+    regions: z.array(regionSchema).length(2, "active/standby needs exactly two regions"),
+    store: storeSchema.default(() => storeSchema.parse({})),
+    replication: replicationSchema.default(() => replicationSchema.parse({})),
+    router: routerPolicySchema.default(() => routerPolicySchema.parse({})),
+    /** Largest request body the services accept. */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(1024 * 1024),
+    dns: dnsSchema.optional(),
+    aws: awsSchema.optional(),
+  })
+  .strict()
+  .strict();
+
+export const environmentSchema = environmentObjectSchema.superRefine((env, ctx) => {
+  for (const p of crossFieldProblems(env)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
+});
+
+/**
+ * Checks that span fields. Run on the raw input even when the schema fails elsewhere, so a
+ * user sees every problem in one pass rather than one per edit.
+ */
+export function crossFieldProblems(raw: unknown): { path: (string | number)[]; message: string }[] {
+  if (raw === null || typeof raw !== "object") return [];
+  const env = raw as { initialActive?: unknown; regions?: unknown };
+  if (!Array.isArray(env.regions)) return [];
+  const names = env.regions.map((r) =>
+    r && typeof r === "object" ? (r as { name?: unknown }).name : undefined,
+  );
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  names.forEach((name, i) => {
+    if (typeof name === "string" && names.indexOf(name) !== i) {
+      problems.push({ path: ["regions", i, "name"], message: `duplicate region name "${name}"` });
+    }
+  });
+  if (typeof env.initialActive === "string" && names.length > 0 && !names.includes(env.initialActive)) {
+    problems.push({
+      path: ["initialActive"],
+      message: `"${env.initialActive}" is not one of the regions (${names.join(", ")})`,
+    });
+  }
+  return problems;
+}
+
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type RegionConfig = z.infer<typeof regionSchema>;
+export type ReplicationConfig = z.infer<typeof replicationSchema>;
+export type StoreConfig = z.infer<typeof storeSchema>;

@@ -1,0 +1,193 @@
+import type { Clock, TimerHandle } from "../../core/clock.ts";
+import type { Transport } from "../../core/transport.ts";
+import type { ReplicationConfig } from "../config/schema.ts";
+import type { ControlView } from "../service/control-view.ts";
+import type { LogEntry, LogPosition, Store } from "../store/store.ts";
+import { findBranchSeq } from "./find-branch.ts";
+import { REPLICATION_PATH, type ReplicationBatch, type ReplicationReply } from "./protocol.ts";
+
+export interface ReplicatorDeps {
+  regionName: string;
+  peerName: string;
+  store: Store;
+  controlView: ControlView;
+  clock: Clock;
+  transport: Transport;
+  config: ReplicationConfig;
+  connectTimeoutMs: number;
+}
+
+export interface OutboundStatus {
+  peer: string;
+  peerHead: LogPosition | undefined;
+  lagEntries: number;
+  lagMs: number;
+  lastContactMs: number | undefined;
+  lastError: string | undefined;
+}
+
+interface Waiter {
+  seq: number;
+  resolve(replicated: boolean): void;
+  timer: TimerHandle;
+}
+
+/**
+ * The active region's side of replication: ships its log to the standby in order, in batches,
+ * on an interval and as soon as a write commits. Runs in every region but only ships while the
+ * control record names this region active. In sync mode a write waits on `waitFor(seq)`.
+ */
+export class Replicator {
+  private peerHead: LogPosition | undefined;
+  private oldestUnackedAtMs: number | undefined;
+  private lastContactMs: number | undefined;
+  private lastError: string | undefined;
+  private timer: TimerHandle | undefined;
+  private running = false;
+  private again = false;
+  private stopped = true;
+  private waiters: Waiter[] = [];
+
+  constructor(private readonly deps: ReplicatorDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.timer.cancel();
+      waiter.resolve(false);
+    }
+  }
+
+  /** A write committed at `entry`: ship it now rather than at the next interval. */
+  notify(entry: LogEntry): void {
+    this.oldestUnackedAtMs ??= entry.atMs;
+    if (this.running) this.again = true;
+    else if (!this.stopped) void this.tick();
+  }
+
+  /** Resolves true once the standby holds `seq`, false after `timeoutMs`. */
+  waitFor(seq: number, timeoutMs: number): Promise<boolean> {
+    if (this.peerHead && this.peerHead.seq >= seq) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        seq,
+        resolve,
+        timer: this.deps.clock.setTimer(timeoutMs, () => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  status(headSeq: number): OutboundStatus {
+    const acked = this.peerHead?.seq ?? 0;
+    const lagEntries = Math.max(0, headSeq - acked);
+    const lagMs =
+      lagEntries > 0 && this.oldestUnackedAtMs !== undefined
+        ? this.deps.clock.nowMs() - this.oldestUnackedAtMs
+        : 0;
+    return {
+      peer: this.deps.peerName,
+      peerHead: this.peerHead,
+      lagEntries,
+      lagMs,
+      lastContactMs: this.lastContactMs,
+      lastError: this.lastError,
+    };
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer?.cancel();
+    this.timer = this.deps.clock.setTimer(delayMs, () => void this.tick());
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped || this.running) return;
+    this.running = true;
+    let backlog = false;
+    try {
+      backlog = await this.shipOnce();
+      this.lastError = undefined;
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      // The standby may have restarted or diverged: ask for its head again next time.
+      this.peerHead = undefined;
+    } finally {
+      this.running = false;
+    }
+    const soon = backlog || this.again;
+    this.again = false;
+    this.schedule(soon && !this.lastError ? 0 : this.deps.config.intervalMs);
+  }
+
+  /** Ships one batch; returns true if more entries are waiting. */
+  private async shipOnce(): Promise<boolean> {
+    const { store, controlView, config } = this.deps;
+    const record = await controlView.read();
+    if (controlView.roleIn(record) !== "active") {
+      this.peerHead = undefined;
+      this.oldestUnackedAtMs = undefined;
+      return false;
+    }
+    const head = await store.head();
+    const base = { from: this.deps.regionName, epoch: record.epoch, senderHead: head };
+    if (!this.peerHead) this.peerHead = await this.send({ ...base, prev: null, entries: [] });
+    if (await this.hasDiverged(this.peerHead, head)) {
+      const branchSeq = await findBranchSeq(store, this.peerHead);
+      this.peerHead = await this.send({ ...base, prev: null, entries: [], resyncAfterSeq: branchSeq });
+    }
+    const entries = await store.readLog(this.peerHead.seq, config.batchMax);
+    if (entries.length > 0) this.peerHead = await this.send({ ...base, prev: this.peerHead, entries });
+    await this.afterAck(head);
+    return this.peerHead.seq < (await store.head()).seq;
+  }
+
+  /** The standby's head must be an entry of our own log, or its tail diverged from ours. */
+  private async hasDiverged(peerHead: LogPosition, head: LogPosition): Promise<boolean> {
+    if (peerHead.seq === 0) return false;
+    if (peerHead.seq > head.seq) return true;
+    const [ours] = await this.deps.store.readLog(peerHead.seq - 1, 1);
+    return ours?.epoch !== peerHead.epoch;
+  }
+
+  private async afterAck(head: LogPosition): Promise<void> {
+    const acked = this.peerHead?.seq ?? 0;
+    if (acked >= head.seq) this.oldestUnackedAtMs = undefined;
+    else {
+      const [next] = await this.deps.store.readLog(acked, 1);
+      this.oldestUnackedAtMs = next?.atMs;
+    }
+    const ready = this.waiters.filter((w) => w.seq <= acked);
+    this.waiters = this.waiters.filter((w) => w.seq > acked);
+    for (const waiter of ready) {
+      waiter.timer.cancel();
+      waiter.resolve(true);
+    }
+  }
+
+  private async send(batch: ReplicationBatch): Promise<LogPosition> {
+    const request = new Request(`http://${this.deps.peerName}${REPLICATION_PATH}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(batch),
+    });
+    const response = await this.deps.transport(this.deps.peerName, request, {
+      connectTimeoutMs: this.deps.connectTimeoutMs,
+      responseTimeoutMs: this.deps.config.syncTimeoutMs,
+    });
+    const reply = (await response.json()) as ReplicationReply;
+    this.lastContactMs = this.deps.clock.nowMs();
+    if (reply.ok) return reply.head;
+    if (reply.error === "gap" && reply.head) return reply.head;
+    throw new Error(`${this.deps.peerName} refused replication: ${reply.error}: ${reply.detail}`);
+  }
+}

@@ -1,0 +1,35 @@
+import { Hono } from "hono";
+import type { RegionMetrics } from "./region-metrics.ts";
+import { type RegionStatus, readRegionStatus, type StatusDeps } from "./region-status.ts";
+
+/**
+ * /healthz: the process answers (liveness). /readyz: the store answers and the role is known,
+ * 503 otherwise; routers and DNS health checks probe this one. /region: name, role, epoch, lag.
+ */
+export function healthRoutes(deps: StatusDeps & { metrics: RegionMetrics }): Hono {
+  const app = new Hono();
+  app.get("/healthz", (c) => c.json({ ok: true, region: deps.regionName }));
+  app.get("/readyz", async (c) => {
+    const status = await readRegionStatus(deps);
+    const ready = status.storeReachable && status.role !== "unknown";
+    return c.json({ ready, ...summary(status) }, ready ? 200 : 503);
+  });
+  app.get("/region", async (c) => c.json(await readRegionStatus(deps)));
+  app.get("/metrics", async (c) => {
+    await readRegionStatus(deps);
+    c.header("content-type", deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  });
+  return app;
+}
+
+function summary(status: RegionStatus) {
+  const out: Record<string, unknown> = {
+    region: status.name,
+    role: status.role,
+    epoch: status.epoch,
+    storeReachable: status.storeReachable,
+  };
+  if (status.controlError) out.controlError = status.controlError;
+  return out;
+}

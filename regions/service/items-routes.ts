@@ -1,0 +1,205 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Clock } from "../../core/clock.ts";
+import { jsonError } from "../../core/http-errors.ts";
+import type { ReplicationConfig } from "../config/schema.ts";
+import type { Replicator } from "../replication/replicator.ts";
+import type { Item, LogEntry, Store, WriteOp } from "../store/store.ts";
+import type { ControlView } from "./control-view.ts";
+import { type IdFactory, isUlid } from "./ids.ts";
+import { createItemBody, describeZodError, listQuery, replaceItemBody } from "./item-bodies.ts";
+import { readJsonBody } from "./read-json-body.ts";
+import type { RegionMetrics } from "./region-metrics.ts";
+import type { SerialQueue } from "./serial-queue.ts";
+import { admitWrite } from "./write-gate.ts";
+
+export interface ItemsDeps {
+  regionName: string;
+  store: Store;
+  controlView: ControlView;
+  replicator: Replicator;
+  replication: ReplicationConfig;
+  writes: SerialQueue;
+  newId: IdFactory;
+  clock: Clock;
+  maxBodyBytes: number;
+  retryAfterS: number;
+  metrics: RegionMetrics;
+}
+
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+export function itemsRoutes(deps: ItemsDeps): Hono {
+  const app = new Hono();
+  const limit = bodyLimit({
+    maxSize: deps.maxBodyBytes,
+    onError: (c) => jsonError(c, 413, "body_too_large", `request body exceeds ${deps.maxBodyBytes} bytes`),
+  });
+
+  app.get("/", async (c) => {
+    const query = listQuery.safeParse(c.req.query());
+    if (!query.success) return jsonError(c, 400, "invalid_query", describeZodError(query.error));
+    const { after, limit: pageSize } = query.data;
+    if (after !== undefined && !isUlid(after)) return badId(c, after, "after");
+    const items = await deps.store.listItems(after, pageSize);
+    const last = items[items.length - 1];
+    return c.json({ items, next: items.length === pageSize && last ? last.id : null });
+  });
+
+  app.get("/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!isUlid(id)) return badId(c, id, "id");
+    const item = await deps.store.getItem(id);
+    return item ? c.json(item) : jsonError(c, 404, "not_found", `no item ${id}`);
+  });
+
+  app.post("/", limit, async (c) => {
+    const key = c.req.header("idempotency-key");
+    if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+      return jsonError(
+        c,
+        400,
+        "bad_idempotency_key",
+        "Idempotency-Key must be 1-255 visible ASCII characters",
+      );
+    }
+    const body = await readJsonBody(c, createItemBody);
+    if (body instanceof Response) return body;
+    const outcome = await deps.writes.run(async () => {
+      const admitted = await admitWrite(c, deps.controlView, deps.regionName, deps.retryAfterS);
+      if (admitted instanceof Response) return admitted;
+      if (key !== undefined) {
+        const existingId = await deps.store.getIdempotentItemId(key);
+        if (existingId !== undefined) return replay(existingId);
+      }
+      const nowMs = deps.clock.nowMs();
+      const item: Item = {
+        id: deps.newId(),
+        data: body.data,
+        createdAtMs: nowMs,
+        updatedAtMs: nowMs,
+        version: 1,
+      };
+      return commit({ kind: "put", item }, admitted.epoch, key);
+    });
+    if (outcome instanceof Response) return outcome;
+    return finish(c, outcome.entry, 201, outcome.entry.op.kind === "put" ? outcome.entry.op.item : undefined);
+
+    async function replay(itemId: string): Promise<Response> {
+      const item = await deps.store.getItem(itemId);
+      c.header("idempotent-replayed", "true");
+      return item
+        ? c.json(item, 200)
+        : jsonError(c, 409, "idempotent_item_deleted", `item ${itemId} was deleted`);
+    }
+  });
+
+  app.put("/:id", limit, async (c) => {
+    const id = c.req.param("id");
+    if (!isUlid(id)) return badId(c, id, "id");
+    const body = await readJsonBody(c, replaceItemBody);
+    if (body instanceof Response) return body;
+    const outcome = await deps.writes.run(async () => {
+      const admitted = await admitWrite(c, deps.controlView, deps.regionName, deps.retryAfterS);
+      if (admitted instanceof Response) return admitted;
+      const current = await deps.store.getItem(id);
+      if (body.expectedVersion !== undefined && current?.version !== body.expectedVersion) {
+        return jsonError(
+          c,
+          409,
+          "version_conflict",
+          `item ${id} is at version ${current?.version ?? "none"}`,
+        );
+      }
+      const nowMs = deps.clock.nowMs();
+      const item: Item = current
+        ? { ...current, data: body.data, updatedAtMs: nowMs, version: current.version + 1 }
+        : { id, data: body.data, createdAtMs: nowMs, updatedAtMs: nowMs, version: 1 };
+      return commit({ kind: "put", item }, admitted.epoch);
+    });
+    if (outcome instanceof Response) return outcome;
+    const op = outcome.entry.op;
+    return finish(c, outcome.entry, 200, op.kind === "put" ? op.item : undefined);
+  });
+
+  app.delete("/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!isUlid(id)) return badId(c, id, "id");
+    const outcome = await deps.writes.run(async () => {
+      const admitted = await admitWrite(c, deps.controlView, deps.regionName, deps.retryAfterS);
+      if (admitted instanceof Response) return admitted;
+      if (!(await deps.store.getItem(id))) return jsonError(c, 404, "not_found", `no item ${id}`);
+      return commit({ kind: "delete", id }, admitted.epoch);
+    });
+    if (outcome instanceof Response) return outcome;
+    return finish(c, outcome.entry, 204);
+  });
+
+  /** Appends one entry at head + 1 (inside the write queue, so seq is never contended here). */
+  async function commit(
+    op: WriteOp,
+    epoch: number,
+    idempotencyKey?: string,
+  ): Promise<{ entry: LogEntry } | Response> {
+    const head = await deps.store.head();
+    const entry: LogEntry = {
+      seq: head.seq + 1,
+      epoch,
+      origin: deps.regionName,
+      atMs: deps.clock.nowMs(),
+      op,
+    };
+    if (idempotencyKey !== undefined) entry.idempotencyKey = idempotencyKey;
+    const result = await deps.store.commit(entry);
+    if (!result.ok) {
+      // Another process writes to this region's store: a configuration error worth a clear 503.
+      const detail =
+        result.reason === "seq_conflict" ? `log head moved to ${result.headSeq}` : "idempotency key taken";
+      return new Response(JSON.stringify({ error: "write_conflict", detail }), {
+        status: 503,
+        headers: { "content-type": "application/json" },
+      });
+    }
+    deps.replicator.notify(entry);
+    return { entry };
+  }
+
+  /** Async mode acknowledges now; sync mode only once the standby holds the entry. */
+  async function finish(
+    c: Parameters<typeof jsonError>[0],
+    entry: LogEntry,
+    status: 200 | 201 | 204,
+    item?: Item,
+  ): Promise<Response> {
+    if (deps.replication.mode === "sync") {
+      const replicated = await deps.replicator.waitFor(entry.seq, deps.replication.syncTimeoutMs);
+      if (!replicated) {
+        deps.metrics.writes.inc({ result: "unconfirmed" });
+        c.header("Retry-After", String(deps.retryAfterS));
+        return jsonError(
+          c,
+          503,
+          "replication_timeout",
+          `stored in ${deps.regionName} but the standby did not confirm within ${deps.replication.syncTimeoutMs} ms; ` +
+            "the write is not acknowledged and may not survive a failover; retry it (with the same Idempotency-Key)",
+          { seq: entry.seq },
+        );
+      }
+    }
+    deps.metrics.writes.inc({ result: "acknowledged" });
+    c.header("x-log-seq", String(entry.seq));
+    if (status === 204) return c.body(null, 204);
+    return c.json(item, status);
+  }
+
+  return app;
+}
+
+function badId(c: Parameters<typeof jsonError>[0], value: string, field: string): Response {
+  return jsonError(
+    c,
+    400,
+    "invalid_id",
+    `${field} "${value.slice(0, 40)}" is not a ULID (26 Crockford base32 characters)`,
+  );
+}

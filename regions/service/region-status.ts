@@ -1,0 +1,83 @@
+import type { Clock } from "../../core/clock.ts";
+import type { ReplicationConfig } from "../config/schema.ts";
+import type { InboundState } from "../replication/apply-batch.ts";
+import type { OrphanedWrites } from "../replication/orphaned-writes.ts";
+import type { OutboundStatus, Replicator } from "../replication/replicator.ts";
+import type { LogPosition, Store } from "../store/store.ts";
+import type { ControlView, Role } from "./control-view.ts";
+import type { RegionMetrics } from "./region-metrics.ts";
+
+export interface RegionStatus {
+  name: string;
+  role: Role | "unknown";
+  epoch: number | null;
+  activeRegion: string | null;
+  storeReachable: boolean;
+  controlError?: string;
+  head: LogPosition | null;
+  replication: {
+    mode: ReplicationConfig["mode"];
+    /** Entries behind: unconfirmed by the standby (active) or not yet received (standby). */
+    lagEntries: number;
+    /** Active: age of the oldest unconfirmed write. Standby: time since the active region last sent. */
+    lagMs: number;
+    outbound?: OutboundStatus;
+    orphanedWrites: number;
+  };
+}
+
+export interface StatusDeps {
+  regionName: string;
+  store: Store;
+  controlView: ControlView;
+  replicator: Replicator;
+  inbound: InboundState;
+  orphans: OrphanedWrites;
+  replication: ReplicationConfig;
+  metrics: RegionMetrics;
+  clock: Clock;
+}
+
+/** What /region and /readyz report; also updates the lag gauges. */
+export async function readRegionStatus(deps: StatusDeps): Promise<RegionStatus> {
+  let head: LogPosition | null = null;
+  try {
+    head = await deps.store.head();
+  } catch {
+    head = null;
+  }
+  let controlError: string | undefined;
+  try {
+    await deps.controlView.read();
+  } catch (error) {
+    controlError = (error as Error).message;
+  }
+  const record = deps.controlView.snapshot().record;
+  const role = controlError || !record ? "unknown" : deps.controlView.roleIn(record);
+  let lagEntries = 0;
+  let lagMs = 0;
+  let outbound: OutboundStatus | undefined;
+  if (role === "active" && head) {
+    outbound = deps.replicator.status(head.seq);
+    lagEntries = outbound.lagEntries;
+    lagMs = outbound.lagMs;
+  } else if (role === "standby" && head && deps.inbound.senderHead) {
+    lagEntries = Math.max(0, deps.inbound.senderHead.seq - head.seq);
+    lagMs = deps.clock.nowMs() - (deps.inbound.lastReceivedAtMs ?? deps.clock.nowMs());
+  }
+  deps.metrics.lagEntries.set(lagEntries);
+  deps.metrics.lagMs.set(lagMs);
+  deps.metrics.orphanedWrites.set(deps.orphans.count);
+  const status: RegionStatus = {
+    name: deps.regionName,
+    role,
+    epoch: record?.epoch ?? null,
+    activeRegion: record?.activeRegion ?? null,
+    storeReachable: head !== null,
+    head,
+    replication: { mode: deps.replication.mode, lagEntries, lagMs, orphanedWrites: deps.orphans.count },
+  };
+  if (outbound) status.replication.outbound = outbound;
+  if (controlError) status.controlError = controlError;
+  return status;
+}

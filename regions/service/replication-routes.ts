@@ -1,0 +1,50 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { jsonError } from "../../core/http-errors.ts";
+import { type ApplyDeps, applyBatch } from "../replication/apply-batch.ts";
+import type { ReplicationBatch } from "../replication/protocol.ts";
+import { describeZodError } from "./item-bodies.ts";
+
+const position = z.object({ seq: z.number().int().min(0), epoch: z.number().int().min(0) });
+const batchSchema = z.object({
+  from: z.string().min(1),
+  epoch: z.number().int().min(1),
+  senderHead: position,
+  prev: position.nullable(),
+  entries: z.array(
+    z.object({
+      seq: z.number().int().min(1),
+      epoch: z.number().int().min(1),
+      origin: z.string(),
+      atMs: z.number(),
+      op: z.union([
+        z.object({ kind: z.literal("put"), item: z.looseObject({ id: z.string() }) }),
+        z.object({ kind: z.literal("delete"), id: z.string() }),
+      ]),
+      idempotencyKey: z.string().optional(),
+    }),
+  ),
+  resyncAfterSeq: z.number().int().min(0).optional(),
+});
+
+/** The standby's replication endpoint. Refusals are 409 with the reason, so the sender can react. */
+export function replicationRoutes(deps: ApplyDeps): Hono {
+  const app = new Hono();
+  app.post("/entries", async (c) => {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      return jsonError(c, 400, "malformed_json", "replication batch is not valid JSON");
+    }
+    const parsed = batchSchema.safeParse(raw);
+    if (!parsed.success) return jsonError(c, 400, "invalid_batch", describeZodError(parsed.error));
+    try {
+      const reply = await applyBatch(deps, parsed.data as unknown as ReplicationBatch);
+      return c.json(reply, reply.ok ? 200 : 409);
+    } catch (error) {
+      return c.json({ ok: false, error: "store_unavailable", detail: (error as Error).message }, 503);
+    }
+  });
+  return app;
+}

@@ -1,0 +1,128 @@
+import {
+  type CommitResult,
+  type Item,
+  type LogEntry,
+  type LogPosition,
+  type Store,
+  StoreUnavailableError,
+} from "./store.ts";
+
+/**
+ * The embedded default: a region's data in process memory. Same contract as the DynamoDB
+ * adapter (test/store). `down` lets the simulator and tests take the store away.
+ */
+export class MemoryStore implements Store {
+  private items = new Map<string, Item>();
+  /** Item ids in ascending order; ULIDs mostly arrive in order, so inserts are usually appends. */
+  private sortedIds: string[] = [];
+  private log: LogEntry[] = [];
+  private idempotency = new Map<string, string>();
+  down = false;
+
+  async ping(): Promise<void> {
+    this.throwIfDown();
+  }
+
+  async getItem(id: string): Promise<Item | undefined> {
+    this.throwIfDown();
+    const item = this.items.get(id);
+    return item ? cloneItem(item) : undefined;
+  }
+
+  async listItems(afterId: string | undefined, limit: number): Promise<Item[]> {
+    this.throwIfDown();
+    const start = afterId === undefined ? 0 : upperBound(this.sortedIds, afterId);
+    return this.sortedIds.slice(start, start + limit).map((id) => cloneItem(this.items.get(id)!));
+  }
+
+  async getIdempotentItemId(key: string): Promise<string | undefined> {
+    this.throwIfDown();
+    return this.idempotency.get(key);
+  }
+
+  async head(): Promise<LogPosition> {
+    this.throwIfDown();
+    const last = this.log[this.log.length - 1];
+    return last ? { seq: last.seq, epoch: last.epoch } : { seq: 0, epoch: 0 };
+  }
+
+  async readLog(afterSeq: number, limit: number): Promise<LogEntry[]> {
+    this.throwIfDown();
+    // Sequence numbers are dense from 1, so seq n sits at index n - 1.
+    return this.log.slice(Math.max(0, afterSeq), Math.max(0, afterSeq) + limit).map(cloneEntry);
+  }
+
+  async commit(entry: LogEntry): Promise<CommitResult> {
+    this.throwIfDown();
+    const headSeq = this.log.length;
+    if (entry.seq !== headSeq + 1) return { ok: false, reason: "seq_conflict", headSeq };
+    if (entry.idempotencyKey !== undefined) {
+      const existing = this.idempotency.get(entry.idempotencyKey);
+      if (existing !== undefined) return { ok: false, reason: "idempotency_conflict", itemId: existing };
+    }
+    const stored = cloneEntry(entry);
+    if (stored.op.kind === "put") this.putItem(stored.op.item);
+    else this.deleteItem(stored.op.id);
+    if (stored.idempotencyKey !== undefined && stored.op.kind === "put") {
+      this.idempotency.set(stored.idempotencyKey, stored.op.item.id);
+    }
+    this.log.push(stored);
+    return { ok: true };
+  }
+
+  async clear(): Promise<void> {
+    this.throwIfDown();
+    this.items.clear();
+    this.sortedIds = [];
+    this.log = [];
+    this.idempotency.clear();
+  }
+
+  async close(): Promise<void> {}
+
+  /** Number of items held (simulator and tests). */
+  size(): number {
+    return this.items.size;
+  }
+
+  private putItem(item: Item): void {
+    if (!this.items.has(item.id)) {
+      const last = this.sortedIds[this.sortedIds.length - 1];
+      if (last === undefined || last < item.id) this.sortedIds.push(item.id);
+      else this.sortedIds.splice(upperBound(this.sortedIds, item.id), 0, item.id);
+    }
+    this.items.set(item.id, item);
+  }
+
+  private deleteItem(id: string): void {
+    if (!this.items.delete(id)) return;
+    const index = upperBound(this.sortedIds, id) - 1;
+    if (this.sortedIds[index] === id) this.sortedIds.splice(index, 1);
+  }
+
+  private throwIfDown(): void {
+    if (this.down) throw new StoreUnavailableError("memory store is down (fault injected)");
+  }
+}
+
+/** Index of the first element greater than `value`. */
+function upperBound(sorted: string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function cloneItem(item: Item): Item {
+  return { ...item, data: structuredClone(item.data) };
+}
+
+function cloneEntry(entry: LogEntry): LogEntry {
+  const op =
+    entry.op.kind === "put" ? { kind: "put" as const, item: cloneItem(entry.op.item) } : { ...entry.op };
+  return { ...entry, op };
+}

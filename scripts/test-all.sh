@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what the tests need, then type check,
+# lint, vitest (which starts DynamoDB Local and moto on 127.0.0.1 itself) and the k6 load test.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+bash scripts/install-tools.sh
+
+step "type check"
+npm run --silent typecheck
+
+step "lint and format"
+npm run --silent lint
+
+step "unit, contract and integration tests (vitest)"
+mkdir -p results
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=results/vitest.json || status=$?
+
+if [ -x scripts/loadtest-ci.sh ]; then
+  step "k6 load test through a live failover"
+  bash scripts/loadtest-ci.sh || status=$?
+fi
+
+step "summary"
+node scripts/print-test-summary.mjs results/vitest.json results/k6-summary.json
+exit "$status"

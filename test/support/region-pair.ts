@@ -1,0 +1,70 @@
+import { ManualClock } from "../../core/clock.ts";
+import { MemoryControlStore } from "../../core/control.ts";
+import { inProcessTransport } from "../../core/in-process-transport.ts";
+import { seededRandom } from "../../core/random.ts";
+import { type EnvironmentConfig, environmentSchema } from "../../regions/config/schema.ts";
+import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
+import { MemoryStore } from "../../regions/store/memory-store.ts";
+
+/** A production-shaped environment for tests, with overrides. */
+export function testEnvironment(overrides: Record<string, unknown> = {}): EnvironmentConfig {
+  return environmentSchema.parse({
+    name: "production",
+    initialActive: "prod-us",
+    regions: [
+      { name: "prod-us", location: "virginia", awsRegion: "us-east-1", endpoint: "http://127.0.0.1:1" },
+      { name: "prod-ie", location: "ireland", awsRegion: "eu-west-1", endpoint: "http://127.0.0.1:2" },
+    ],
+    maxBodyBytes: 2048,
+    ...overrides,
+  });
+}
+
+export interface RegionPair {
+  clock: ManualClock;
+  control: MemoryControlStore;
+  stores: { us: MemoryStore; ie: MemoryStore };
+  us: RegionService;
+  ie: RegionService;
+  /** Regions the transport refuses to reach (a dead region). */
+  down: Set<string>;
+  stop(): Promise<void>;
+}
+
+/** prod-us and prod-ie in process: memory stores, one control record, a manual clock. */
+export function regionPair(config: EnvironmentConfig = testEnvironment()): RegionPair {
+  const clock = new ManualClock(1_700_000_000_000);
+  const control = new MemoryControlStore();
+  const stores = { us: new MemoryStore(), ie: new MemoryStore() };
+  const targets = new Map<string, RegionService["app"]>();
+  const down = new Set<string>();
+  const transport = inProcessTransport(targets, down);
+  const make = (regionName: string, store: MemoryStore, seed: number) =>
+    createRegionService({ config, regionName, store, control, clock, transport, random: seededRandom(seed) });
+  const us = make("prod-us", stores.us, 1);
+  const ie = make("prod-ie", stores.ie, 2);
+  targets.set("prod-us", us.app);
+  targets.set("prod-ie", ie.app);
+  us.start();
+  ie.start();
+  return {
+    clock,
+    control,
+    stores,
+    us,
+    ie,
+    down,
+    stop: async () => {
+      await us.stop();
+      await ie.stop();
+    },
+  };
+}
+
+export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  };
+}
