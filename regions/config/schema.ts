@@ -2,6 +2,9 @@ import { z } from "zod";
 import { awsSchema, dnsSchema } from "./dns-schema.ts";
 import { routerPolicySchema } from "./router-policy-schema.ts";
 
+/** DynamoDB's 400 KB item limit, less room for the log row's other attributes. */
+export const DYNAMODB_BODY_BYTES_MAX = 350 * 1024;
+
 export const ENV_NAMES = ["development", "staging", "production"] as const;
 export type EnvName = (typeof ENV_NAMES)[number];
 
@@ -64,7 +67,7 @@ const environmentObjectSchema = z
       .int()
       .min(1024)
       .max(16 * 1024 * 1024)
-      .default(1024 * 1024),
+      .default(DYNAMODB_BODY_BYTES_MAX),
     dns: dnsSchema.optional(),
     aws: awsSchema.optional(),
   })
@@ -92,6 +95,14 @@ export function crossFieldProblems(raw: unknown): { path: (string | number)[]; m
       problems.push({ path: ["regions", i, "name"], message: `duplicate region name "${name}"` });
     }
   });
+  const store = (raw as { store?: { kind?: unknown } }).store;
+  const maxBodyBytes = (raw as { maxBodyBytes?: unknown }).maxBodyBytes;
+  if (store?.kind === "dynamodb" && typeof maxBodyBytes === "number" && maxBodyBytes > DYNAMODB_BODY_BYTES_MAX) {
+    problems.push({
+      path: ["maxBodyBytes"],
+      message: `at most ${DYNAMODB_BODY_BYTES_MAX} with the dynamodb store (DynamoDB items are capped at 400 KB, and the log row holds the whole item)`,
+    });
+  }
   if (typeof env.initialActive === "string" && names.length > 0 && !names.includes(env.initialActive)) {
     problems.push({
       path: ["initialActive"],
