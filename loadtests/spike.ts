@@ -1,6 +1,7 @@
 // spike: a sudden 5x burst and back. The router must not fail over because it is busy.
-import type { Options } from "k6/options";
+
 import { check } from "k6";
+import type { Options } from "k6/options";
 import { ACTIVE_REGION, envNumber } from "./lib/env.ts";
 import { mixedRequest } from "./lib/items.ts";
 import { writeSummary } from "./lib/summary.ts";

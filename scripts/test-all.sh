@@ -29,5 +29,5 @@ if [ -x scripts/loadtest-ci.sh ]; then
 fi
 
 step "summary"
-node scripts/print-test-summary.mjs results/vitest.json results/k6-summary.json
+node scripts/print-test-summary.mjs results/vitest.json results/failover-summary.json
 exit "$status"

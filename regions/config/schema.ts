@@ -47,8 +47,15 @@ export const replicationSchema = z
     intervalMs: z.number().int().min(1).max(60_000).default(100),
     /** Most log entries per shipment. */
     batchMax: z.number().int().min(1).max(10_000).default(500),
-    /** Sync mode: how long a write waits for the standby before it fails (unacknowledged). */
+    /** Sync mode: how long a write waits for the standby before the fallback below applies. */
     syncTimeoutMs: z.number().int().min(10).max(60_000).default(2000),
+    /**
+     * Sync mode, standby unreachable (e.g. after a failover, the old active is gone):
+     * degrade-to-async acknowledges writes without the standby until it has caught up again,
+     * as MySQL semi-synchronous replication falls back after rpl_semi_sync_master_timeout;
+     * refuse-writes answers 503 instead (no write is ever held by one region only).
+     */
+    onStandbyUnreachable: z.enum(["degrade-to-async", "refuse-writes"]).default("degrade-to-async"),
   })
   .strict();
 
@@ -97,7 +104,11 @@ export function crossFieldProblems(raw: unknown): { path: (string | number)[]; m
   });
   const store = (raw as { store?: { kind?: unknown } }).store;
   const maxBodyBytes = (raw as { maxBodyBytes?: unknown }).maxBodyBytes;
-  if (store?.kind === "dynamodb" && typeof maxBodyBytes === "number" && maxBodyBytes > DYNAMODB_BODY_BYTES_MAX) {
+  if (
+    store?.kind === "dynamodb" &&
+    typeof maxBodyBytes === "number" &&
+    maxBodyBytes > DYNAMODB_BODY_BYTES_MAX
+  ) {
     problems.push({
       path: ["maxBodyBytes"],
       message: `at most ${DYNAMODB_BODY_BYTES_MAX} with the dynamodb store (DynamoDB items are capped at 400 KB, and the log row holds the whole item)`,

@@ -26,9 +26,12 @@ export interface OutboundStatus {
   lastError: string | undefined;
 }
 
+/** How a sync-mode write ended: the standby has it, or it was not confirmed in time. */
+export type SyncOutcome = "replicated" | "degraded" | "timeout";
+
 interface Waiter {
   seq: number;
-  resolve(replicated: boolean): void;
+  resolve(outcome: SyncOutcome): void;
   timer: TimerHandle;
 }
 
@@ -47,6 +50,11 @@ export class Replicator {
   private again = false;
   private stopped = true;
   private waiters: Waiter[] = [];
+  /**
+   * Sync mode with degrade-to-async: set when the standby could not confirm in time or could
+   * not be reached; writes are acknowledged without waiting until it has caught up again.
+   */
+  private degraded = false;
 
   constructor(private readonly deps: ReplicatorDeps) {}
 
@@ -60,7 +68,7 @@ export class Replicator {
     this.timer?.cancel();
     for (const waiter of this.waiters.splice(0)) {
       waiter.timer.cancel();
-      waiter.resolve(false);
+      waiter.resolve("timeout");
     }
   }
 
@@ -71,20 +79,44 @@ export class Replicator {
     else if (!this.stopped) void this.tick();
   }
 
-  /** Resolves true once the standby holds `seq`, false after `timeoutMs`. */
-  waitFor(seq: number, timeoutMs: number): Promise<boolean> {
-    if (this.peerHead && this.peerHead.seq >= seq) return Promise.resolve(true);
+  /**
+   * Resolves "replicated" once the standby holds `seq`; after `timeoutMs` without it, or at
+   * once while degraded, "degraded" (degrade-to-async) or "timeout" (refuse-writes).
+   */
+  waitFor(seq: number, timeoutMs: number): Promise<SyncOutcome> {
+    if (this.peerHead && this.peerHead.seq >= seq) return Promise.resolve("replicated");
+    if (this.degraded && this.canDegrade()) return Promise.resolve("degraded");
     return new Promise((resolve) => {
       const waiter: Waiter = {
         seq,
         resolve,
         timer: this.deps.clock.setTimer(timeoutMs, () => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          resolve(false);
+          this.degraded = true;
+          resolve(this.canDegrade() ? "degraded" : "timeout");
         }),
       };
       this.waiters.push(waiter);
     });
+  }
+
+  /** True while sync-mode writes are acknowledged without the standby (metric and /region). */
+  isDegraded(): boolean {
+    return this.degraded && this.deps.config.mode === "sync" && this.canDegrade();
+  }
+
+  private canDegrade(): boolean {
+    return this.deps.config.onStandbyUnreachable === "degrade-to-async";
+  }
+
+  /** The standby is unreachable: waiting writes stop waiting (degrade) rather than time out one by one. */
+  private enterDegraded(): void {
+    this.degraded = true;
+    if (!this.canDegrade()) return;
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.timer.cancel();
+      waiter.resolve("degraded");
+    }
   }
 
   status(headSeq: number): OutboundStatus {
@@ -121,6 +153,7 @@ export class Replicator {
       this.lastError = (error as Error).message;
       // The standby may have restarted or diverged: ask for its head again next time.
       this.peerHead = undefined;
+      this.enterDegraded();
     } finally {
       this.running = false;
     }
@@ -161,8 +194,10 @@ export class Replicator {
 
   private async afterAck(head: LogPosition): Promise<void> {
     const acked = this.peerHead?.seq ?? 0;
-    if (acked >= head.seq) this.oldestUnackedAtMs = undefined;
-    else {
+    if (acked >= head.seq) {
+      this.oldestUnackedAtMs = undefined;
+      this.degraded = false; // caught up: synchronous again
+    } else {
       const [next] = await this.deps.store.readLog(acked, 1);
       this.oldestUnackedAtMs = next?.atMs;
     }
@@ -170,7 +205,7 @@ export class Replicator {
     this.waiters = this.waiters.filter((w) => w.seq > acked);
     for (const waiter of ready) {
       waiter.timer.cancel();
-      waiter.resolve(true);
+      waiter.resolve("replicated");
     }
   }
 

@@ -15,6 +15,8 @@ export function healthRoutes(deps: StatusDeps & { metrics: RegionMetrics }): Hon
     return c.json({ ready, ...summary(status) }, ready ? 200 : 503);
   });
   app.get("/region", async (c) => c.json(await readRegionStatus(deps)));
+  // The writes this region accepted as active that the next active never received (lost).
+  app.get("/region/orphaned", (c) => c.json({ count: deps.orphans.count, orphaned: deps.orphans.list() }));
   app.get("/metrics", async (c) => {
     await readRegionStatus(deps);
     c.header("content-type", deps.metrics.registry.contentType);

@@ -171,9 +171,10 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     status: 200 | 201 | 204,
     item?: Item,
   ): Promise<Response> {
+    let degraded = false;
     if (deps.replication.mode === "sync") {
-      const replicated = await deps.replicator.waitFor(entry.seq, deps.replication.syncTimeoutMs);
-      if (!replicated) {
+      const outcome = await deps.replicator.waitFor(entry.seq, deps.replication.syncTimeoutMs);
+      if (outcome === "timeout") {
         deps.metrics.writes.inc({ result: "unconfirmed" });
         c.header("Retry-After", String(deps.retryAfterS));
         return jsonError(
@@ -185,8 +186,11 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
           { seq: entry.seq },
         );
       }
+      // "degraded": acknowledged by this region only, the standby being unreachable (degrade-to-async).
+      degraded = outcome === "degraded";
+      if (degraded) c.header("x-replication", "degraded");
     }
-    deps.metrics.writes.inc({ result: "acknowledged" });
+    deps.metrics.writes.inc({ result: degraded ? "acknowledged_degraded" : "acknowledged" });
     c.header("x-log-seq", String(entry.seq));
     if (status === 204) return c.body(null, 204);
     return c.json(item, status);

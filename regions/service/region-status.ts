@@ -23,6 +23,8 @@ export interface RegionStatus {
     lagMs: number;
     outbound?: OutboundStatus;
     orphanedWrites: number;
+    /** Sync mode only: writes are being acknowledged without the standby (it is unreachable). */
+    degraded: boolean;
   };
 }
 
@@ -75,7 +77,13 @@ export async function readRegionStatus(deps: StatusDeps): Promise<RegionStatus> 
     activeRegion: record?.activeRegion ?? null,
     storeReachable: head !== null,
     head,
-    replication: { mode: deps.replication.mode, lagEntries, lagMs, orphanedWrites: deps.orphans.count },
+    replication: {
+      mode: deps.replication.mode,
+      lagEntries,
+      lagMs,
+      orphanedWrites: deps.orphans.count,
+      degraded: role === "active" && deps.replicator.isDegraded(),
+    },
   };
   if (outbound) status.replication.outbound = outbound;
   if (controlError) status.controlError = controlError;

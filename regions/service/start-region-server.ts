@@ -26,7 +26,10 @@ export async function startRegionServer(options: {
     const names = config.regions.map((r) => r.name).join(", ");
     throw new Error(`region "${options.regionName}" is not in the ${config.name} environment (${names})`);
   }
-  const logger = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "failover-region", region: region.name } });
+  const logger = pino({
+    level: process.env.LOG_LEVEL ?? "info",
+    base: { service: "failover-region", region: region.name },
+  });
   const store = await createStore(config, region.name);
   const control = await createControlStore(config);
   const http = createHttpTransport(config);
@@ -42,7 +45,10 @@ export async function startRegionServer(options: {
   });
   const port = options.port ?? Number(new URL(region.endpoint).port || 80);
   const served = await serveRegion(service, { port, host: options.host });
-  logger.info({ url: served.url, store: config.store.kind, replication: config.replication.mode }, "region serving");
+  logger.info(
+    { url: served.url, store: config.store.kind, replication: config.replication.mode },
+    "region serving",
+  );
   return {
     ...served,
     close: async () => {

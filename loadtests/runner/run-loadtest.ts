@@ -1,0 +1,171 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { StackOptions } from "../../stack/start-stack.ts";
+import { type RunningStack, startStack } from "../../stack/start-stack.ts";
+import { readAckedWrites } from "./acked-writes.ts";
+import { findK6 } from "./find-k6.ts";
+import { judgeWrites, type WritesVerdict } from "./judge-writes.ts";
+
+export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const SCRIPTS = ["steady", "failover", "spike", "soak"] as const;
+
+export interface LoadtestOptions {
+  script: string;
+  stack: StackOptions;
+  resultsDir: string;
+  /** Passed to the script as DURATION_S / RATE_PER_S when set. */
+  durationS?: number;
+  ratePerS?: number;
+  log: (line: string) => void;
+}
+
+export interface LoadtestResult {
+  k6ExitCode: number;
+  thresholdsOk: boolean;
+  writes?: WritesVerdict;
+  summaryFile: string;
+}
+
+/** Starts the stack, runs one k6 script against it, checks the writes, stops the stack. */
+export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestResult> {
+  const scriptFile = resolveScript(options.script);
+  const name = options.script.replace(/\.ts$/, "").split("/").pop()!;
+  const k6 = findK6(ROOT, options.log);
+  mkdirSync(options.resultsDir, { recursive: true });
+  const stack = await startStack(options.stack);
+  try {
+    const [active, standby] = activeFirst(stack);
+    options.log(
+      `stack up: router ${stack.routerUrl}, control ${stack.controlUrl}; ${active} active, ${standby} standby`,
+    );
+    const logFile = join(options.resultsDir, `${name}-k6.log`);
+    writeFileSync(logFile, ""); // k6 appends to its log file; start each run empty
+    const k6ExitCode = await runK6(
+      k6,
+      scriptFile,
+      {
+        BASE_URL: stack.routerUrl,
+        CONTROL_URL: stack.controlUrl,
+        RESULTS_DIR: options.resultsDir,
+        ACTIVE_REGION: active,
+        STANDBY_REGION: standby,
+        ...(options.durationS ? { DURATION_S: String(options.durationS) } : {}),
+        ...(options.ratePerS ? { RATE_PER_S: String(options.ratePerS) } : {}),
+      },
+      logFile,
+    );
+    const writes = await checkWrites(stack, active, logFile, options.log);
+    const summaryFile = join(options.resultsDir, `${name}-summary.json`);
+    recordWritesCheck(summaryFile, writes);
+    return { k6ExitCode, thresholdsOk: k6ExitCode === 0, writes, summaryFile };
+  } finally {
+    await stack.close();
+  }
+}
+
+function resolveScript(script: string): string {
+  const named = join(ROOT, "loadtests", `${script}.ts`);
+  if ((SCRIPTS as readonly string[]).includes(script) && existsSync(named)) return named;
+  if (existsSync(script)) return resolve(script);
+  throw new Error(`no k6 script "${script}"; choose one of ${SCRIPTS.join(", ")} or give a path`);
+}
+
+function activeFirst(stack: RunningStack): [string, string] {
+  const active = stack.config.initialActive;
+  const standby = stack.config.regions.find((r) => r.name !== active)!.name;
+  return [active, standby];
+}
+
+/** Runs k6 with its output passed through; bounded by a hard deadline in case a script never ends. */
+function runK6(k6: string, script: string, env: Record<string, string>, logFile: string): Promise<number> {
+  const args = ["run", "--no-usage-report", "--log-format", "json", `--log-output=file=${logFile}`, script];
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(k6, args, {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, ...env },
+    });
+    const deadline = setTimeout(() => child.kill("SIGKILL"), 15 * 60_000);
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      clearTimeout(deadline);
+      resolvePromise(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+/**
+ * After the run: heal every fault, let the old active rejoin and replication settle, then look
+ * up every acknowledged write on the region that is active now.
+ */
+async function checkWrites(
+  stack: RunningStack,
+  initialActive: string,
+  logFile: string,
+  log: (line: string) => void,
+): Promise<WritesVerdict> {
+  await stack.faults.heal();
+  const settled = await waitForSettle(stack, 30_000);
+  const status = (await stack.status()) as StackStatus;
+  const activeNow = status.router.activeRegion;
+  if (!settled) log("warning: replication did not settle within 30 s; checking anyway");
+  const acked = readAckedWrites(logFile);
+  const createdIds = [...new Set(acked.filter((a) => a.kind === "create").map((a) => a.id))];
+  const missingIds: string[] = [];
+  const base = stack.regionUrls[activeNow]!;
+  for (let i = 0; i < createdIds.length; i += 50) {
+    const slice = createdIds.slice(i, i + 50);
+    const statuses = await Promise.all(slice.map(async (id) => (await fetch(`${base}/items/${id}`)).status));
+    slice.forEach((id, j) => {
+      if (statuses[j] !== 200) {
+        missingIds.push(id);
+        if (process.env.FAILOVER_DEBUG)
+          log(`missing ${id} status ${statuses[j]} served by ${acked.find((a) => a.id === id)?.servedBy}`);
+      }
+    });
+  }
+  const orphanedIds =
+    activeNow === initialActive ? [] : await orphanedIdsOf(stack.regionUrls[initialActive]!);
+  const verdict = judgeWrites({
+    mode: stack.config.replication.mode,
+    acknowledgedIds: createdIds,
+    missingIds,
+    orphanedIds,
+  });
+  log(`writes: ${verdict.detail} (active now: ${activeNow})`);
+  return verdict;
+}
+
+interface StackStatus {
+  router: { activeRegion: string };
+  regions: { name: string; up: boolean; role: string; replication: { lagEntries: number } }[];
+}
+
+async function waitForSettle(stack: RunningStack, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = (await stack.status()) as StackStatus;
+    const allUp = status.regions.every((r) => r.up && r.role !== "unknown");
+    const caughtUp = status.regions.every((r) => r.replication.lagEntries === 0);
+    if (allUp && caughtUp) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+async function orphanedIdsOf(regionUrl: string): Promise<string[]> {
+  const res = await fetch(`${regionUrl}/region/orphaned`);
+  if (!res.ok) return [];
+  const body = (await res.json()) as { orphaned: { itemId: string; kind: string }[] };
+  return body.orphaned.filter((o) => o.kind === "put").map((o) => o.itemId);
+}
+
+/** Adds the write check to the k6 summary so CI's closing line counts it like a threshold. */
+function recordWritesCheck(summaryFile: string, writes: WritesVerdict): void {
+  if (!existsSync(summaryFile)) return;
+  const summary = JSON.parse(readFileSync(summaryFile, "utf8"));
+  summary.thresholds["acknowledged writes explained"] = writes.ok;
+  summary.writes = writes;
+  writeFileSync(summaryFile, JSON.stringify(summary, null, 2));
+}
