@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "commander";
 import { checkEnvName, resolveEnvName } from "../regions/config/env-name.ts";
 import type { EnvName } from "../regions/config/schema.ts";
 
@@ -8,7 +9,23 @@ export function envFromOption(value: string | undefined): EnvName {
 
 export function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be 0-65535, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got "${value}"`);
   return port;
+}
+
+/** A commander argument parser for ports: a bad value is a usage error naming the option. */
+export function portArg(value: string): number {
+  try {
+    return parsePort(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** Resolves when the process is asked to stop (Ctrl-C or SIGTERM). */
+export function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
 }

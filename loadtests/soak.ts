@@ -27,7 +27,7 @@ export const options: Options = {
 };
 
 export default function (): void {
-  mixedRequest(0.3, { window: "soak" });
+  mixedRequest(0.3, { phase: "soak" });
 }
 
 export function handleSummary(data: Parameters<typeof writeSummary>[1]) {

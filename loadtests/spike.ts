@@ -36,7 +36,7 @@ export const options: Options = {
 };
 
 export default function (): void {
-  const res = mixedRequest(0.2, { window: "spike" });
+  const res = mixedRequest(0.2, { phase: "spike" });
   check(res, { "served by active": (r) => r.headers["X-Served-By"] === ACTIVE_REGION });
 }
 

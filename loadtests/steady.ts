@@ -30,7 +30,7 @@ export const options: Options = {
 };
 
 export default function (): void {
-  mixedRequest(0.2, { window: "steady" });
+  mixedRequest(0.2, { phase: "steady" });
 }
 
 export function handleSummary(data: Parameters<typeof writeSummary>[1]) {

@@ -1,0 +1,152 @@
+import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import type { Change } from "@aws-sdk/client-route-53";
+import { ulid } from "ulid";
+import { ensureTables } from "../../regions/store/dynamodb-tables.ts";
+import type { AwsClients } from "../aws/clients.ts";
+import type { SafeHealthCheckUpdate } from "../aws/health-check-update.ts";
+import {
+  createHealthCheck,
+  deleteHealthCheck,
+  tagHealthCheck,
+  updateHealthCheck,
+} from "../aws/route53-health-checks.ts";
+import { changeRecords, recordSet, storedRecordSet } from "../aws/route53-records.ts";
+import { DeployError } from "../deploy-error.ts";
+import { summarize } from "../plan/compute-plan.ts";
+import { callerReference } from "../plan/health-check-identity.ts";
+import type { HealthCheckItem, Plan, RecordItem, TableItem } from "../plan/plan-types.ts";
+
+export interface ApplyOptions {
+  /** One line per step, as it happens. */
+  log: (line: string) => void;
+  /** Unique suffix for each new health check's CallerReference (tests pin it). */
+  newId?: () => string;
+}
+
+/**
+ * Carries out a plan, in dependency order: tables; health checks (new ones first); the record
+ * pair in one atomic change batch pointing at them; then deletion of checks nothing uses any
+ * more. A plan with blockers is refused before any call.
+ */
+export async function applyPlan(plan: Plan, clients: AwsClients, options: ApplyOptions): Promise<void> {
+  const { blockers } = summarize(plan);
+  if (blockers.length > 0)
+    throw new DeployError(`the plan has ${blockers.length} problem(s); nothing was changed`);
+  const tables = plan.items.filter((i): i is TableItem => i.kind === "dynamodb_table");
+  const checks = plan.items.filter((i): i is HealthCheckItem => i.kind === "route53_health_check");
+  const records = plan.items.filter((i): i is RecordItem => i.kind === "route53_record");
+  await applyTables(tables, clients, options);
+  const { idByRegion, toDelete } = await applyHealthChecks(checks, clients, options);
+  await applyRecords(plan, records, idByRegion, clients, options);
+  for (const id of toDelete) {
+    await deleteHealthCheck(clients.route53, id);
+    options.log(`deleted health check ${id}`);
+  }
+}
+
+async function applyTables(items: TableItem[], clients: AwsClients, options: ApplyOptions): Promise<void> {
+  const byRegion = new Map<string, CreateTableCommandInput[]>();
+  for (const item of items) {
+    if (item.action !== "create") continue;
+    const defs = byRegion.get(item.desired.awsRegion) ?? [];
+    defs.push(item.desired.definition);
+    byRegion.set(item.desired.awsRegion, defs);
+  }
+  for (const [awsRegion, defs] of byRegion) {
+    // The store's own ensureTables: creates, waits for ACTIVE, and re-checks the key schema.
+    await ensureTables(clients.dynamodb(awsRegion), defs);
+    for (const def of defs) options.log(`created table ${def.TableName} in ${awsRegion}`);
+  }
+}
+
+async function applyHealthChecks(
+  items: HealthCheckItem[],
+  clients: AwsClients,
+  options: ApplyOptions,
+): Promise<{ idByRegion: Map<string, string>; toDelete: string[] }> {
+  const idByRegion = new Map<string, string>();
+  const toDelete: string[] = [];
+  const newId = options.newId ?? (() => ulid());
+  for (const item of items) {
+    const { desired, actual } = item;
+    if (item.action === "delete") {
+      toDelete.push(actual!.id);
+      continue;
+    }
+    if (desired === undefined) continue;
+    if (item.action === "create" || item.action === "replace") {
+      const id = await createHealthCheck(clients.route53, desired, {
+        callerReference: callerReference(desired.identityHash, newId()),
+        inverted: actual?.inverted === true,
+      });
+      idByRegion.set(desired.region, id);
+      if (actual !== undefined) toDelete.push(actual.id);
+      options.log(
+        `created health check ${id} for ${desired.region}${actual ? ` (replaces ${actual.id})` : ""}`,
+      );
+      continue;
+    }
+    idByRegion.set(desired.region, actual!.id);
+    if (item.action === "update") {
+      await updateInPlace(item, clients);
+      options.log(
+        `updated health check ${actual!.id} for ${desired.region}: ${item.changes.map((c) => c.field).join(", ")}`,
+      );
+    }
+  }
+  return { idByRegion, toDelete };
+}
+
+async function updateInPlace(item: HealthCheckItem, clients: AwsClients): Promise<void> {
+  const { desired, actual } = item as Required<Pick<HealthCheckItem, "desired" | "actual">>;
+  const fields = new Set(item.changes.map((c) => c.field));
+  const update: SafeHealthCheckUpdate = {};
+  if (fields.has("fqdn")) update.fqdn = desired.fqdn;
+  if (fields.has("port")) update.port = desired.port;
+  if (fields.has("resource_path")) update.resourcePath = desired.resourcePath;
+  if (fields.has("failure_threshold")) update.failureThreshold = desired.failureThreshold;
+  if (fields.has("enable_sni")) update.enableSni = desired.enableSni;
+  if (fields.has("disabled")) update.disabled = false;
+  if (Object.keys(update).length > 0)
+    await updateHealthCheck(clients.route53, actual.id, actual.version, update);
+  if ([...fields].some((f) => f.startsWith("tags.")))
+    await tagHealthCheck(clients.route53, actual.id, desired.tags);
+}
+
+async function applyRecords(
+  plan: Plan,
+  items: RecordItem[],
+  idByRegion: Map<string, string>,
+  clients: AwsClients,
+  options: ApplyOptions,
+): Promise<void> {
+  const changes: Change[] = [];
+  for (const item of items) {
+    if (item.action === "delete")
+      changes.push({ Action: "DELETE", ResourceRecordSet: storedRecordSet(item.actual!) });
+    if (item.action !== "create" && item.action !== "update") continue;
+    const spec = item.desired!;
+    const healthCheckId = idByRegion.get(spec.healthCheckRegion);
+    if (healthCheckId === undefined) throw new Error(`no health check id for ${spec.healthCheckRegion}`);
+    // UPSERT: creates the record, or replaces the one with the same name, type and SetIdentifier.
+    changes.push({ Action: "UPSERT", ResourceRecordSet: recordSet(spec, healthCheckId) });
+  }
+  // Re-point records whose check was replaced even if nothing else about them changed.
+  for (const item of items) {
+    if (item.action !== "no-op" || item.desired === undefined) continue;
+    const id = idByRegion.get(item.desired.healthCheckRegion);
+    if (id !== undefined && id !== item.actual?.healthCheckId) {
+      changes.push({ Action: "UPSERT", ResourceRecordSet: recordSet(item.desired, id) });
+    }
+  }
+  if (changes.length === 0) return;
+  const changeId = await changeRecords(
+    clients.route53,
+    plan.hostedZone!.id,
+    changes,
+    `failover deploy --env ${plan.environment}`,
+  );
+  options.log(
+    `changed ${changes.length} record(s) in ${plan.hostedZone!.name} (change ${changeId}, in sync)`,
+  );
+}

@@ -1,0 +1,177 @@
+import type {
+  AttributeDefinition,
+  CreateTableCommandInput,
+  KeySchemaElement,
+} from "@aws-sdk/client-dynamodb";
+import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
+
+/**
+ * What `failover deploy` wants (desired state, from config) and what AWS holds (actual state,
+ * read by deploy/aws/), as plain data. The plan is a pure function of the two
+ * (compute-plan.ts), so it is unit-tested with plain objects and no AWS at all.
+ */
+
+/** Route 53 accepts only these request intervals (PRODUCT.md; CreateHealthCheck API reference). */
+export type RequestIntervalS = 10 | 30;
+
+export interface HealthCheckSpec {
+  /** The region (config `regions[].name`) whose public endpoint this check probes. */
+  region: string;
+  type: "HTTP" | "HTTPS";
+  fqdn: string;
+  port: number;
+  resourcePath: string;
+  requestIntervalS: RequestIntervalS;
+  failureThreshold: number;
+  /** Send the host name in the TLS handshake, or HTTPS checks fail against SNI-only hosts. */
+  enableSni: boolean;
+  /** How re-runs find this check again: see health-check-identity.ts. */
+  tags: Record<string, string>;
+  /** Short, stable id of (environment, service, region); prefixes the CallerReference. */
+  identityHash: string;
+}
+
+export interface HealthCheckActual {
+  id: string;
+  callerReference: string;
+  type: string;
+  fqdn: string | undefined;
+  port: number | undefined;
+  resourcePath: string | undefined;
+  requestIntervalS: number | undefined;
+  failureThreshold: number | undefined;
+  enableSni: boolean;
+  /** Operational state owned by `failover dns failover/failback`; deploy leaves it alone. */
+  inverted: boolean;
+  /** Route 53 counts a disabled check as healthy; deploy always turns this back off. */
+  disabled: boolean;
+  tags: Record<string, string>;
+  /** Route 53's optimistic-concurrency counter, passed back on UpdateHealthCheck. */
+  version: number | undefined;
+}
+
+export type FailoverRole = "PRIMARY" | "SECONDARY";
+
+export interface RecordSpec {
+  /** Fully qualified, lower-case, with the trailing dot Route 53 returns. */
+  name: string;
+  type: "CNAME";
+  /** The region name: one record per region at the same name. */
+  setIdentifier: string;
+  failover: FailoverRole;
+  ttlS: number;
+  /** The region's public host name. */
+  value: string;
+  /** The region whose health check this record carries. */
+  healthCheckRegion: string;
+}
+
+export interface RecordActual {
+  name: string;
+  type: string;
+  setIdentifier: string | undefined;
+  failover: string | undefined;
+  ttlS: number | undefined;
+  values: string[];
+  healthCheckId: string | undefined;
+  /** An alias record has no TTL or values of its own. */
+  aliasTarget: string | undefined;
+  /** The record exactly as Route 53 returned it: a DELETE must repeat it field for field. */
+  stored?: ResourceRecordSet;
+}
+
+export interface TableSpec {
+  awsRegion: string;
+  definition: CreateTableCommandInput;
+}
+
+export interface TableActual {
+  awsRegion: string;
+  name: string;
+  status: string;
+  keySchema: KeySchemaElement[];
+  attributeDefinitions: AttributeDefinition[];
+}
+
+export interface HostedZone {
+  id: string;
+  name: string;
+}
+
+export interface DesiredState {
+  environment: string;
+  /** Absent when the environment has no `dns` section: nothing in Route 53 is managed. */
+  dns?: {
+    hostedZoneName: string;
+    healthChecks: HealthCheckSpec[];
+    records: RecordSpec[];
+  };
+  /** Empty when the store is in memory. */
+  tables: TableSpec[];
+}
+
+export interface ActualState {
+  hostedZone?: HostedZone;
+  /** Every check that carries this deployment's identity (tags or CallerReference prefix). */
+  healthChecks: HealthCheckActual[];
+  /** Every record set at the service's name, whatever its type. */
+  records: RecordActual[];
+  /** Keyed by tableKey(awsRegion, name); undefined when the table does not exist. */
+  tables: Map<string, TableActual | undefined>;
+}
+
+export type PlanAction = "create" | "update" | "replace" | "delete" | "no-op";
+
+export type FieldValue = string | number | boolean | undefined;
+
+export interface FieldChange {
+  field: string;
+  from: FieldValue;
+  to: FieldValue;
+  /** Route 53 or DynamoDB cannot change this field in place. */
+  forcesReplacement?: boolean;
+}
+
+interface PlanItemBase {
+  /** e.g. "route53_health_check.prod-us". */
+  address: string;
+  action: PlanAction;
+  changes: FieldChange[];
+  /** Things an operator should know that change nothing (e.g. an inverted check left alone). */
+  notes: string[];
+  /** Why this item cannot be applied; a plan with any blocker is refused as a whole. */
+  blocker?: string;
+}
+
+export interface HealthCheckItem extends PlanItemBase {
+  kind: "route53_health_check";
+  desired?: HealthCheckSpec;
+  actual?: HealthCheckActual;
+}
+
+export interface RecordItem extends PlanItemBase {
+  kind: "route53_record";
+  desired?: RecordSpec;
+  actual?: RecordActual;
+}
+
+export interface TableItem extends PlanItemBase {
+  kind: "dynamodb_table";
+  desired: TableSpec;
+  actual?: TableActual;
+}
+
+export type PlanItem = HealthCheckItem | RecordItem | TableItem;
+
+export interface Plan {
+  environment: string;
+  hostedZone?: HostedZone;
+  items: PlanItem[];
+}
+
+/** The value a field shows in a plan when it is only known once an earlier step has run. */
+export const KNOWN_AFTER_APPLY = "(known after apply)";
+
+export function tableKey(awsRegion: string, name: string): string {
+  return `${awsRegion}/${name}`;
+}
