@@ -16,6 +16,8 @@ export function register(program: Command): void {
     .option("--dynamodb-endpoint <url>", "DynamoDB-compatible endpoint for --store dynamodb")
     .option("--duration <d>", "how long the load runs (e.g. 30s); the script's default otherwise")
     .option("--rate <n>", "requests per second; the script's default otherwise")
+    .option("--fault-at <d>", "failover script: when prod-us goes down", "10s")
+    .option("--fault-for <d>", "failover script: how long it stays down", "15s")
     .option("--client-location <loc>", "where the load comes from (latency table location)")
     .option("--latency-table <name|file>", "latency table", "inter-region")
     .option("--results <dir>", "where k6 summaries and logs go", "results")
@@ -30,6 +32,8 @@ export function register(program: Command): void {
       const { runLoadtest } = await import("../../loadtests/runner/run-loadtest.ts");
       const { freePort } = await import("../../core/free-port.ts");
       const durationS = flags.duration ? parseDurationMs(flags.duration, "--duration") / 1000 : undefined;
+      const faultAtS = parseDurationMs(flags.faultAt, "--fault-at") / 1000;
+      const faultForS = parseDurationMs(flags.faultFor, "--fault-for") / 1000;
       const ratePerS = flags.rate ? Number(flags.rate) : undefined;
       if (ratePerS !== undefined && !(ratePerS > 0 && ratePerS <= 5000))
         throw new CliError("--rate must be in (0, 5000]");
@@ -46,13 +50,23 @@ export function register(program: Command): void {
         resultsDir: flags.results,
         ...(durationS ? { durationS } : {}),
         ...(ratePerS ? { ratePerS } : {}),
+        scriptEnv: { FAULT_AT_S: String(faultAtS), FAULT_FOR_S: String(faultForS) },
         log,
       }).catch((error: Error) => {
         throw new CliError(error.message);
       });
       if (flags.compareSim) {
         const { compareWithSimulator } = await import("../../loadtests/runner/compare-sim.ts");
-        await compareWithSimulator({ summaryFile: result.summaryFile, stack, log });
+        if (script !== "failover") throw new CliError("--compare-sim compares the failover script's outage");
+        await compareWithSimulator({
+          summaryFile: result.summaryFile,
+          stack,
+          log,
+          durationS: durationS ?? 30,
+          ratePerS: ratePerS ?? 50,
+          faultAtS,
+          faultForS,
+        });
       }
       const failed: string[] = [];
       if (!result.thresholdsOk) failed.push(`k6 thresholds failed (k6 exit ${result.k6ExitCode})`);

@@ -18,6 +18,8 @@ export interface LoadtestOptions {
   /** Passed to the script as DURATION_S / RATE_PER_S when set. */
   durationS?: number;
   ratePerS?: number;
+  /** More environment for the script (e.g. FAULT_AT_S, FAULT_FOR_S for failover). */
+  scriptEnv?: Record<string, string>;
   log: (line: string) => void;
 }
 

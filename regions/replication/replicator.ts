@@ -41,7 +41,13 @@ interface Waiter {
  * control record names this region active. In sync mode a write waits on `waitFor(seq)`.
  */
 export class Replicator {
+  /** The standby's head as last reported; cleared to force a handshake after a failure. */
   private peerHead: LogPosition | undefined;
+  /**
+   * The standby's head as last confirmed, kept across failures so lag stays the entries it
+   * really lacks (not the whole log) while it is unreachable; reset only by a new report.
+   */
+  private confirmedHead: LogPosition | undefined;
   private oldestUnackedAtMs: number | undefined;
   private lastContactMs: number | undefined;
   private lastError: string | undefined;
@@ -84,7 +90,7 @@ export class Replicator {
    * once while degraded, "degraded" (degrade-to-async) or "timeout" (refuse-writes).
    */
   waitFor(seq: number, timeoutMs: number): Promise<SyncOutcome> {
-    if (this.peerHead && this.peerHead.seq >= seq) return Promise.resolve("replicated");
+    if (this.confirmedHead && this.confirmedHead.seq >= seq) return Promise.resolve("replicated");
     if (this.degraded && this.canDegrade()) return Promise.resolve("degraded");
     return new Promise((resolve) => {
       const waiter: Waiter = {
@@ -120,7 +126,7 @@ export class Replicator {
   }
 
   status(headSeq: number): OutboundStatus {
-    const acked = this.peerHead?.seq ?? 0;
+    const acked = this.confirmedHead?.seq ?? 0;
     const lagEntries = Math.max(0, headSeq - acked);
     const lagMs =
       lagEntries > 0 && this.oldestUnackedAtMs !== undefined
@@ -128,7 +134,7 @@ export class Replicator {
         : 0;
     return {
       peer: this.deps.peerName,
-      peerHead: this.peerHead,
+      peerHead: this.confirmedHead,
       lagEntries,
       lagMs,
       lastContactMs: this.lastContactMs,
@@ -168,6 +174,7 @@ export class Replicator {
     const record = await controlView.read();
     if (controlView.roleIn(record) !== "active") {
       this.peerHead = undefined;
+      this.confirmedHead = undefined;
       this.oldestUnackedAtMs = undefined;
       return false;
     }
@@ -193,6 +200,7 @@ export class Replicator {
   }
 
   private async afterAck(head: LogPosition): Promise<void> {
+    this.confirmedHead = this.peerHead;
     const acked = this.peerHead?.seq ?? 0;
     if (acked >= head.seq) {
       this.oldestUnackedAtMs = undefined;

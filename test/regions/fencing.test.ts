@@ -180,3 +180,18 @@ describe("replication from active to standby", () => {
     expect(await pair.stores.us.head()).toEqual(await pair.stores.ie.head());
   });
 });
+
+describe("replication lag while the standby is unreachable", () => {
+  it("counts only the entries the standby lacks, not the whole log, after a failed shipment", async () => {
+    for (let i = 0; i < 3; i++) await pair.us.app.request("/items", postJson({ data: { i } }));
+    await pair.clock.advance(200);
+    pair.down.add("prod-ie");
+    await pair.us.app.request("/items", postJson({ data: { i: 3 } }));
+    await pair.clock.advance(300); // several failed shipments
+    const status = (await (await pair.us.app.request("/region")).json()) as {
+      replication: { lagEntries: number; lagMs: number };
+    };
+    expect(status.replication.lagEntries).toBe(1);
+    expect(status.replication.lagMs).toBe(300);
+  });
+});

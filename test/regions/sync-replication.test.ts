@@ -15,8 +15,10 @@ describe("synchronous replication", () => {
     expect(await pair.stores.ie.getItem(item.id)).toEqual(item);
   });
 
-  it("does not acknowledge a write the standby cannot confirm in time", async () => {
-    pair = regionPair(testEnvironment({ replication: { mode: "sync", syncTimeoutMs: 500 } }));
+  it("refuse-writes: does not acknowledge a write the standby cannot confirm in time", async () => {
+    pair = regionPair(
+      testEnvironment({ replication: { mode: "sync", syncTimeoutMs: 500, onStandbyUnreachable: "refuse-writes" } }),
+    );
     await pair.us.app.request("/readyz");
     pair.down.add("prod-ie");
     const pending = Promise.resolve(pair.us.app.request("/items", postJson({ data: { a: 1 } })));
@@ -31,5 +33,27 @@ describe("synchronous replication", () => {
     const res = await pending;
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: "replication_timeout" });
+  });
+});
+
+describe("synchronous replication, standby unreachable, degrade-to-async (the default)", () => {
+  it("acknowledges without the standby once it is unreachable, says so, and is synchronous again after catch-up", async () => {
+    pair = regionPair(testEnvironment({ replication: { mode: "sync", syncTimeoutMs: 500 } }));
+    await pair.us.app.request("/readyz");
+    pair.down.add("prod-ie");
+    // The first write finds the standby unreachable (connection refused): degraded at once, no 500 ms wait.
+    const first = await pair.us.app.request("/items", postJson({ data: { n: 1 } }));
+    expect(first.status).toBe(201);
+    expect(first.headers.get("x-replication")).toBe("degraded");
+    const status = (await (await pair.us.app.request("/region")).json()) as { replication: { degraded: boolean } };
+    expect(status.replication.degraded).toBe(true);
+    pair.down.delete("prod-ie");
+    await pair.clock.advance(200); // next replication interval: the standby catches up
+    const item = (await first.json()) as Item;
+    expect(await pair.stores.ie.getItem(item.id)).toEqual(item);
+    const again = await pair.us.app.request("/items", postJson({ data: { n: 2 } }));
+    expect(again.status).toBe(201);
+    expect(again.headers.get("x-replication")).toBeNull();
+    expect(await pair.stores.ie.getItem(((await again.json()) as Item).id)).toBeDefined();
   });
 });

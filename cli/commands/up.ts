@@ -1,0 +1,94 @@
+import { type Command, InvalidArgumentError, Option } from "commander";
+
+export function register(program: Command): void {
+  program
+    .command("up")
+    .description(
+      "Start the router and both regions on 127.0.0.1, with injected latency and a fault-control API",
+    )
+    .option(
+      "--env <name>",
+      "environment whose topology and policy to run (its resources are never touched)",
+      "production",
+    )
+    .addOption(
+      new Option("--store <kind>", "region stores").choices(["memory", "dynamodb"]).default("memory"),
+    )
+    .option(
+      "--dynamodb-endpoint <url>",
+      "DynamoDB-compatible endpoint for --store dynamodb (e.g. DynamoDB Local)",
+    )
+    .addOption(new Option("--replication <mode>", "override the replication mode").choices(["async", "sync"]))
+    .option("--host <host>", "address to bind (loopback)", "127.0.0.1")
+    .option("--port <n>", "router port", toPort, 8080)
+    .option("--control-port <n>", "fault-control API port", toPort, 8079)
+    .option("--region-ports <a,b>", "the two regions' ports (default: free ports)")
+    .option(
+      "--client-location <loc>",
+      "where clients are, e.g. ireland (default: the active region's location)",
+    )
+    .option(
+      "--latency-table <name|file>",
+      "latency table: inter-region, table11, or a JSON/CSV file",
+      "inter-region",
+    )
+    .addHelpText(
+      "after",
+      "\nWhile it runs, change things with `failover fault ...` (see `failover fault --help`) and point k6 at the\n" +
+        "router. Ctrl-C stops everything.",
+    )
+    .action(async (flags) => {
+      const { stackOptionsFromFlags } = await import("../../stack/stack-from-flags.ts");
+      const { startStack } = await import("../../stack/start-stack.ts");
+      const { CliError } = await import("../run-cli.ts");
+      const { ConfigError } = await import("../../regions/config/config-error.ts");
+      if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(flags.host)) {
+        throw new CliError(`--host must be a loopback address; got ${flags.host}`);
+      }
+      const options = await stackOptionsFromFlags(flags);
+      const stack = await startStack(options).catch((error: Error) => {
+        throw error instanceof ConfigError ? error : new CliError(error.message);
+      });
+      const [a, b] = options.config.regions;
+      const routerLocation = options.config.regions.find(
+        (r) => r.name === options.config.initialActive,
+      )!.location;
+      const out = process.stdout;
+      out.write(
+        `router      ${stack.routerUrl}   (in ${routerLocation}; clients in ${options.clientLocation})\n`,
+      );
+      for (const r of options.config.regions)
+        out.write(`${r.name.padEnd(11)} ${stack.regionUrls[r.name]}   (${r.location})\n`);
+      out.write(`control     ${stack.controlUrl}   (faults: failover fault --help)\n`);
+      out.write(`admin token ${options.adminToken}\n`);
+      out.write(
+        `latency     client->router ${rtt(options, options.clientLocation, routerLocation)} ms RTT, ` +
+          `${a!.name}<->${b!.name} ${rtt(options, a!.location, b!.location)} ms RTT (table ${options.latency.name})\n`,
+      );
+      out.write(
+        `replication ${options.config.replication.mode}, store ${options.config.store.kind}. Ctrl-C to stop.\n`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      out.write("stopping...\n");
+      await stack.close();
+    });
+}
+
+function rtt(
+  options: { latency: { roundTrip(a: string, b: string): { rttMs: number } } },
+  a: string,
+  b: string,
+): number {
+  return options.latency.roundTrip(a, b).rttMs;
+}
+
+/** Commander reports an InvalidArgumentError as "option '--port <n>' argument '70000' is invalid. ...". */
+function toPort(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n > 65535)
+    throw new InvalidArgumentError("want a port number, 0-65535 (0: any free port).");
+  return n;
+}

@@ -1,0 +1,111 @@
+import type { Clock, TimerHandle } from "../core/clock.ts";
+import { LIVE_FAULTS } from "./faults/index.ts";
+import { FaultError, type Heal, type StackHandles } from "./faults/live-fault.ts";
+
+export interface ActiveFault {
+  id: number;
+  kind: string;
+  params: Record<string, unknown>;
+  startedAtMs: number;
+  /** When it heals by itself; null if it lasts until healed. */
+  healsAtMs: number | null;
+}
+
+/** Healing one or more faults failed; the faults are no longer listed as active. */
+export class FaultHealError extends Error {
+  override name = "FaultHealError";
+}
+
+/** Longest fault duration accepted: one day. */
+const DURATION_S_MAX = 86_400;
+
+/** Applies live faults, heals them on request or when their duration ends. */
+export class FaultManager {
+  private nextId = 1;
+  private active = new Map<number, { fault: ActiveFault; heal: Heal; timer?: TimerHandle }>();
+
+  /** `onHealError` hears about a failed heal nobody waits for (a duration that ran out). */
+  constructor(
+    private readonly stack: StackHandles,
+    private readonly clock: Clock,
+    private readonly onHealError: (error: unknown, fault: ActiveFault) => void = () => {},
+  ) {}
+
+  async inject(request: Record<string, unknown>): Promise<ActiveFault> {
+    const { kind, durationS, ...rest } = request;
+    const def = typeof kind === "string" ? LIVE_FAULTS.get(kind) : undefined;
+    if (!def)
+      throw new FaultError(
+        `unknown fault kind "${String(kind)}" (have ${[...LIVE_FAULTS.keys()].join(", ")})`,
+      );
+    if (
+      durationS !== undefined &&
+      (typeof durationS !== "number" || !(durationS > 0) || durationS > DURATION_S_MAX)
+    ) {
+      throw new FaultError(`durationS must be a number of seconds in (0, ${DURATION_S_MAX}]`);
+    }
+    const parsed = def.params.safeParse(rest);
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .map((i) => `${i.path.join(".") || "(params)"}: ${i.message}`)
+        .join("; ");
+      throw new FaultError(`${def.kind}: ${detail}`);
+    }
+    const params = parsed.data as Record<string, unknown>;
+    const same = this.list().find(
+      (f) => f.kind === def.kind && JSON.stringify(f.params) === JSON.stringify(params),
+    );
+    if (same) {
+      // Two identical faults would heal each other: the first heal would undo both.
+      throw new FaultError(
+        `${def.kind} ${JSON.stringify(params)} is already active (fault ${same.id}); heal it first`,
+        409,
+      );
+    }
+    const heal = await def.apply(this.stack, params);
+    const nowMs = this.clock.nowMs();
+    const fault: ActiveFault = {
+      id: this.nextId++,
+      kind: def.kind,
+      params,
+      startedAtMs: nowMs,
+      healsAtMs: typeof durationS === "number" ? nowMs + durationS * 1000 : null,
+    };
+    const entry: { fault: ActiveFault; heal: Heal; timer?: TimerHandle } = { fault, heal };
+    if (typeof durationS === "number") {
+      entry.timer = this.clock.setTimer(durationS * 1000, () => {
+        this.heal(fault.id).catch((error: unknown) => this.onHealError(error, fault));
+      });
+    }
+    this.active.set(fault.id, entry);
+    return fault;
+  }
+
+  /**
+   * Heals one fault, or all of them (newest first); returns what was healed. Every fault is
+   * healed even if one heal fails; then a FaultHealError says which failed.
+   */
+  async heal(id?: number): Promise<ActiveFault[]> {
+    const ids = id === undefined ? [...this.active.keys()].reverse() : [id];
+    const healed: ActiveFault[] = [];
+    const failed: string[] = [];
+    for (const faultId of ids) {
+      const entry = this.active.get(faultId);
+      if (!entry) continue;
+      this.active.delete(faultId);
+      entry.timer?.cancel();
+      try {
+        await entry.heal();
+        healed.push(entry.fault);
+      } catch (error) {
+        failed.push(`fault ${faultId} (${entry.fault.kind}): ${(error as Error).message}`);
+      }
+    }
+    if (failed.length > 0) throw new FaultHealError(`could not heal ${failed.join("; ")}`);
+    return healed;
+  }
+
+  list(): ActiveFault[] {
+    return [...this.active.values()].map((e) => e.fault);
+  }
+}

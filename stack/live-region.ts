@@ -1,0 +1,57 @@
+import { Hono } from "hono";
+import type { ServedApp } from "../core/serve-app.ts";
+import type { RegionService } from "../regions/service/region-service.ts";
+import type { Store } from "../regions/store/store.ts";
+import type { RegionGate } from "./region-gate.ts";
+import { serveOnPort } from "./serve-on-port.ts";
+
+/**
+ * One region of the live stack: its service on its own port, behind its gate. Taking it down
+ * closes the listening socket (connections are really refused) and stops its replication;
+ * bringing it up serves the same service and store again, like a process restarting on
+ * durable storage. Up and down are queued, so a heal never races a flap half-way through.
+ */
+export class LiveRegion {
+  private served: ServedApp | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly front = new Hono();
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly host: string,
+    readonly service: RegionService,
+    readonly store: Store,
+    readonly gate: RegionGate,
+  ) {
+    this.front.all("*", async (c) => (await this.gate.intercept()) ?? this.service.app.fetch(c.req.raw));
+  }
+
+  get up(): boolean {
+    return this.served !== undefined;
+  }
+
+  bringUp(): Promise<void> {
+    return this.queued(async () => {
+      if (this.served) return;
+      this.served = await serveOnPort(this.front, this.port, this.host, "--region-ports");
+      this.service.start();
+    });
+  }
+
+  takeDown(): Promise<void> {
+    return this.queued(async () => {
+      const served = this.served;
+      if (!served) return;
+      this.served = undefined;
+      await this.service.stop();
+      await served.close();
+    });
+  }
+
+  private queued(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+}

@@ -1,0 +1,256 @@
+import type { Logger } from "pino";
+import { systemClock } from "../core/clock.ts";
+import { type ControlStore, MemoryControlStore } from "../core/control.ts";
+import { cryptoRandom } from "../core/random.ts";
+import type { Transport } from "../core/transport.ts";
+import { ConfigError } from "../regions/config/config-error.ts";
+import type { EnvironmentConfig } from "../regions/config/schema.ts";
+import { createRegionService } from "../regions/service/region-service.ts";
+import { createControlStore, createStore } from "../regions/store/create-store.ts";
+import { isLoopbackUrl } from "../regions/store/dynamodb-client.ts";
+import { MemoryStore } from "../regions/store/memory-store.ts";
+import { createRouter, type Router } from "../router/create-router.ts";
+import { createHttpTransport } from "../router/transport/http-transport.ts";
+import type { LatencyTable } from "../simulator/latency/latency-table.ts";
+import { controlApi } from "./control-api.ts";
+import { edgeApp } from "./edge-app.ts";
+import { FaultManager } from "./fault-manager.ts";
+import { FaultError, type StackHandles } from "./faults/live-fault.ts";
+import { LiveRegion } from "./live-region.ts";
+import { RegionGate } from "./region-gate.ts";
+import { serveOnPort } from "./serve-on-port.ts";
+import { StackLinks } from "./stack-links.ts";
+
+export interface StackOptions {
+  config: EnvironmentConfig;
+  host: string;
+  routerPort: number;
+  controlPort: number;
+  /** One port per region, in config order. */
+  regionPorts: [number, number];
+  latency: LatencyTable;
+  /** Where the load comes from, e.g. "ireland": adds that location's round trip to the router. */
+  clientLocation: string;
+  adminToken?: string;
+  logger?: Logger;
+}
+
+export interface RunningStack {
+  routerUrl: string;
+  controlUrl: string;
+  regionUrls: Record<string, string>;
+  config: EnvironmentConfig;
+  faults: FaultManager;
+  status(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+type Closer = () => Promise<void> | void;
+
+/**
+ * The whole stack on 127.0.0.1 in one process: the router and both regions, with the latency
+ * table's delays on every hop and a control API for faults. The router sits in the active
+ * region's location; clients in `clientLocation`. If any part fails to start (a port in use),
+ * everything already started is stopped before the error is thrown.
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const closers: Closer[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => {});
+  };
+  try {
+    return await compose(options, closers, closeAll);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function compose(
+  options: StackOptions,
+  closers: Closer[],
+  closeAll: () => Promise<void>,
+): Promise<RunningStack> {
+  const { host } = options;
+  const config = localOnly(options.config, host, options.regionPorts);
+  const shutdown = new AbortController();
+  closers.push(() => shutdown.abort(new Error("stack stopped")));
+  const control: ControlStore =
+    config.store.kind === "memory"
+      ? new MemoryControlStore()
+      : await createControlStore(config, { ensureTables: true });
+  closers.push(() => (control as ControlStore & { close?: () => Promise<void> }).close?.());
+  const links = new StackLinks(config, options.latency, options.clientLocation, shutdown.signal);
+  const http = createHttpTransport(config);
+  closers.push(() => http.close());
+
+  const regions = await startRegions(config, options, control, links, http.transport, closers);
+  const routerTransport = links.routerTransport(http.transport);
+  let router = makeRouter(config, routerTransport, control, options);
+  router.start();
+  closers.push(() => router.stop());
+  const routerServed = await serveOnPort(
+    edgeApp(links.client, () => router),
+    options.routerPort,
+    host,
+    "--port",
+  );
+  closers.push(() => routerServed.close());
+
+  const handles = stackHandles(regions, links, options, async () => {
+    router.stop();
+    router = makeRouter(config, routerTransport, control, options);
+    router.start();
+  });
+  const faults = new FaultManager(handles, systemClock, (error, fault) =>
+    handles.reportError(error, `healing fault ${fault.id} (${fault.kind})`),
+  );
+  const status = async () => ({
+    router: router.status(),
+    regions: await Promise.all(regions.map(async (r) => ({ up: r.up, ...(await r.service.status()) }))),
+    faults: faults.list(),
+  });
+  const controlServed = await serveOnPort(
+    controlApi(faults, status),
+    options.controlPort,
+    host,
+    "--control-port",
+  );
+  closers.push(() => controlServed.close());
+  // First on the way out: end every wait on a link (a partitioned client link waits up to a
+  // minute), then heal the faults so none keeps a timer running (flapping).
+  closers.push(async () => {
+    shutdown.abort(new Error("stack stopped"));
+    await faults.heal().catch((error: unknown) => handles.reportError(error, "healing faults on close"));
+  });
+
+  const url = (port: number) => `http://${urlHost(host)}:${port}`;
+  return {
+    routerUrl: url(routerServed.port),
+    controlUrl: url(controlServed.port),
+    regionUrls: Object.fromEntries(regions.map((r) => [r.name, url(r.port)])),
+    config,
+    faults,
+    status,
+    close: closeAll,
+  };
+}
+
+/** Both regions, each with its own store, serving behind its gate; replication over its link. */
+async function startRegions(
+  config: EnvironmentConfig,
+  options: StackOptions,
+  control: ControlStore,
+  links: StackLinks,
+  transport: Transport,
+  closers: Closer[],
+): Promise<LiveRegion[]> {
+  const regions: LiveRegion[] = [];
+  for (const [i, region] of config.regions.entries()) {
+    const peer = config.regions[1 - i]!;
+    const store =
+      config.store.kind === "memory"
+        ? new MemoryStore()
+        : await createStore(config, region.name, { ensureTables: true });
+    closers.push(() => store.close());
+    const service = createRegionService({
+      config,
+      regionName: region.name,
+      store,
+      control,
+      clock: systemClock,
+      transport: links.regionTransport(region.name, peer.name, transport),
+      random: cryptoRandom(),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    const gate = new RegionGate(region.name, systemClock, Math.random);
+    const live = new LiveRegion(region.name, options.regionPorts[i]!, options.host, service, store, gate);
+    regions.push(live);
+    closers.push(async () => {
+      gate.releaseHung();
+      await live.takeDown();
+    });
+    await live.bringUp();
+  }
+  return regions;
+}
+
+/** What live faults may touch: the regions, the links, the router. */
+function stackHandles(
+  regions: LiveRegion[],
+  links: StackLinks,
+  options: StackOptions,
+  restartRouter: () => Promise<void>,
+): StackHandles {
+  const find = (name: string) => {
+    const r = regions.find((x) => x.name === name);
+    if (!r) throw new FaultError(`no region "${name}"`);
+    return r;
+  };
+  return {
+    regionNames: regions.map((r) => r.name),
+    gate: (name) => find(name).gate,
+    takeDown: (name) => find(name).takeDown(),
+    bringUp: (name) => find(name).bringUp(),
+    setStoreDown: (name, down) => {
+      const r = find(name);
+      if (!(r.store instanceof MemoryStore))
+        throw new FaultError("store-down needs the memory store (--store memory)");
+      r.store.down = down;
+    },
+    link: (name) => links.get(name),
+    linkNames: () => links.names(),
+    restartRouter,
+    reportError: (error, context) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (options.logger) options.logger.error({ err: error }, `live stack: ${context}`);
+      else process.stderr.write(`live stack: ${context}: ${message}\n`);
+    },
+  };
+}
+
+function makeRouter(
+  config: EnvironmentConfig,
+  transport: Transport,
+  control: ControlStore,
+  options: StackOptions,
+): Router {
+  return createRouter({
+    config,
+    routerId: "live-edge",
+    clock: systemClock,
+    transport,
+    random: cryptoRandom(),
+    control,
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+}
+
+/**
+ * The environment's topology and policy, none of its resources: regions' endpoints point at the
+ * local ports, and its AWS profile and DNS settings are dropped, so a DynamoDB Local store signs
+ * with local credentials instead of looking for the environment's profile. A DynamoDB store
+ * must be on a loopback endpoint: the live stack never touches AWS.
+ */
+function localOnly(config: EnvironmentConfig, host: string, ports: [number, number]): EnvironmentConfig {
+  if (config.store.kind === "dynamodb" && !(config.store.endpoint && isLoopbackUrl(config.store.endpoint))) {
+    throw new ConfigError([
+      {
+        file: "--dynamodb-endpoint",
+        field: "store.endpoint",
+        reason: `the live stack runs on a local DynamoDB only (e.g. http://127.0.0.1:8000); got ${config.store.endpoint ?? "none (AWS)"}`,
+      },
+    ]);
+  }
+  const { aws: _aws, dns: _dns, ...rest } = config;
+  return {
+    ...rest,
+    regions: config.regions.map((r, i) => ({ ...r, endpoint: `http://${urlHost(host)}:${ports[i]}` })),
+  };
+}
+
+/** An IPv6 address goes in brackets in a URL (RFC 3986 §3.2.2): http://[::1]:8080. */
+function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunningStack } from "../../stack/start-stack.ts";
+import { healFault, injectFault, region, stackStatus, waitForActive } from "./support/control.ts";
+import { eventually } from "./support/http.ts";
+import { expectNoFailures, type Outcome, startLoop } from "./support/request-loop.ts";
+import { startTestStack } from "./support/test-stack.ts";
+
+let stack: RunningStack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+/** Writes through a prod-us outage; returns every write the router acknowledged. */
+async function writeThroughOutage(s: RunningStack): Promise<{ acknowledged: Outcome[]; faultId: number }> {
+  const loop = startLoop({ routerUrl: s.routerUrl, workers: 4, paceMs: 5, maxRequests: 600 });
+  await eventually("writes before the outage", () => loop.outcomes.length >= 40);
+  const fault = await injectFault(s, { kind: "region-down", target: "prod-us" });
+  await waitForActive(s, "prod-ie");
+  const countAtFailover = loop.outcomes.length;
+  await eventually("writes after the failover", () => loop.outcomes.length >= countAtFailover + 40, 8000);
+  const outcomes = await loop.stop();
+  expectNoFailures(outcomes, (await stackStatus(s)).router.decisions);
+  return { acknowledged: outcomes.filter((o) => o.itemId !== undefined), faultId: fault.id };
+}
+
+/** Waits until prod-us has rejoined as standby and holds exactly prod-ie's log (its diverged tail dropped). */
+async function waitForRejoin(s: RunningStack) {
+  return eventually("prod-us to rejoin as standby and catch up with prod-ie", async () => {
+    const status = await stackStatus(s);
+    const us = region(status, "prod-us");
+    const ie = region(status, "prod-ie");
+    const same = us.head && ie.head && us.head.seq === ie.head.seq && us.head.epoch === ie.head.epoch;
+    return us.role === "standby" && us.epoch === 2 && same && us;
+  });
+}
+
+async function orphanedItemIds(s: RunningStack): Promise<Set<string>> {
+  const response = await fetch(`${s.regionUrls["prod-us"]}/region/orphaned`);
+  const body = (await response.json()) as { orphaned: { itemId: string }[] };
+  return new Set(body.orphaned.map((o) => o.itemId));
+}
+
+async function missingOnProdIe(s: RunningStack, acknowledged: Outcome[]): Promise<Outcome[]> {
+  const missing: Outcome[] = [];
+  for (const write of acknowledged) {
+    const response = await fetch(`${s.regionUrls["prod-ie"]}/items/${write.itemId}`);
+    await response.arrayBuffer();
+    if (response.status === 404) missing.push(write);
+    else expect(response.status).toBe(200);
+  }
+  return missing;
+}
+
+describe("acknowledged writes through a region-down failover", () => {
+  it("sync replication: every write the router acknowledged is on prod-ie afterwards", async () => {
+    stack = await startTestStack({ replication: { mode: "sync", syncTimeoutMs: 1000 } });
+    const { acknowledged, faultId } = await writeThroughOutage(stack);
+    expect(acknowledged.length).toBeGreaterThan(80);
+    expect(acknowledged.some((o) => o.servedBy === "prod-us")).toBe(true);
+    expect(acknowledged.some((o) => o.servedBy === "prod-ie")).toBe(true);
+    expect(await missingOnProdIe(stack, acknowledged)).toEqual([]);
+
+    // prod-us comes back as the standby. What it drops (stored, never confirmed by prod-ie) was
+    // never acknowledged.
+    await healFault(stack, faultId);
+    const us = await waitForRejoin(stack);
+    const orphaned = await orphanedItemIds(stack);
+    expect(acknowledged.filter((o) => orphaned.has(o.itemId!))).toEqual([]);
+    console.info(
+      `[measure] sync region-down: ${acknowledged.length} acknowledged writes, 0 lost; ${us.replication.orphanedWrites} unacknowledged dropped by prod-us`,
+    );
+  });
+
+  it("async replication: acknowledged writes missing on prod-ie are all counted as orphaned when prod-us rejoins", async () => {
+    stack = await startTestStack({ replication: { mode: "async" } });
+    const { acknowledged, faultId } = await writeThroughOutage(stack);
+    const missing = await missingOnProdIe(stack, acknowledged);
+    // Only writes prod-us acknowledged can be missing: prod-ie has everything it acknowledged.
+    expect(missing.every((o) => o.servedBy === "prod-us")).toBe(true);
+
+    await healFault(stack, faultId);
+    const us = await waitForRejoin(stack);
+    // The writes lost with prod-us are explained by the replication lag: each one is orphaned.
+    expect(us.replication.orphanedWrites).toBeGreaterThanOrEqual(missing.length);
+    const orphaned = await orphanedItemIds(stack);
+    expect(missing.filter((o) => !orphaned.has(o.itemId!))).toEqual([]);
+    // After the rejoin prod-us holds what prod-ie holds, not its lost writes.
+    for (const write of missing) {
+      expect((await fetch(`${stack.regionUrls["prod-us"]}/items/${write.itemId}`)).status).toBe(404);
+    }
+    console.info(
+      `[measure] async region-down: ${acknowledged.length} acknowledged, ${missing.length} missing on prod-ie (RPO), ${us.replication.orphanedWrites} orphaned on prod-us`,
+    );
+  });
+});

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../core/free-port.ts";
+import type { RunningStack } from "../../stack/start-stack.ts";
+import { failoverOnce, STACK_FRAME } from "./support/cli-process.ts";
+import { region, stackStatus } from "./support/control.ts";
+import { portOf, tcpConnect } from "./support/http.ts";
+import { startTestStack } from "./support/test-stack.ts";
+
+// One stack for the file, started in this process; `failover fault` runs as a real process
+// against its control API, as a user would from a second terminal.
+let stack: RunningStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack.close();
+});
+
+const fault = (...args: string[]) => failoverOnce(["fault", "--control", stack.controlUrl, ...args]);
+
+describe("failover fault (a real process against a running stack)", () => {
+  it("down --for, list, heal: the region really goes down and comes back", async () => {
+    const down = await fault("down", "prod-us", "--for", "30s");
+    expect(down.code).toBe(0);
+    expect(down.stdout).toMatch(/^fault (\d+): region-down prod-us until \d{4}-\d\d-\d\dT/);
+    expect(await tcpConnect(portOf(stack.regionUrls["prod-us"]!))).toBe("ECONNREFUSED");
+    const id = /^fault (\d+)/.exec(down.stdout)![1];
+
+    const list = await fault("list");
+    expect(list.stdout).toBe(`${id}: region-down {"target":"prod-us"}\n`);
+
+    const heal = await fault("heal", id!);
+    expect(heal).toMatchObject({ code: 0, stdout: `healed ${id}: region-down\n` });
+    expect(await tcpConnect(portOf(stack.regionUrls["prod-us"]!))).toBe("connected");
+    expect((await fault("heal")).stdout).toBe("nothing to heal\n");
+  });
+
+  it("passes each command's options as the fault's parameters", async () => {
+    // --control may also follow the subcommand.
+    const brownout = await failoverOnce([
+      "fault",
+      "brownout",
+      "prod-ie",
+      "--error-rate",
+      "0.25",
+      "--added-latency",
+      "40ms",
+      "--control",
+      stack.controlUrl,
+    ]);
+    expect(brownout.code).toBe(0);
+    expect((await fault("partition", "prod-us<->prod-ie")).code).toBe(0);
+    expect((await fault("pause-replication")).stdout).toMatch(
+      /^fault \d+: replication-paused until healed\n$/,
+    );
+    const params = (await stackStatus(stack)).faults.map((f) => ({
+      kind: f.kind,
+      params: (f as { params?: unknown }).params,
+    }));
+    expect(params).toEqual([
+      { kind: "brownout", params: { target: "prod-ie", errorRate: 0.25, addedLatencyMs: 40 } },
+      { kind: "partition", params: { link: "prod-us<->prod-ie" } },
+      { kind: "replication-paused", params: {} },
+    ]);
+    const healed = await fault("heal");
+    expect(healed.stdout.trim().split("\n")).toHaveLength(3);
+    expect(region(await stackStatus(stack), "prod-us").up).toBe(true);
+  });
+
+  it.each([
+    [
+      ["down", "prod-xx"],
+      /^error: invalid_fault: no region "prod-xx" in the stack \(have prod-us, prod-ie\)$/,
+    ],
+    [["partition", "router->nowhere"], /^error: invalid_fault: no link "router->nowhere"/],
+    [["down", "prod-us", "--for", "10x"], /^error: --for must look like 500ms, 30s, 2m or 1h; got "10x"$/],
+    [["brownout", "prod-us", "--error-rate", "lots"], /^error: --error-rate must be a share between 0 and 1/],
+    [["heal", "42"], /^error: not_found: no active fault 42$/],
+  ])("refuses %j with one line and a non-zero exit", async (args, message) => {
+    const result = await fault(...args);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect((await stackStatus(stack)).faults).toEqual([]);
+  });
+
+  it("says no stack is answering when none is", async () => {
+    const control = `http://127.0.0.1:${await freePort()}`;
+    const result = await failoverOnce(["fault", "--control", control, "list"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `error: no stack answering at ${control}; start one with \`failover up\``,
+    );
+  });
+});

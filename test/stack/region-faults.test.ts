@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunningStack } from "../../stack/start-stack.ts";
+import {
+  healFault,
+  injectFault,
+  injectIntoSteadyStack,
+  promotedAtMs,
+  region,
+  seedReplicatedItem,
+  stackStatus,
+  waitForActive,
+} from "./support/control.ts";
+import { eventually, median, portOf, tcpConnect } from "./support/http.ts";
+import { expectNoFailures, startLoop } from "./support/request-loop.ts";
+import { FAST_ROUTER, startTestStack } from "./support/test-stack.ts";
+
+let stack: RunningStack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+const { intervalMs, timeoutMs, fallCount } = FAST_ROUTER.healthCheck;
+/** Scheduling slack for a shared, busy 2-core machine. */
+const SLACK_MS = 600;
+
+describe("live faults on a region", () => {
+  it("region-hang: the router fails over within interval x fall + timeout, and no request waits past its timeouts", async () => {
+    stack = await startTestStack();
+    const readItemId = await seedReplicatedItem(stack);
+    const loop = startLoop({
+      routerUrl: stack.routerUrl,
+      workers: 4,
+      paceMs: 20,
+      maxRequests: 400,
+      readItemId,
+    });
+    await eventually("some traffic before the fault", () => loop.outcomes.length >= 20);
+
+    const fault = await injectIntoSteadyStack(stack, { kind: "region-hang", target: "prod-us" });
+    const { injectedAtMs } = fault;
+    // The port still accepts connections: only timeouts can tell a hung region.
+    expect(await tcpConnect(portOf(stack.regionUrls["prod-us"]!))).toBe("connected");
+    const moved = await waitForActive(stack, "prod-ie", 5000);
+    const failoverMs = promotedAtMs(moved, "prod-ie")! - injectedAtMs;
+    const countAtFailover = loop.outcomes.length;
+    await eventually("traffic after the failover", () => loop.outcomes.length >= countAtFailover + 20, 8000);
+    const outcomes = await loop.stop();
+
+    expect(failoverMs).toBeLessThanOrEqual(intervalMs * fallCount + timeoutMs + SLACK_MS);
+    expectNoFailures(outcomes, (await stackStatus(stack)).router.decisions);
+    // A request caught by the hang waits connect + response timeout, then is retried on prod-ie.
+    const limitMs = FAST_ROUTER.connectTimeoutMs + FAST_ROUTER.responseTimeoutMs;
+    const slowest = Math.max(...outcomes.map((o) => o.durationMs));
+    expect(slowest).toBeLessThan(limitMs + SLACK_MS);
+    expect(outcomes.some((o) => o.durationMs > FAST_ROUTER.responseTimeoutMs)).toBe(true);
+    console.info(
+      `[measure] region-hang: failover ${failoverMs} ms after injection (bound ${intervalMs * fallCount + timeoutMs}); slowest request ${Math.round(slowest)} ms`,
+    );
+
+    await healFault(stack, fault.id);
+    const healthz = await fetch(`${stack.regionUrls["prod-us"]}/healthz`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    expect(healthz.status).toBe(200);
+  });
+
+  it("brownout below the thresholds: errors and added latency reach clients, and the router does not fail over", async () => {
+    stack = await startTestStack({ router: { healthCheck: { fallCount: 3 } } });
+    const readItemId = await seedReplicatedItem(stack);
+    const before = startLoop({
+      routerUrl: stack.routerUrl,
+      workers: 2,
+      paceMs: 5,
+      maxRequests: 30,
+      readItemId,
+    });
+    await eventually("baseline traffic", () => before.outcomes.length >= 30);
+    const baseline = median((await before.stop()).map((o) => o.durationMs));
+
+    // 5% errors: under the 50% passive threshold, and 3 failed probes in a row is a 1-in-8000 event.
+    const fault = await injectFault(stack, {
+      kind: "brownout",
+      target: "prod-us",
+      errorRate: 0.05,
+      addedLatencyMs: 60,
+    });
+    const loop = startLoop({
+      routerUrl: stack.routerUrl,
+      workers: 4,
+      paceMs: 5,
+      maxRequests: 160,
+      readItemId,
+    });
+    await eventually("the brownout loop", () => loop.outcomes.length >= 160, 8000);
+    const outcomes = await loop.stop();
+    const status = await stackStatus(stack);
+
+    expect(status.router.activeRegion).toBe("prod-us");
+    expect(status.router.epoch).toBe(1);
+    const errors = outcomes.filter((o) => o.status === 503);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((o) => o.error?.startsWith("brownout"))).toBe(true);
+    expect(errors.length).toBeLessThan(outcomes.length * 0.2);
+    const during = median(outcomes.map((o) => o.durationMs));
+    expect(during - baseline).toBeGreaterThanOrEqual(60 * 0.9);
+    console.info(
+      `[measure] brownout 5%/60 ms: ${errors.length}/${outcomes.length} errors, median ${Math.round(baseline)} -> ${Math.round(during)} ms, no failover`,
+    );
+
+    await healFault(stack, fault.id);
+    const after = startLoop({
+      routerUrl: stack.routerUrl,
+      workers: 2,
+      paceMs: 5,
+      maxRequests: 40,
+      readItemId,
+    });
+    await eventually("traffic after heal", () => after.outcomes.length >= 40);
+    expectNoFailures(await after.stop());
+  });
+
+  it("partition router->prod-us: probes and requests time out, the router fails over, nothing idempotent fails", async () => {
+    stack = await startTestStack();
+    const readItemId = await seedReplicatedItem(stack);
+    const loop = startLoop({
+      routerUrl: stack.routerUrl,
+      workers: 4,
+      paceMs: 20,
+      maxRequests: 400,
+      readItemId,
+    });
+    await eventually("some traffic before the fault", () => loop.outcomes.length >= 20);
+
+    const fault = await injectIntoSteadyStack(stack, { kind: "partition", link: "router->prod-us" });
+    const { injectedAtMs } = fault;
+    const moved = await waitForActive(stack, "prod-ie", 5000);
+    const failoverMs = promotedAtMs(moved, "prod-ie")! - injectedAtMs;
+    const countAtFailover = loop.outcomes.length;
+    await eventually("traffic after the failover", () => loop.outcomes.length >= countAtFailover + 20, 8000);
+    const outcomes = await loop.stop();
+
+    expectNoFailures(outcomes, (await stackStatus(stack)).router.decisions);
+    expect(failoverMs).toBeLessThanOrEqual(intervalMs * fallCount + timeoutMs + SLACK_MS);
+    // Only the router's link is cut: clients of prod-us itself (and replication) still reach it.
+    const healthz = await fetch(`${stack.regionUrls["prod-us"]}/healthz`);
+    expect(healthz.status).toBe(200);
+    console.info(`[measure] partition router->prod-us: failover ${failoverMs} ms after injection`);
+    await healFault(stack, fault.id);
+    expect((await stackStatus(stack)).faults).toEqual([]);
+  });
+
+  it("store-down: prod-us answers /readyz 503, the router fails over, and /readyz recovers on heal", async () => {
+    stack = await startTestStack();
+    const fault = await injectIntoSteadyStack(stack, { kind: "store-down", target: "prod-us" });
+    const { injectedAtMs } = fault;
+    const readyz = await fetch(`${stack.regionUrls["prod-us"]}/readyz`);
+    expect(readyz.status).toBe(503);
+    expect(await readyz.json()).toMatchObject({ ready: false, storeReachable: false });
+    const moved = await waitForActive(stack, "prod-ie", 5000);
+    const failoverMs = promotedAtMs(moved, "prod-ie")! - injectedAtMs;
+    expect(failoverMs).toBeLessThanOrEqual(intervalMs * fallCount + timeoutMs + SLACK_MS);
+    const write = await fetch(`${stack.routerUrl}/items`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ data: { after: "store-down" } }),
+    });
+    expect(write.status).toBe(201);
+    expect(write.headers.get("x-served-by")).toBe("prod-ie");
+
+    await healFault(stack, fault.id);
+    expect((await fetch(`${stack.regionUrls["prod-us"]}/readyz`)).status).toBe(200);
+    expect(region(await stackStatus(stack), "prod-us").storeReachable).toBe(true);
+  });
+
+  it("a fault with durationS heals by itself", async () => {
+    stack = await startTestStack();
+    const port = portOf(stack.regionUrls["prod-us"]!);
+    const fault = await injectFault(stack, { kind: "region-down", target: "prod-us", durationS: 0.4 });
+    expect(fault.healsAtMs).toBeGreaterThan(Date.now());
+    expect(await tcpConnect(port)).toBe("ECONNREFUSED");
+    await eventually(
+      "the fault to heal by itself",
+      async () => (await stackStatus(stack!)).faults.length === 0,
+      3000,
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(fault.healsAtMs! - 5);
+    expect(await tcpConnect(port)).toBe("connected");
+  });
+});

@@ -1,0 +1,93 @@
+import { createServer, type Server } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { PortInUseError } from "../../core/serve-app.ts";
+import { loadLatencyTable } from "../../simulator/latency/load-latency-table.ts";
+import { type RunningStack, startStack } from "../../stack/start-stack.ts";
+import { injectFault, stackStatus } from "./support/control.ts";
+import { eventually, portOf, tcpConnect } from "./support/http.ts";
+import { ADMIN_TOKEN, distinctFreePorts, startTestStack, testConfig } from "./support/test-stack.ts";
+
+let stack: RunningStack | undefined;
+let blocker: Server | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+  await new Promise<void>((done) => (blocker ? blocker.close(() => done()) : done()));
+  blocker = undefined;
+});
+
+async function block(port: number): Promise<void> {
+  blocker = createServer();
+  await new Promise<void>((done) => blocker!.listen(port, "127.0.0.1", () => done()));
+}
+
+describe("starting and stopping the live stack", () => {
+  it.each([
+    ["control", 1, "--control-port"],
+    ["a region's", 2, "--region-ports"],
+  ])(
+    "%s port in use: a PortInUseError naming the flag, and nothing left listening",
+    async (_what, taken, flag) => {
+      const ports = await distinctFreePorts("127.0.0.1", 4);
+      await block(ports[taken]!);
+      const starting = startStack({
+        config: testConfig(),
+        host: "127.0.0.1",
+        routerPort: ports[0]!,
+        controlPort: ports[1]!,
+        regionPorts: [ports[2]!, ports[3]!],
+        latency: loadLatencyTable("inter-region"),
+        clientLocation: "virginia",
+        adminToken: ADMIN_TOKEN,
+      });
+      await expect(starting).rejects.toThrow(PortInUseError);
+      await expect(starting).rejects.toThrow(
+        `port ${ports[taken]} on 127.0.0.1 is already in use; choose another with ${flag}`,
+      );
+      for (const [i, port] of ports.entries()) {
+        if (i !== taken) expect(await tcpConnect(port)).toBe("ECONNREFUSED");
+      }
+    },
+  );
+
+  it("close() with faults active returns promptly, and a flapping region stays down afterwards", async () => {
+    stack = await startTestStack();
+    const usPort = portOf(stack.regionUrls["prod-us"]!);
+    await injectFault(stack, { kind: "region-hang", target: "prod-ie" });
+    await injectFault(stack, { kind: "flapping", target: "prod-us", periodS: 0.2 });
+    await injectFault(stack, { kind: "partition", link: "client->router" });
+    // Waits on the partitioned client link (up to a minute) until the stack stops.
+    const waiting = fetch(`${stack.routerUrl}/items`).then(
+      (r) => r.status,
+      () => "connection closed",
+    );
+    await eventually(
+      "the request to reach the stack",
+      async () => (await stackStatus(stack!)).faults.length === 3,
+    );
+
+    const closingMs = performance.now();
+    await stack.close();
+    stack = undefined;
+    expect(performance.now() - closingMs).toBeLessThan(2000);
+    expect(await waiting).toBeDefined();
+    // Two flap periods later, nothing has brought prod-us back up.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await tcpConnect(usPort)).toBe("ECONNREFUSED");
+  });
+
+  it("healing a flapping region at any point of its cycle leaves it up", async () => {
+    stack = await startTestStack();
+    const port = portOf(stack.regionUrls["prod-us"]!);
+    for (const afterMs of [0, 30, 60, 90, 120]) {
+      const fault = await injectFault(stack, { kind: "flapping", target: "prod-us", periodS: 0.2 });
+      const atMs = Date.now() + afterMs;
+      await eventually("the moment to heal", () => Date.now() >= atMs, 1000, 5);
+      await fetch(`${stack.controlUrl}/faults/${fault.id}`, { method: "DELETE" });
+      expect(await tcpConnect(port)).toBe("connected");
+    }
+    // And it stays up: no flap timer survives its heal.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await tcpConnect(port)).toBe("connected");
+  });
+});

@@ -1,0 +1,87 @@
+import { freePort } from "../../../core/free-port.ts";
+import { loadEnvironment } from "../../../regions/config/load-config.ts";
+import { type EnvironmentConfig, environmentSchema } from "../../../regions/config/schema.ts";
+import { loadLatencyTable } from "../../../simulator/latency/load-latency-table.ts";
+import { type RunningStack, startStack } from "../../../stack/start-stack.ts";
+
+/**
+ * Router timings short enough for a test to watch a whole failover in a second or two, on the
+ * same rules as production (HAProxy-style fall/rise, probe timeout below the interval). The
+ * probe timeout stays well above the 80.5 ms round trip to prod-ie (the router sits in
+ * virginia) and above the event-loop stalls of a busy shared 2-core machine: tighter, and
+ * the router fails over on its own before the fault, or finds the standby down and cannot.
+ */
+export const FAST_ROUTER = {
+  healthCheck: {
+    path: "/readyz",
+    intervalMs: 400,
+    timeoutMs: 300,
+    riseCount: 2,
+    fallCount: 2,
+    fastIntervalMs: 50,
+  },
+  passive: {
+    consecutiveFailures: 5,
+    errorRateWindowMs: 10_000,
+    errorRateThreshold: 0.5,
+    errorRateMinRequests: 20,
+  },
+  connectTimeoutMs: 300,
+  responseTimeoutMs: 1500,
+  failback: { mode: "manual", holdDownMs: 300_000 },
+  minPromotionIntervalMs: 0,
+  retry: { budgetRatio: 0.2, minRetriesPerS: 10 },
+  standbyReads: false,
+  retryAfterS: 1,
+} as const;
+
+export interface TestStackOptions {
+  replication?: Partial<EnvironmentConfig["replication"]>;
+  /** Merged over FAST_ROUTER, one level deep (healthCheck, passive, failback, retry). */
+  router?: Record<string, unknown>;
+  clientLocation?: string;
+  store?: EnvironmentConfig["store"];
+}
+
+export const ADMIN_TOKEN = "test-admin-token";
+
+/** production's topology (prod-us in virginia active, prod-ie in ireland) on free loopback ports. */
+export function testConfig(options: TestStackOptions = {}): EnvironmentConfig {
+  const base = loadEnvironment("production");
+  const router: Record<string, unknown> = { ...FAST_ROUTER };
+  for (const [key, value] of Object.entries(options.router ?? {})) {
+    const current = router[key];
+    router[key] =
+      value && typeof value === "object" && current && typeof current === "object"
+        ? { ...current, ...value }
+        : value;
+  }
+  return environmentSchema.parse({
+    ...base,
+    store: options.store ?? { kind: "memory", tablePrefix: "failover-test" },
+    replication: { ...base.replication, ...options.replication },
+    router,
+  });
+}
+
+/** Starts the live stack (router, prod-us, prod-ie, control API) on 127.0.0.1 on free ports. */
+export async function startTestStack(options: TestStackOptions = {}): Promise<RunningStack> {
+  const host = "127.0.0.1";
+  const ports = await distinctFreePorts(host, 4);
+  return startStack({
+    config: testConfig(options),
+    host,
+    routerPort: ports[0]!,
+    controlPort: ports[1]!,
+    regionPorts: [ports[2]!, ports[3]!],
+    latency: loadLatencyTable("inter-region"),
+    clientLocation: options.clientLocation ?? "virginia",
+    adminToken: ADMIN_TOKEN,
+  });
+}
+
+export async function distinctFreePorts(host: string, count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort(host));
+  return [...ports];
+}
