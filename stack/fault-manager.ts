@@ -23,6 +23,8 @@ const DURATION_S_MAX = 86_400;
 export class FaultManager {
   private nextId = 1;
   private active = new Map<number, { fault: ActiveFault; heal: Heal; timer?: TimerHandle }>();
+  /** Every fault injected, healed or not, in order (for measuring a run afterwards). */
+  private injected: ActiveFault[] = [];
 
   /** `onHealError` hears about a failed heal nobody waits for (a duration that ran out). */
   constructor(
@@ -78,6 +80,7 @@ export class FaultManager {
       });
     }
     this.active.set(fault.id, entry);
+    this.injected.push(fault);
     return fault;
   }
 
@@ -107,5 +110,9 @@ export class FaultManager {
 
   list(): ActiveFault[] {
     return [...this.active.values()].map((e) => e.fault);
+  }
+
+  history(): ActiveFault[] {
+    return [...this.injected];
   }
 }

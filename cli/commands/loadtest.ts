@@ -66,6 +66,7 @@ export function register(program: Command): void {
           ratePerS: ratePerS ?? 50,
           faultAtS,
           faultForS,
+          promoteAfterFaultMs: result.promoteAfterFaultMs,
         });
       }
       const failed: string[] = [];

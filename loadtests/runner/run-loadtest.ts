@@ -28,6 +28,8 @@ export interface LoadtestResult {
   thresholdsOk: boolean;
   writes?: WritesVerdict;
   summaryFile: string;
+  /** From the first fault to the control record naming another region, measured on the stack. */
+  promoteAfterFaultMs?: number;
 }
 
 /** Starts the stack, runs one k6 script against it, checks the writes, stops the stack. */
@@ -58,10 +60,17 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
       },
       logFile,
     );
+    const promoteAfterFaultMs = await promotionDelay(stack);
     const writes = await checkWrites(stack, active, logFile, options.log);
     const summaryFile = join(options.resultsDir, `${name}-summary.json`);
     recordWritesCheck(summaryFile, writes);
-    return { k6ExitCode, thresholdsOk: k6ExitCode === 0, writes, summaryFile };
+    return {
+      k6ExitCode,
+      thresholdsOk: k6ExitCode === 0,
+      writes,
+      summaryFile,
+      ...(promoteAfterFaultMs !== undefined ? { promoteAfterFaultMs } : {}),
+    };
   } finally {
     await stack.close();
   }
@@ -139,8 +148,16 @@ async function checkWrites(
   return verdict;
 }
 
+async function promotionDelay(stack: RunningStack): Promise<number | undefined> {
+  const [fault] = stack.faults.history();
+  const status = (await stack.status()) as StackStatus;
+  const promotedAtMs = status.router.lastPromotionAtMs;
+  if (!fault || promotedAtMs === undefined || promotedAtMs < fault.startedAtMs) return undefined;
+  return promotedAtMs - fault.startedAtMs;
+}
+
 interface StackStatus {
-  router: { activeRegion: string };
+  router: { activeRegion: string; lastPromotionAtMs?: number };
   regions: { name: string; up: boolean; role: string; replication: { lagEntries: number } }[];
 }
 

@@ -88,3 +88,23 @@ describe("replication-paused on the live stack", () => {
     expect(after.headers.get("x-replication")).toBeNull();
   });
 });
+
+describe("a standby that cannot confirm synchronous writes is not a failed region", () => {
+  it("sync, refuse-writes: repeated 503 replication_timeout does not make the router fail over", async () => {
+    stack = await startTestStack({
+      replication: { mode: "sync", syncTimeoutMs: 200, onStandbyUnreachable: "refuse-writes" },
+    });
+    expect((await write(stack, 0)).status).toBe(201);
+    await injectFault(stack, { kind: "replication-paused" });
+    // More refusals than the passive detector's consecutive-failure threshold (5).
+    for (let n = 1; n <= 7; n++) {
+      const res = await write(stack, n);
+      expect(res.status).toBe(503);
+      expect(res.json.error).toBe("replication_timeout");
+    }
+    const status = await stackStatus(stack);
+    expect(status.router.epoch).toBe(1);
+    expect(status.router.activeRegion).toBe("prod-us");
+  });
+});
+

@@ -1,0 +1,115 @@
+import { Hono } from "hono";
+import { type Logger, pino } from "pino";
+import type { Registry } from "prom-client";
+import type { Clock } from "../core/clock.ts";
+import type { ControlStore } from "../core/control.ts";
+import { jsonError } from "../core/http-errors.ts";
+import type { Random } from "../core/random.ts";
+import type { Transport } from "../core/transport.ts";
+import { ConfigError } from "../regions/config/config-error.ts";
+import type { EnvironmentConfig } from "../regions/config/schema.ts";
+import { adminRoutes } from "./admin/admin-routes.ts";
+import { DecisionLog } from "./decision-log.ts";
+import { FailoverCoordinator } from "./failover-coordinator.ts";
+import { proxyHandler } from "./forward/proxy-handler.ts";
+import { RetryBudget } from "./forward/retry-budget.ts";
+import { RouterMetrics } from "./metrics.ts";
+import { buildStatus, type RouterStatus } from "./router-status.ts";
+import { isRawCapable } from "./transport/raw-exchange.ts";
+
+export interface RouterOptions {
+  config: EnvironmentConfig;
+  /** Names this router in the control record's reason and in logs, e.g. "edge-us-1". */
+  routerId: string;
+  clock: Clock;
+  transport: Transport;
+  random: Random;
+  control: ControlStore;
+  /** Bearer token for /_router/*. Required in production. */
+  adminToken?: string;
+  logger?: Logger;
+  registry?: Registry;
+}
+
+export interface Router {
+  app: Hono;
+  /** Starts health checks and control-record refreshes on the injected clock. */
+  start(): void;
+  stop(): void;
+  status(): RouterStatus;
+  /** The router's metrics (its registry is served at /metrics). */
+  metrics: RouterMetrics;
+}
+
+/**
+ * The edge router: one Hono app that sends every request to the active region and moves
+ * traffic to the standby when the active one fails. Time, randomness and the network come in
+ * as parameters, so the simulator runs this same code in virtual time.
+ */
+export function createRouter(options: RouterOptions): Router {
+  const { config, routerId, clock } = options;
+  requireAdminToken(config, options.adminToken);
+  const logger = (options.logger ?? pino({ level: "silent" })).child({ routerId });
+  const metrics = new RouterMetrics(options.registry);
+  const decisions = new DecisionLog();
+  const coordinator = new FailoverCoordinator({
+    config,
+    routerId,
+    clock,
+    transport: options.transport,
+    control: options.control,
+    logger,
+    metrics,
+    decisions,
+  });
+  const budget = new RetryBudget(config.router.retry.budgetRatio, config.router.retry.minRetriesPerS);
+  const status = () => buildStatus({ config, routerId, clock, coordinator, budget, decisions });
+
+  const app = new Hono();
+  app.route("/_router", adminRoutes({ config, coordinator, adminToken: options.adminToken, logger, status }));
+  app.get("/metrics", async (c) => {
+    c.header("content-type", metrics.registry.contentType);
+    return c.body(await metrics.registry.metrics());
+  });
+  app.all(
+    "*",
+    proxyHandler({
+      config,
+      coordinator,
+      clock,
+      transport: options.transport,
+      rawTransport: isRawCapable(options.transport),
+      metrics,
+      budget,
+      logger,
+      random: options.random,
+    }),
+  );
+  app.onError((error, c) => {
+    logger.error({ err: error, path: c.req.path }, "router error");
+    return jsonError(c, 500, "router_error", "the router failed to handle this request; see its logs");
+  });
+
+  return {
+    app,
+    start: () => {
+      coordinator.start();
+      logger.info({ environment: config.name, regions: config.regions.map((r) => r.name) }, "router started");
+    },
+    stop: () => coordinator.stop(),
+    status,
+    metrics,
+  };
+}
+
+/** In production the router refuses to start without an admin token (issue 3). */
+export function requireAdminToken(config: EnvironmentConfig, adminToken: string | undefined): void {
+  if (config.name !== "production" || adminToken) return;
+  throw new ConfigError([
+    {
+      file: "environment variable FAILOVER_ADMIN_TOKEN",
+      field: "",
+      reason: "the production router refuses to start without an admin token",
+    },
+  ]);
+}

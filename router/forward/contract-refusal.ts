@@ -1,0 +1,56 @@
+/**
+ * A region's answer that says "this write was not applied, send it to the active region":
+ * 503 not_active from a standby, 409 stale_epoch for a write tagged with an old epoch (see
+ * regions/service/write-gate.ts). Only writes can get them, so only writes pay for the check.
+ */
+export interface ContractRefusal {
+  error: "not_active" | "stale_epoch";
+  activeRegion: string | undefined;
+  epoch: number | undefined;
+}
+
+/**
+ * Refusals that say nothing about the region's health: it answered correctly that it cannot take
+ * this write now (the fencing contract, or a standby that cannot confirm a synchronous write).
+ * Counting them as failures would fail over from a healthy region (and, for replication_timeout,
+ * away from the one region that still has the unconfirmed write).
+ */
+const HEALTHY_REFUSALS = new Set(["not_active", "stale_epoch", "replication_timeout"]);
+
+export interface RefusalCheck {
+  refusal: ContractRefusal | undefined;
+  /** The region answered a deliberate refusal (see HEALTHY_REFUSALS): not a sign of failure. */
+  healthyRefusal: boolean;
+  /** The response to pass on if it was not a refusal (its body may have been read). */
+  response: Response;
+}
+
+export async function checkRefusal(response: Response): Promise<RefusalCheck> {
+  if (response.status !== 503 && response.status !== 409) return { refusal: undefined, healthyRefusal: false, response };
+  if (!response.headers.get("content-type")?.includes("json")) {
+    return { refusal: undefined, healthyRefusal: false, response };
+  }
+  const text = await response.text();
+  const rebuilt = new Response(text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  try {
+    const body = JSON.parse(text) as { error?: unknown; activeRegion?: unknown; epoch?: unknown };
+    const healthyRefusal = typeof body.error === "string" && HEALTHY_REFUSALS.has(body.error);
+    if (body.error !== "not_active" && body.error !== "stale_epoch")
+      return { refusal: undefined, healthyRefusal, response: rebuilt };
+    return {
+      healthyRefusal,
+      refusal: {
+        error: body.error,
+        activeRegion: typeof body.activeRegion === "string" ? body.activeRegion : undefined,
+        epoch: typeof body.epoch === "number" ? body.epoch : undefined,
+      },
+      response: rebuilt,
+    };
+  } catch {
+    return { refusal: undefined, healthyRefusal: false, response: rebuilt };
+  }
+}

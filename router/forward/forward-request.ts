@@ -1,0 +1,109 @@
+import { regionUrl } from "../region-url.ts";
+import { fileRawRequest, type RawRequest, rawOnlyRequest } from "../transport/raw-exchange.ts";
+import { forwardedNode, xffAddress } from "./client-address.ts";
+import { connectionListed, isHopByHop } from "./hop-by-hop.ts";
+
+/** The header a router sets on forwarded writes: the epoch it believes current (fencing). */
+export const EPOCH_HEADER = "x-failover-epoch";
+
+/**
+ * Request fields the router never forwards from a client besides the hop-by-hop ones: Host
+ * (the transport addresses the region's configured origin), the fencing epoch (only the router
+ * may set it), Content-Length (recomputed from the buffered body) and Expect (the router has
+ * already read the body, so there is nothing left to continue).
+ */
+const NOT_FORWARDED: ReadonlySet<string> = new Set(["host", EPOCH_HEADER, "content-length", "expect"]);
+
+export interface ClientInfo {
+  requestId: string;
+  /** The peer address of the client's connection, if the platform reports it. */
+  address: string | undefined;
+  /** The Host the client asked for: reported in Forwarded, never used to pick a target. */
+  host: string | undefined;
+  proto: "http" | "https";
+}
+
+/** One request as it will be sent upstream, on the first attempt and on a retry. */
+export interface ForwardedRequest {
+  method: string;
+  pathAndQuery: string;
+  /** Lower-case names. A plain record: cheaper than Headers, and what the HTTP transport sends. */
+  headers: Record<string, string>;
+  body: Uint8Array<ArrayBuffer> | undefined;
+}
+
+/**
+ * The headers sent upstream: the client's minus hop-by-hop fields (and those its Connection
+ * header names, RFC 9110 §7.6.1), plus Forwarded (RFC 7239), X-Forwarded-For/-Host/-Proto and
+ * X-Request-Id. On Node the raw header list is read directly (name, value, name, value...),
+ * which skips building a Headers object per request.
+ */
+export function forwardHeaders(
+  incoming: Headers,
+  client: ClientInfo,
+  rawHeaders?: readonly string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (rawHeaders) copyRaw(rawHeaders, out);
+  else {
+    const listed = connectionListed(incoming.get("connection"));
+    incoming.forEach((value, name) => {
+      if (!isHopByHop(name) && !NOT_FORWARDED.has(name) && !listed?.has(name)) out[name] = value;
+    });
+  }
+  const host = client.host ? `;host="${client.host.replace(/["\\]/g, "")}"` : "";
+  appendList(out, "forwarded", `for=${forwardedNode(client.address)};proto=${client.proto}${host}`);
+  appendList(out, "x-forwarded-for", xffAddress(client.address));
+  if (client.host && out["x-forwarded-host"] === undefined) out["x-forwarded-host"] = client.host;
+  if (out["x-forwarded-proto"] === undefined) out["x-forwarded-proto"] = client.proto;
+  out["x-request-id"] = client.requestId;
+  return out;
+}
+
+function copyRaw(raw: readonly string[], out: Record<string, string>): void {
+  let listed: ReadonlySet<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === "connection") {
+      listed = connectionListed(raw[i + 1]!);
+      break;
+    }
+  }
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (isHopByHop(name) || NOT_FORWARDED.has(name) || listed?.has(name)) continue;
+    const value = raw[i + 1]!;
+    const existing = out[name];
+    // RFC 9110 §5.3: repeated fields combine with commas; Cookie with "; " (RFC 6265 §5.4).
+    out[name] = existing === undefined ? value : `${existing}${name === "cookie" ? "; " : ", "}${value}`;
+  }
+}
+
+/**
+ * The Request handed to the transport for one attempt (a raw-only one for the router's own
+ * HTTP transport, see raw-exchange.ts). The URL is the region's configured
+ * endpoint plus the client's path: the transport addresses the region by name, and nothing in
+ * the client's request can name another host. Writes carry the epoch the router knows.
+ */
+export function upstreamRequest(
+  forwarded: ForwardedRequest,
+  endpoint: string,
+  epoch: number | undefined,
+  tagEpoch: boolean,
+  rawOnly: boolean,
+): { request: Request; raw: RawRequest } {
+  const headers =
+    tagEpoch && epoch !== undefined
+      ? { ...forwarded.headers, [EPOCH_HEADER]: String(epoch) }
+      : forwarded.headers;
+  const raw: RawRequest = { headers, body: forwarded.body };
+  const url = regionUrl(endpoint, forwarded.pathAndQuery);
+  if (rawOnly) return { request: rawOnlyRequest(url, forwarded.method, raw), raw };
+  const init: RequestInit = { method: forwarded.method, headers };
+  if (forwarded.body !== undefined) init.body = forwarded.body;
+  return { request: fileRawRequest(new Request(url, init), raw), raw };
+}
+
+function appendList(headers: Record<string, string>, name: string, value: string): void {
+  const existing = headers[name];
+  headers[name] = existing ? `${existing}, ${value}` : value;
+}

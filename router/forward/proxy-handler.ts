@@ -1,0 +1,147 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { jsonError } from "../../core/http-errors.ts";
+import type { Random } from "../../core/random.ts";
+import { authorityOf, pathAndQueryOf } from "../region-url.ts";
+import { chooseRoute, type Route } from "./choose-route.ts";
+import { clientAddress, nodeRawHeaders } from "./client-address.ts";
+import { type AttemptResult, type ForwardDeps, retryRoute, sendAttempt } from "./forward-attempt.ts";
+import { type ForwardedRequest, forwardHeaders } from "./forward-request.ts";
+import { clientResponse } from "./forward-response.ts";
+import { isIdempotent, isRead } from "./idempotency.ts";
+import { BodyTooLargeError, readBody } from "./read-body.ts";
+import { requestIdFor } from "./request-id.ts";
+import { failureAnswer } from "./upstream-failure.ts";
+
+export interface ProxyDeps extends ForwardDeps {
+  random: Random;
+}
+
+/** Region-to-region endpoints (replication) that clients must not reach through the router. */
+const INTERNAL_PREFIXES = ["/_replication"];
+
+/**
+ * Forwards any request to the active region: at most two attempts (a retry or a redirect),
+ * every failure answered with JSON {error, detail}, never a stack trace.
+ */
+export function proxyHandler(deps: ProxyDeps): (c: Context) => Promise<Response> {
+  const { coordinator, clock } = deps;
+  return async function proxy(c: Context): Promise<Response> {
+    const raw = c.req.raw;
+    const pathAndQuery = pathAndQueryOf(raw.url);
+    const requestId = requestIdFor(raw.headers.get("x-request-id"), clock, deps.random);
+    if (INTERNAL_PREFIXES.some((p) => pathAndQuery === p || pathAndQuery.startsWith(`${p}/`))) {
+      const detail = `${pathAndQuery.split("?")[0]} is not served through the router`;
+      return answer(deps, c, requestId, { status: 404, error: "not_found", detail });
+    }
+    const body = await readClientBody(deps, c, requestId, raw);
+    if (body instanceof Response) return body;
+    const client = {
+      requestId,
+      address: clientAddress(c.env),
+      host: raw.headers.get("host") ?? authorityOf(raw.url),
+      proto: raw.url.startsWith("https:") ? ("https" as const) : ("http" as const),
+    };
+    const headers = forwardHeaders(raw.headers, client, nodeRawHeaders(c.env));
+    if (!coordinator.currentRecord()) await coordinator.ready();
+    deps.budget.recordRequest(clock.nowMs());
+    return forward(deps, c, { method: raw.method, pathAndQuery, headers, body }, requestId);
+  };
+}
+
+/** The request body (bounded by maxBodyBytes), or the 413/400 answer. */
+async function readClientBody(
+  deps: ProxyDeps,
+  c: Context,
+  requestId: string,
+  raw: Request,
+): Promise<Uint8Array<ArrayBuffer> | undefined | Response> {
+  const limit = deps.config.maxBodyBytes;
+  try {
+    return await readBody(raw, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      return answer(deps, c, requestId, {
+        status: 413,
+        error: "body_too_large",
+        detail: `request body exceeds ${limit} bytes`,
+      });
+    }
+    const detail = `could not read the request body: ${(error as Error).message}`;
+    return answer(deps, c, requestId, { status: 400, error: "bad_request_body", detail });
+  }
+}
+
+async function forward(
+  deps: ProxyDeps,
+  c: Context,
+  forwarded: ForwardedRequest,
+  requestId: string,
+): Promise<Response> {
+  const { config, coordinator } = deps;
+  const method = forwarded.method;
+  const write = !isRead(method);
+  const idempotent = isIdempotent(method, forwarded.headers);
+  let route = chooseRoute(config, coordinator, method);
+  if (write && route.epoch === undefined) {
+    const detail = `cannot read the control record (${coordinator.lastControlError() ?? "not loaded"}); writes need its epoch`;
+    return answer(deps, c, requestId, {
+      status: 503,
+      error: "control_unavailable",
+      detail,
+      retryAfter: true,
+    });
+  }
+  if (coordinator.isConfirming(route.region)) {
+    // The region just refused or reset a connection and probes are confirming it: wait for the
+    // verdict (at most one interval) rather than send into a region about to be replaced.
+    await coordinator.settle(route.region, config.router.healthCheck.intervalMs);
+    route = chooseRoute(config, coordinator, method);
+  }
+  let result = await sendAttempt(deps, forwarded, route, write);
+  const next = await retryRoute(deps, result, route, method, idempotent);
+  if (next) {
+    if (result.kind === "response") result.response.body?.cancel().catch(() => {});
+    route = next;
+    result = await sendAttempt(deps, forwarded, route, write);
+  }
+  return finish(deps, c, result, route, requestId, method, idempotent);
+}
+
+function finish(
+  deps: ProxyDeps,
+  c: Context,
+  result: AttemptResult,
+  route: Route,
+  requestId: string,
+  method: string,
+  idempotent: boolean,
+): Response {
+  if (result.kind === "response") {
+    deps.metrics.countRequest(route.region, result.response.status);
+    return clientResponse(result.response, { region: route.region, reason: route.reason, requestId });
+  }
+  const failure = failureAnswer(result.error, method, idempotent);
+  const detail = result.budgetSpent ? `${failure.detail}; not retried: retry budget spent` : failure.detail;
+  deps.logger.debug({ requestId, region: route.region, kind: result.error.kind }, "upstream attempt failed");
+  c.header("x-served-by", route.region);
+  return answer(deps, c, requestId, { ...failure, detail, retryAfter: true, region: route.region });
+}
+
+interface Answer {
+  status: ContentfulStatusCode;
+  error: string;
+  detail: string;
+  /** Add Retry-After (retryAfterS from the policy): the client may try again shortly. */
+  retryAfter?: boolean;
+  /** The region the failure is counted against in metrics; "none" when the router refused. */
+  region?: string;
+}
+
+/** A JSON error from the router itself, with the request id, counted in metrics. */
+function answer(deps: ProxyDeps, c: Context, requestId: string, a: Answer): Response {
+  deps.metrics.countRequest(a.region ?? "none", a.status);
+  c.header("x-request-id", requestId);
+  if (a.retryAfter) c.header("retry-after", String(deps.config.router.retryAfterS));
+  return jsonError(c, a.status, a.error, a.detail);
+}

@@ -1,0 +1,79 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * The router's Prometheus metrics, in its own registry so several routers in one process (tests,
+ * the simulator) do not collide. Children per label set are cached: prom-client's label lookup
+ * hashes the labels on every call, and the request counter is on the hot path.
+ */
+export class RouterMetrics {
+  readonly registry: Registry;
+  private readonly requests: Counter<"region" | "status">;
+  private readonly requestChildren = new Map<string, Counter.Internal>();
+  readonly health: Gauge<"region">;
+  readonly active: Gauge<"region">;
+  readonly failovers: Counter<"from" | "to" | "cause">;
+  readonly timeToDetect: Histogram<"region">;
+  readonly timeToPromote: Histogram<"cause">;
+  readonly retries: Counter<"reason" | "outcome">;
+
+  constructor(registry: Registry = new Registry()) {
+    this.registry = registry;
+    const registers = [registry];
+    this.requests = new Counter({
+      name: "failover_router_requests_total",
+      help: "Requests answered, by the region that served them (none: answered by the router) and status.",
+      labelNames: ["region", "status"],
+      registers,
+    });
+    this.health = new Gauge({
+      name: "failover_router_region_healthy",
+      help: "1 while active health checks consider the region up, 0 when down.",
+      labelNames: ["region"],
+      registers,
+    });
+    this.active = new Gauge({
+      name: "failover_router_region_active",
+      help: "1 for the region this router sends traffic to, 0 for the standby.",
+      labelNames: ["region"],
+      registers,
+    });
+    this.failovers = new Counter({
+      name: "failover_router_promotions_total",
+      help: "Promotions this router made by compare-and-set, by cause (failover, failback, drain, admin).",
+      labelNames: ["from", "to", "cause"],
+      registers,
+    });
+    // Buckets span a refused region confirmed in ~0.2 s to Route 53's default 90 s (PRODUCT.md).
+    const detectBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 90];
+    this.timeToDetect = new Histogram({
+      name: "failover_router_time_to_detect_seconds",
+      help: "From the first failure signal of a streak to the region being marked down.",
+      labelNames: ["region"],
+      buckets: detectBuckets,
+      registers,
+    });
+    this.timeToPromote = new Histogram({
+      name: "failover_router_time_to_promote_seconds",
+      help: "From the policy deciding to promote to the control record naming the new active region.",
+      labelNames: ["cause"],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    });
+    this.retries = new Counter({
+      name: "failover_router_retries_total",
+      help: "Upstream retries by reason (refused, reset, timeout, not_active, stale_epoch) and outcome.",
+      labelNames: ["reason", "outcome"],
+      registers,
+    });
+  }
+
+  countRequest(region: string, status: number): void {
+    const key = `${region} ${status}`;
+    let child = this.requestChildren.get(key);
+    if (!child) {
+      child = this.requests.labels(region, String(status));
+      this.requestChildren.set(key, child);
+    }
+    child.inc();
+  }
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { decide, type PolicyInput, type RegionView } from "../../router/policy/failover-policy.ts";
+
+const healthy = (name: string, upSinceMs: number | undefined = 0): RegionView => ({
+  name,
+  health: "up",
+  consecutiveProbeFailures: 0,
+  upSinceMs,
+  passiveTrip: undefined,
+  drained: false,
+  downReason: undefined,
+});
+
+function input(
+  over: Partial<PolicyInput> & { us?: Partial<RegionView>; ie?: Partial<RegionView> } = {},
+): PolicyInput {
+  const { us, ie, ...rest } = over;
+  return {
+    nowMs: 100_000,
+    record: { activeRegion: "prod-us", epoch: 1, updatedAtMs: 0, reason: "" },
+    regions: [
+      { ...healthy("prod-us"), ...us },
+      { ...healthy("prod-ie"), ...ie },
+    ],
+    preferred: "prod-us",
+    failback: { mode: "manual", holdDownMs: 30_000 },
+    minPromotionIntervalMs: 60_000,
+    lastPromotionAtMs: undefined,
+    ...rest,
+  };
+}
+
+describe("failover policy", () => {
+  it("stays while the active region is healthy", () => {
+    expect(decide(input())).toEqual({ kind: "stay" });
+  });
+
+  it("fails over when active checks mark the active region down and the standby is healthy", () => {
+    const decision = decide(input({ us: { health: "down", downReason: "3 probes failed" } }));
+    expect(decision).toMatchObject({ kind: "promote", target: "prod-ie", cause: "failover" });
+  });
+
+  it("fails over on a passive trip alone", () => {
+    expect(decide(input({ us: { passiveTrip: "5 consecutive failed requests" } }))).toMatchObject({
+      kind: "promote",
+      reason: "prod-us unhealthy: 5 consecutive failed requests",
+    });
+  });
+
+  it("does not promote a standby that is down, tripped, drained or failed its last probe", () => {
+    const down = { health: "down" as const, downReason: "x" };
+    for (const ie of [
+      { health: "down" as const },
+      { passiveTrip: "t" },
+      { drained: true },
+      { consecutiveProbeFailures: 1 },
+    ]) {
+      expect(decide(input({ us: down, ie })).kind).toBe("stay");
+    }
+  });
+
+  it("damps a promotion within minPromotionIntervalMs of the last, and allows it at exactly the interval", () => {
+    const us = { health: "down" as const, downReason: "x" };
+    expect(decide(input({ us, lastPromotionAtMs: 40_001 }))).toMatchObject({
+      kind: "stay",
+      blocked: expect.stringContaining("flap damping"),
+    });
+    expect(decide(input({ us, lastPromotionAtMs: 40_000 })).kind).toBe("promote");
+  });
+
+  it("fails back automatically only after the hold-down, and never in manual mode", () => {
+    const onIe = { record: { activeRegion: "prod-ie", epoch: 2, updatedAtMs: 0, reason: "" } };
+    const automatic = { mode: "automatic" as const, holdDownMs: 30_000 };
+    expect(decide(input({ ...onIe, failback: automatic, us: { upSinceMs: 70_001 } })).kind).toBe("stay");
+    expect(decide(input({ ...onIe, failback: automatic, us: { upSinceMs: 70_000 } }))).toMatchObject({
+      kind: "promote",
+      target: "prod-us",
+      cause: "failback",
+    });
+    expect(decide(input({ ...onIe, failback: automatic, us: { upSinceMs: undefined } })).kind).toBe("stay");
+    expect(decide(input({ ...onIe, us: { upSinceMs: 0 } })).kind).toBe("stay");
+  });
+
+  it("moves off a drained active region without damping", () => {
+    expect(decide(input({ us: { drained: true }, lastPromotionAtMs: 99_999 }))).toMatchObject({
+      kind: "promote",
+      cause: "drain",
+    });
+  });
+});

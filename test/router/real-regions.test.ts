@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { delay, runLoad, waitFor } from "./support/load.ts";
+import { FAST_POLICY, regionStack, type Stack } from "./support/region-stack.ts";
+
+// Real region services and a real router on 127.0.0.1, system clock, pooled HTTP transport.
+// Policy (FAST_POLICY): probe every 200 ms, timeout 100 ms, fall 3, rise 2, confirmation
+// probes 20 ms apart; connect timeout 100 ms, response timeout 400 ms.
+const INTERVAL_MS = FAST_POLICY.healthCheck.intervalMs;
+const LIMIT_MS = FAST_POLICY.connectTimeoutMs + FAST_POLICY.responseTimeoutMs;
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+async function ready(s: Stack) {
+  const node = await s.addRouter("edge-1");
+  await waitFor(() => node.router.status().regions.every((r) => r.health.confirmed));
+  return node;
+}
+
+describe("against real regions over sockets", () => {
+  it("kill prod-us: traffic moves within one probe interval and no idempotent request fails", async () => {
+    stack = await regionStack();
+    const edge = await ready(stack);
+    const load = runLoad([edge.url], { concurrency: 8, durationMs: 1800 });
+    await delay(600);
+    const killedAtMs = Date.now();
+    await stack.kill("prod-us");
+    const results = await load;
+
+    const promote = edge.router.status().decisions.find((d) => d.kind === "promote");
+    expect(promote).toMatchObject({ region: "prod-ie", epoch: 2 });
+    if (process.env.ROUTER_TEST_REPORT)
+      console.info("kill -> promote ms", promote!.atMs - killedAtMs, "requests", results.length);
+    expect(promote!.atMs - killedAtMs).toBeLessThanOrEqual(INTERVAL_MS);
+    const failed = results.filter((r) => r.status !== 200);
+    expect(failed).toEqual([]);
+    expect(results.length).toBeGreaterThan(100);
+    const after = results.filter((r) => r.startMs > promote!.atMs + 5);
+    expect(after.length).toBeGreaterThan(50);
+    expect(after.every((r) => r.servedBy === "prod-ie")).toBe(true);
+    expect(results.some((r) => r.reason === "retry" || r.reason === "failover")).toBe(true);
+  });
+
+  it("hang prod-us: traffic moves within interval x fall + timeout, and no request outlives the timeouts", async () => {
+    stack = await regionStack({ proxied: true });
+    const edge = await ready(stack);
+    const load = runLoad([edge.url], { concurrency: 8, durationMs: 2000 });
+    await delay(600);
+    const hungAtMs = Date.now();
+    stack.regions["prod-us"].proxy!.mode = "hang";
+    const results = await load;
+
+    const promote = edge.router.status().decisions.find((d) => d.kind === "promote");
+    expect(promote).toMatchObject({ region: "prod-ie" });
+    const boundMs = INTERVAL_MS * 3 + FAST_POLICY.healthCheck.timeoutMs;
+    if (process.env.ROUTER_TEST_REPORT)
+      console.info(
+        "hang -> promote ms",
+        promote!.atMs - hungAtMs,
+        "slowest",
+        Math.max(...results.map((r) => r.endMs - r.startMs)),
+      );
+    expect(promote!.atMs - hungAtMs).toBeLessThanOrEqual(boundMs);
+    // A request waits at most connect + response timeout on the hung region (+ scheduling slack).
+    const slowest = Math.max(...results.map((r) => r.endMs - r.startMs));
+    expect(slowest).toBeLessThan(LIMIT_MS + 150);
+    expect(results.filter((r) => r.status !== 200 && r.status !== 504)).toEqual([]);
+    const after = results.filter((r) => r.startMs > promote!.atMs + 5);
+    expect(after.every((r) => r.status === 200 && r.servedBy === "prod-ie")).toBe(true);
+  });
+
+  it("a slow prod-us (60 ms per answer, under the 100 ms probe timeout) keeps traffic", async () => {
+    stack = await regionStack({ proxied: true });
+    const edge = await ready(stack);
+    const proxy = stack.regions["prod-us"].proxy!;
+    proxy.delayMs = 60;
+    proxy.mode = "slow";
+    const results = await runLoad([edge.url], { concurrency: 4, durationMs: 1500 });
+    expect(edge.router.status().decisions.filter((d) => d.kind === "promote")).toEqual([]);
+    expect(results.every((r) => r.status === 200 && r.servedBy === "prod-us")).toBe(true);
+    expect(Math.min(...results.map((r) => r.endMs - r.startMs))).toBeGreaterThanOrEqual(60);
+  });
+
+  it("5xx on every 5th request (20%, below the 50% threshold and never 5 in a row) keeps traffic", async () => {
+    stack = await regionStack({ errorEvery: { "prod-us": 5 } });
+    const edge = await ready(stack);
+    const results = await runLoad([edge.url], { concurrency: 4, durationMs: 1500 });
+    expect(edge.router.status().decisions.filter((d) => d.kind === "promote")).toEqual([]);
+    const errors = results.filter((r) => r.status === 500).length;
+    expect(errors / results.length).toBeGreaterThan(0.15);
+    expect(results.every((r) => r.servedBy === "prod-us")).toBe(true);
+  });
+
+  it("two routers sharing one control record: a kill is handled by one promotion, and no epoch has writes in two regions", async () => {
+    stack = await regionStack();
+    const a = await ready(stack);
+    const b = await stack.addRouter("edge-2");
+    await waitFor(() => b.router.status().regions.every((r) => r.health.confirmed));
+    const load = runLoad([a.url, b.url], { concurrency: 6, durationMs: 1800, pick: () => "PUT" });
+    await delay(600);
+    await stack.kill("prod-us");
+    const results = await load;
+    expect(results.filter((r) => r.status !== 200)).toEqual([]);
+    expect(await stack.control.read()).toMatchObject({ activeRegion: "prod-ie", epoch: 2 });
+    expect([a.router.status().epoch, b.router.status().epoch]).toEqual([2, 2]);
+
+    // Ground truth: each region's log, entries it accepted from clients (origin = itself).
+    const regionsByEpoch = new Map<number, Set<string>>();
+    for (const node of Object.values(stack.regions)) {
+      for (const entry of await node.store.readLog(0, 100_000)) {
+        if (entry.origin !== node.name) continue;
+        const set = regionsByEpoch.get(entry.epoch) ?? new Set<string>();
+        set.add(entry.origin);
+        regionsByEpoch.set(entry.epoch, set);
+      }
+    }
+    expect([...regionsByEpoch.entries()].map(([epoch, set]) => [epoch, [...set]])).toEqual([
+      [1, ["prod-us"]],
+      [2, ["prod-ie"]],
+    ]);
+  });
+});

@@ -1,0 +1,60 @@
+import { ManualClock } from "../../../core/clock.ts";
+import { MemoryControlStore } from "../../../core/control.ts";
+import { seededRandom } from "../../../core/random.ts";
+import type { EnvironmentConfig } from "../../../regions/config/schema.ts";
+import { createRouter, type Router } from "../../../router/create-router.ts";
+import type { Decision } from "../../../router/decision-log.ts";
+import { FakeRegions } from "./fake-regions.ts";
+import { routerEnvironment } from "./router-env.ts";
+
+export interface Harness {
+  clock: ManualClock;
+  control: MemoryControlStore;
+  regions: FakeRegions;
+  router: Router;
+  decisions(kind?: Decision["kind"]): Decision[];
+  /** Sends a request through the router in process. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export interface HarnessOptions {
+  config?: EnvironmentConfig;
+  routerId?: string;
+  clock?: ManualClock;
+  control?: MemoryControlStore;
+  regions?: FakeRegions;
+  adminToken?: string;
+}
+
+/** A router on a ManualClock in front of two fake regions; the control record starts at epoch 1, prod-us. */
+export function routerHarness(options: HarnessOptions = {}): Harness {
+  const clock = options.clock ?? new ManualClock(0);
+  const control =
+    options.control ??
+    new MemoryControlStore({ activeRegion: "prod-us", epoch: 1, updatedAtMs: 0, reason: "test setup" });
+  const regions = options.regions ?? new FakeRegions(clock, control);
+  const router = createRouter({
+    config: options.config ?? routerEnvironment(),
+    routerId: options.routerId ?? "edge-1",
+    clock,
+    transport: regions.transport,
+    random: seededRandom(7),
+    control,
+    adminToken: options.adminToken,
+  });
+  return {
+    clock,
+    control,
+    regions,
+    router,
+    decisions: (kind) => router.status().decisions.filter((d) => kind === undefined || d.kind === kind),
+    request: (path, init) => Promise.resolve(router.app.request(`http://edge.test${path}`, init)),
+  };
+}
+
+/** Lets a request's promise chain run without moving the clock. */
+export async function settle(clock: ManualClock): Promise<void> {
+  await clock.advance(0);
+  await new Promise((resolve) => setImmediate(resolve));
+  await clock.advance(0);
+}
