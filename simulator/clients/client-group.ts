@@ -1,0 +1,139 @@
+import type { Random } from "../../core/random.ts";
+import { TransportError } from "../../core/transport.ts";
+import type { VirtualClock } from "../engine/virtual-clock.ts";
+import type { RunRecorder } from "../report/run-recorder.ts";
+import type { ResolvedClient } from "../scenario/resolved-scenario.ts";
+import type { Endpoint } from "../transport/endpoint.ts";
+import type { SimNetwork } from "../transport/sim-network.ts";
+import type { KnownIds } from "./known-ids.ts";
+import { WRITE_KEY_PREFIX, type WriteLedger } from "./write-ledger.ts";
+
+/** Where a client's request goes: its router, or whatever region its cached DNS answer names. */
+export interface ClientTarget {
+  endpointFor(sequence: number): Endpoint;
+}
+
+export interface ClientDeps {
+  clock: VirtualClock;
+  network: SimNetwork;
+  random: Random;
+  ledger: WriteLedger;
+  recorder: RunRecorder;
+  knownIds: KnownIds;
+  target: ClientTarget;
+  clientIndex: number;
+  locationIndex: number;
+  cellIndex: number;
+  /** No request is sent at or after this run time. */
+  stopAtMs: number;
+}
+
+const ORIGIN = "http://items.sim";
+const JSON_HEADERS = "application/json";
+
+/**
+ * A group of users at one location, open loop: requests arrive at the configured rate whether
+ * or not earlier ones were answered (users do not wait for each other). Reads ask for recently
+ * created items; writes create one, always with an Idempotency-Key so a router may retry them,
+ * and so the lost-write checker can find them at the end.
+ */
+export class ClientGroup {
+  readonly endpoint: Endpoint;
+  private sequence = 0;
+  private readonly meanGapMs: number;
+
+  constructor(
+    readonly spec: ResolvedClient,
+    private readonly deps: ClientDeps,
+  ) {
+    this.endpoint = { id: `client:${spec.name}`, kind: "client", location: spec.location, name: spec.name };
+    this.meanGapMs = spec.ratePerS > 0 ? 1000 / spec.ratePerS : Number.POSITIVE_INFINITY;
+  }
+
+  start(): void {
+    if (!Number.isFinite(this.meanGapMs)) return;
+    this.deps.clock.at(this.gapMs(), this.arrive);
+  }
+
+  private gapMs(): number {
+    if (this.spec.arrival === "uniform") return this.meanGapMs;
+    return -this.meanGapMs * Math.log(1 - this.deps.random.next());
+  }
+
+  private arrive = (): void => {
+    const { clock } = this.deps;
+    const sendMs = clock.exactMs;
+    if (sendMs >= this.deps.stopAtMs) return;
+    this.send(sendMs);
+    clock.at(sendMs + this.gapMs(), this.arrive);
+  };
+
+  private send(sendMs: number): void {
+    const { random, ledger, network } = this.deps;
+    const seq = this.sequence++;
+    const write = random.next() < this.spec.writeShare;
+    let request: Request;
+    let writeIndex = -1;
+    if (write) {
+      writeIndex = ledger.add(sendMs, this.deps.cellIndex, this.deps.clientIndex);
+      request = new Request(`${ORIGIN}/items`, {
+        method: "POST",
+        headers: { "content-type": JSON_HEADERS, "idempotency-key": `${WRITE_KEY_PREFIX}${writeIndex}` },
+        body: `{"data":{"client":"${this.spec.name}","n":${writeIndex}}}`,
+      });
+    } else {
+      const id = this.deps.knownIds.pick(random);
+      request = new Request(id ? `${ORIGIN}/items/${id}` : `${ORIGIN}/items?limit=1`);
+    }
+    const target = this.deps.target.endpointFor(seq);
+    const options = { connectTimeoutMs: this.spec.connectTimeoutMs, responseTimeoutMs: this.spec.timeoutMs };
+    network.send(this.endpoint, target, request, options).then(
+      (response) => this.answered(response, sendMs, write, writeIndex),
+      (error: unknown) => this.failed(error, sendMs),
+    );
+  }
+
+  private answered(response: Response, sendMs: number, write: boolean, writeIndex: number): void {
+    const { clock, recorder, ledger } = this.deps;
+    const status = response.status;
+    const latencyMs = clock.exactMs - sendMs;
+    const ok = (status >= 200 && status < 300) || (!write && status === 404);
+    if (write && (status === 200 || status === 201)) {
+      ledger.acknowledge(writeIndex, clock.exactMs, response.headers.get("x-replication") === "degraded");
+    }
+    if (!write && status === 404) recorder.readsNotFound++;
+    if (status < 400) {
+      recorder.record(this.deps.locationIndex, this.deps.cellIndex, sendMs, latencyMs, ok, String(status));
+      return;
+    }
+    // Failures are rare: read their error code so the report can say why (region_unreachable...).
+    const cell = this.deps.cellIndex;
+    const location = this.deps.locationIndex;
+    response.text().then(
+      (text) => recorder.record(location, cell, sendMs, latencyMs, ok, `${status} ${errorCode(text)}`),
+      () => recorder.record(location, cell, sendMs, latencyMs, ok, String(status)),
+    );
+  }
+
+  private failed(error: unknown, sendMs: number): void {
+    const { clock, recorder } = this.deps;
+    const kind = error instanceof TransportError ? error.kind : "unknown";
+    recorder.record(
+      this.deps.locationIndex,
+      this.deps.cellIndex,
+      sendMs,
+      clock.exactMs - sendMs,
+      false,
+      `client ${kind}`,
+    );
+  }
+}
+
+function errorCode(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: unknown };
+    return typeof body.error === "string" ? body.error : "?";
+  } catch {
+    return "?";
+  }
+}

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { endMs, type FaultPlanContext, faultTimingSchema, registerFault } from "./registry.ts";
+
+/**
+ * Packets between two groups of endpoints are dropped: new requests fail with connect_timeout
+ * after the caller's connect timeout; requests and responses already on the wire are lost (the
+ * caller's response timeout fires). Any link: client-edge ("client:us-users" and
+ * "edge-virginia"), router-region ("routers" and "prod-us"), region-region replication
+ * ("prod-us" and "prod-ie").
+ */
+const schema = z
+  .object({
+    kind: z.literal("partition"),
+    /** Two endpoint selectors: a region, a router id, "client:<name>", "clients", "routers", "regions", "dns". */
+    between: z.tuple([z.string().min(1), z.string().min(1)]),
+    /** Drop only packets from between[0] to between[1]. */
+    oneWay: z.boolean().default(false),
+    ...faultTimingSchema,
+  })
+  .strict();
+
+function checkSelector(selector: string, ctx: FaultPlanContext): boolean {
+  if (["clients", "routers", "regions", "dns"].includes(selector)) return true;
+  if (selector.startsWith("client:")) return ctx.clientNames.includes(selector.slice("client:".length));
+  return ctx.regionNames.includes(selector) || ctx.routerIds.includes(selector);
+}
+
+function isRouterSide(selector: string, ctx: FaultPlanContext): boolean {
+  return selector === "routers" || ctx.routerIds.includes(selector);
+}
+
+registerFault({
+  kind: "partition",
+  summary: "packets between two groups of endpoints are dropped (client-edge, router-region, region-region)",
+  schema,
+  check: (p, ctx) =>
+    p.between.flatMap((selector, i) =>
+      checkSelector(selector, ctx)
+        ? []
+        : [
+            {
+              field: `between[${i}]`,
+              reason:
+                `"${selector}" matches nothing: use a region (${ctx.regionNames.join(", ")}), a router ` +
+                `(${ctx.routerIds.join(", ")}), client:<name>, clients, routers, regions or dns`,
+            },
+          ],
+    ),
+  plan: (p) => [
+    {
+      type: "link",
+      a: p.between[0],
+      b: p.between[1],
+      oneWay: p.oneWay,
+      fromMs: p.startS * 1000,
+      toMs: endMs(p),
+    },
+  ],
+  // Routers cut off from a region cannot use it: failing over from it is warranted.
+  warrantsFailoverFrom: (p, ctx) => {
+    const [a, b] = p.between;
+    const regionsOf = (s: string) =>
+      s === "regions" ? [...ctx.regionNames] : ctx.regionNames.filter((r) => r === s);
+    if (isRouterSide(a, ctx)) return regionsOf(b);
+    if (isRouterSide(b, ctx)) return regionsOf(a);
+    return [];
+  },
+  describe: (p) => `partition ${p.between[0]} ${p.oneWay ? "->" : "<->"} ${p.between[1]}`,
+});

@@ -1,0 +1,84 @@
+import { z } from "zod";
+import type { RouterPolicy } from "../../regions/config/router-policy-schema.ts";
+import type { FaultEffect } from "./effects.ts";
+
+/** Fields every fault has: what it is, when it starts, how long it lasts. */
+export const faultTimingSchema = {
+  /** Virtual seconds from the start of the run. */
+  startS: z
+    .number()
+    .min(0)
+    .max(86_400 * 7),
+  /** How long it lasts, in virtual seconds. */
+  durationS: z
+    .number()
+    .gt(0)
+    .max(86_400 * 7),
+  /** Shown in reports instead of the generated description. */
+  label: z.string().min(1).max(80).optional(),
+};
+
+export interface FaultTiming {
+  kind: string;
+  startS: number;
+  durationS: number;
+  label?: string;
+}
+
+/** What a fault kind needs to know about the simulated system to plan its effects. */
+export interface FaultPlanContext {
+  regionNames: readonly string[];
+  routerIds: readonly string[];
+  clientNames: readonly string[];
+  policy: RouterPolicy;
+}
+
+/**
+ * One kind of fault, Toxiproxy style: a name, the schema of its scenario entry, and how it turns
+ * that entry into effects. Each lives in its own file and registers itself; adding a fault kind
+ * means adding a file (and one import in faults/index.ts), never editing a switch.
+ */
+export interface FaultKind<P extends FaultTiming = FaultTiming> {
+  kind: string;
+  /** One line for `--help` and the docs. */
+  summary: string;
+  /** The whole scenario entry, `kind` included. */
+  schema: z.ZodType<P>;
+  /** Names that must exist in the system (regions, routers, clients); returns problems. */
+  check(params: P, context: FaultPlanContext): { field: string; reason: string }[];
+  plan(params: P, context: FaultPlanContext): FaultEffect[];
+  /** The regions this fault makes unable to serve, by the policy: failing over from them is warranted. */
+  warrantsFailoverFrom(params: P, context: FaultPlanContext): string[];
+  describe(params: P): string;
+}
+
+const kinds = new Map<string, FaultKind>();
+
+export function registerFault<P extends FaultTiming>(kind: FaultKind<P>): void {
+  if (kinds.has(kind.kind)) throw new Error(`fault kind "${kind.kind}" registered twice`);
+  kinds.set(kind.kind, kind as unknown as FaultKind);
+}
+
+export function faultKind(name: string): FaultKind | undefined {
+  return kinds.get(name);
+}
+
+export function faultKindNames(): string[] {
+  return [...kinds.keys()].sort();
+}
+
+/** Checks that a region name is one of the environment's. */
+export function checkRegion(
+  region: string,
+  context: FaultPlanContext,
+  field = "region",
+): { field: string; reason: string }[] {
+  if (context.regionNames.includes(region)) return [];
+  return [
+    { field, reason: `"${region}" is not a region of this environment (${context.regionNames.join(", ")})` },
+  ];
+}
+
+export function endMs(params: FaultTiming): number {
+  return (params.startS + params.durationS) * 1000;
+}

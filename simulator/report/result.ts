@@ -1,0 +1,83 @@
+import type { FalseFailover, FaultOutcome } from "./failover-analysis.ts";
+import type { LostWritesResult } from "./lost-writes.ts";
+import type { PromotionCause } from "./promotions.ts";
+import type { LatencySummary } from "./run-recorder.ts";
+import type { SplitBrainViolation } from "./split-brain.ts";
+
+/**
+ * Everything a run found, as written to the JSON report. Deterministic: no wall-clock value is
+ * in it, so two runs of one scenario and seed give byte-identical files.
+ */
+export interface ScenarioResult {
+  scenario: {
+    file: string;
+    name: string;
+    label: string;
+    description: string;
+    environment: string;
+    topology: string;
+    failoverBy: string;
+    durationS: number;
+    settleS: number;
+    seed: number;
+    seeds: Record<string, number>;
+    parameters: Record<string, unknown>;
+  };
+  latencyTable: { name: string; pairs: { a: string; b: string; rttMs: number; source: string }[] };
+  faults: { index: number; kind: string; label: string; startS: number; endS: number }[];
+  phases: {
+    name: string;
+    fromS: number;
+    toS: number;
+    ok: number;
+    failed: number;
+    successRate: number | null;
+  }[];
+  latency: { location: string; phases: Record<string, LatencySummary>; all: LatencySummary | undefined }[];
+  requests: {
+    sent: number;
+    ok: number;
+    failed: number;
+    successRate: number | null;
+    readsNotFound: number;
+    byStatus: Record<string, number>;
+  };
+  timeline: {
+    bucketS: number;
+    locations: {
+      location: string;
+      p50Ms: (number | null)[];
+      p99Ms: (number | null)[];
+      successRate: (number | null)[];
+    }[];
+  };
+  activeRegion: {
+    atS: number;
+    cell: number;
+    region: string;
+    epoch: number;
+    cause: PromotionCause | "start";
+  }[];
+  failover: FaultOutcome[];
+  promotions: {
+    atS: number;
+    cell: number;
+    from: string;
+    to: string;
+    epoch: number;
+    cause: PromotionCause;
+    reason: string;
+    replicationLagEntries: number;
+  }[];
+  falseFailovers: FalseFailover[];
+  lostWrites: LostWritesResult;
+  splitBrain: { count: number; violations: SplitBrainViolation[] };
+  replication: {
+    caughtUp: boolean;
+    cells: { cell: number; active: string; activeHeadSeq: number; standbyHeadSeq: number }[];
+  };
+  expectations: { name: string; expected: string; actual: string; met: boolean }[];
+  invariants: { ok: boolean; violations: string[] };
+  warnings: string[];
+  simulation: { eventsRun: number; requestsDelivered: number; writesSent: number };
+}

@@ -1,0 +1,74 @@
+import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import type { FaultEffect } from "../faults/effects.ts";
+import type { FaultTiming } from "../faults/registry.ts";
+import type { JitterSpec } from "../latency/jitter.ts";
+import type { LatencyTable } from "../latency/latency-table.ts";
+import type { ServiceTime } from "../transport/sim-network.ts";
+import type { DnsModelSpec, ExpectSpec, ScenarioInput, SweepSpec } from "./scenario-schema.ts";
+
+export interface ResolvedClient {
+  name: string;
+  location: string;
+  ratePerS: number;
+  writeShare: number;
+  arrival: "poisson" | "uniform";
+  /** The router id these clients send to (router mode). */
+  routerId: string | undefined;
+  connectTimeoutMs: number;
+  timeoutMs: number;
+}
+
+export interface PlannedFault {
+  index: number;
+  kind: string;
+  params: FaultTiming & Record<string, unknown>;
+  label: string;
+  startMs: number;
+  endMs: number;
+  effects: FaultEffect[];
+  /** Regions this fault makes unable to serve, by the policy (a failover from them is warranted). */
+  warrantsFailoverFrom: string[];
+}
+
+/** A scenario after validation: everything a run needs, with defaults filled and names checked. */
+export interface ResolvedScenario {
+  /** The scenario file as the user named it. */
+  file: string;
+  name: string;
+  /** The variant label in a comparison; the name otherwise. */
+  label: string;
+  description: string;
+  environment: string;
+  config: EnvironmentConfig;
+  durationS: number;
+  settleS: number;
+  seed: number | undefined;
+  failoverBy: "router" | "dns";
+  topology: "active-standby" | "active-active";
+  latencyTable: LatencyTable;
+  latencyTableName: string;
+  jitter: JitterSpec;
+  serviceTime: ServiceTime;
+  routers: { id: string; location: string }[];
+  clients: ResolvedClient[];
+  dns: DnsModelSpec;
+  faults: PlannedFault[];
+  report: ScenarioInput["report"];
+  expect: ExpectSpec;
+}
+
+export interface LoadedScenarioFile {
+  file: string;
+  kind: "single" | "comparison" | "sweep";
+  name: string;
+  description: string;
+  /** One for a single scenario or a sweep's base; one per variant for a comparison. */
+  scenarios: ResolvedScenario[];
+  sweep: SweepSpec | undefined;
+}
+
+/** Scale factors for quick runs (tests, previews): every time in the scenario, every client rate. */
+export interface LoadOptions {
+  scaleTime?: number;
+  scaleRate?: number;
+}

@@ -1,0 +1,153 @@
+import { z } from "zod";
+import { jitterSchema } from "../latency/jitter.ts";
+
+const id = z.string().regex(/^[a-z][a-z0-9-]*$/, "must be lower-case letters, digits and dashes");
+const location = z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lower-case location id, e.g. virginia");
+
+export const clientSchema = z
+  .object({
+    /** Defaults to the location. */
+    name: id.optional(),
+    location,
+    /** Mean requests per second (open loop: arrivals do not wait for answers). */
+    ratePerS: z.number().min(0).max(100_000),
+    /** Share of requests that are writes (POST /items with an Idempotency-Key), 0..1. */
+    writeShare: z.number().min(0).max(1).default(0.1),
+    /** poisson: exponential gaps (independent users); uniform: evenly spaced. */
+    arrival: z.enum(["poisson", "uniform"]).default("poisson"),
+    /** The router these clients use (router mode); defaults to the edge in their location. */
+    router: id.optional(),
+    /** The client gives up connecting after this long (what a browser or SDK would). */
+    connectTimeoutMs: z.number().int().min(10).max(120_000).default(3000),
+    /** The client gives up waiting for an answer after this long. */
+    timeoutMs: z.number().int().min(10).max(600_000).default(30_000),
+  })
+  .strict();
+
+export const routerSpecSchema = z.object({ id, location }).strict();
+
+/** Route 53 failover (PRODUCT.md): 10 s or 30 s checks, threshold 1-10, healthy above 18% of checkers, 60 s TTL. */
+export const dnsModelSchema = z
+  .object({
+    requestIntervalS: z.union([z.literal(10), z.literal(30)]).default(30),
+    failureThreshold: z.number().int().min(1).max(10).default(3),
+    ttlS: z.number().int().min(0).max(86_400).default(60),
+    /** Where Route 53's health checkers probe from (its default regions that the latency table knows). */
+    checkers: z.array(location).min(1).default(["virginia", "oregon", "california", "ireland", "sydney"]),
+    /** A record is healthy while more than this share of checkers say so. */
+    healthyCheckerShare: z.number().min(0).max(1).default(0.18),
+    /** Independent client resolver caches per client group (each caches for the TTL from its own last lookup). */
+    cacheInstances: z.number().int().min(1).max(10_000).default(50),
+    /** on-answer-change: automation promotes whichever region DNS answers (generous to DNS); none: nobody promotes. */
+    promote: z.enum(["on-answer-change", "none"]).default("on-answer-change"),
+    /** Time from the answer changing to the promotion (an alarm, a Lambda). */
+    promoteDelayS: z.number().min(0).max(3600).default(0),
+  })
+  .strict();
+
+export const reportOptionsSchema = z
+  .object({
+    /** Service counts as restored after the last failed request followed by this long without one. */
+    restoredForS: z.number().gt(0).max(3600).default(5),
+  })
+  .strict();
+
+export const expectSchema = z
+  .object({
+    failoversMin: z.number().int().min(0).optional(),
+    failoversMax: z.number().int().min(0).optional(),
+    lostWritesMin: z.number().int().min(0).optional(),
+    lostWritesMax: z.number().int().min(0).optional(),
+    falseFailoversMax: z.number().int().min(0).optional(),
+    rtoSMax: z.number().min(0).optional(),
+    successRateMin: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export const sweepSchema = z
+  .object({
+    /** router.healthCheck.intervalMs values to try. */
+    intervalMs: z.array(z.number().int().min(100).max(600_000)).min(1).max(20),
+    /** router.healthCheck.fallCount values to try. */
+    fallCount: z.array(z.number().int().min(1).max(100)).min(1).max(20),
+    /** Probe timeout for each cell: a share of the interval (it must stay below it). */
+    timeoutShare: z.number().gt(0).lt(1).default(0.5),
+  })
+  .strict();
+
+/** The fields a scenario (and each comparison variant) may set. */
+export const scenarioFields = {
+  name: id,
+  description: z.string().max(2000).default(""),
+  /** development | staging | production, or a path to an environment JSON file. */
+  environment: z.string().min(1).default("production"),
+  durationS: z
+    .number()
+    .gt(0)
+    .max(86_400 * 7),
+  /** After durationS: faults are over, clients stop, replication catches up; then the checkers run. */
+  settleS: z.number().min(0).max(3600).default(30),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional(),
+  failoverBy: z.enum(["router", "dns"]).default("router"),
+  topology: z.enum(["active-standby", "active-active"]).default("active-standby"),
+  latency: z
+    .object({
+      /** inter-region, table11, or a path to a JSON/CSV table. */
+      table: z.string().min(1).default("inter-region"),
+      jitter: jitterSchema.default({ distribution: "lognormal", medianMs: 0.2, sigma: 1, capMs: 10_000 }),
+    })
+    .strict()
+    .default({
+      table: "inter-region",
+      jitter: { distribution: "lognormal", medianMs: 0.2, sigma: 1, capMs: 10_000 },
+    }),
+  /**
+   * Time a region spends per request besides the network: its database round trips, one for a
+   * read, three for a write (control record, log head, commit), each a same-datacenter round
+   * trip of 0.5 ms (Table 11).
+   */
+  serviceTimeMs: z
+    .object({
+      read: z.number().min(0).max(60_000).default(0.5),
+      write: z.number().min(0).max(60_000).default(1.5),
+    })
+    .strict()
+    .default({ read: 0.5, write: 1.5 }),
+  /** Move a region to another location of the latency table, e.g. {prod-ie: sydney}. */
+  regionLocations: z.record(z.string(), location).default({}),
+  /** Partial override of the environment's replication settings (validated after merging). */
+  replication: z.record(z.string(), z.unknown()).default({}),
+  /** Partial override of the environment's router policy (validated after merging). */
+  router: z.record(z.string(), z.unknown()).default({}),
+  routers: z.array(routerSpecSchema).optional(),
+  clients: z.array(clientSchema).min(1),
+  dns: dnsModelSchema.default(() => dnsModelSchema.parse({})),
+  /** Each checked against its kind's schema (simulator/faults/). */
+  faults: z.array(z.looseObject({ kind: z.string() })).default([]),
+  report: reportOptionsSchema.default({ restoredForS: 5 }),
+  expect: expectSchema.default({}),
+};
+
+export const scenarioSchema = z
+  .object({
+    ...scenarioFields,
+    /** A comparison: each variant overrides fields of this scenario; all run on one seed. */
+    variants: z
+      .array(z.looseObject({ label: z.string().min(1).max(60) }))
+      .min(2)
+      .max(12)
+      .optional(),
+    sweep: sweepSchema.optional(),
+  })
+  .strict();
+
+export type ScenarioInput = z.infer<typeof scenarioSchema>;
+export type ClientSpec = z.infer<typeof clientSchema>;
+export type DnsModelSpec = z.infer<typeof dnsModelSchema>;
+export type ExpectSpec = z.infer<typeof expectSchema>;
+export type SweepSpec = z.infer<typeof sweepSchema>;

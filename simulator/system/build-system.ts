@@ -1,0 +1,197 @@
+import { seededRandom } from "../../core/random.ts";
+import { type Transport, TransportError } from "../../core/transport.ts";
+import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
+import { createRouter, type Router } from "../../router/create-router.ts";
+import { subsystemSeed } from "../engine/subsystem-seed.ts";
+import type { VirtualClock } from "../engine/virtual-clock.ts";
+import type { Endpoint } from "../transport/endpoint.ts";
+import type { SimNetwork } from "../transport/sim-network.ts";
+import { ObservedControlStore } from "./observed-control.ts";
+import { ObservedStore } from "./observed-store.ts";
+
+/** The router's admin API is not used in simulation, but production routers refuse to start without a token. */
+const SIM_ADMIN_TOKEN = "simulated-admin-token";
+
+export interface RegionNode {
+  name: string;
+  endpoint: Endpoint;
+  store: ObservedStore;
+  service: RegionService;
+}
+
+export interface RouterNode {
+  id: string;
+  endpoint: Endpoint;
+  router: Router;
+  /** Times this router has been (re)started; a restart builds a new router with fresh state. */
+  generation: number;
+}
+
+/**
+ * One active/standby pair: both regions' services, their stores, the shared control record,
+ * and the routers in front of them. Active/standby runs one cell; active/active runs one per
+ * region, each active where its users are (data partitioned by home region, as the seed's
+ * prod-ie for EU users and prod-us for US users), each with its own standby in the other region.
+ */
+export interface Cell {
+  id: string;
+  index: number;
+  activeAtStart: string;
+  config: EnvironmentConfig;
+  control: ObservedControlStore;
+  regions: Map<string, RegionNode>;
+  routers: Map<string, RouterNode>;
+}
+
+export interface SystemOptions {
+  clock: VirtualClock;
+  network: SimNetwork;
+  config: EnvironmentConfig;
+  topology: "active-standby" | "active-active";
+  /** Routers to run in each cell (none when DNS does the failover). */
+  routers: readonly { id: string; location: string }[];
+  seed: number;
+}
+
+/**
+ * Builds the real system in-process: real region services (createRegionService) on
+ * ObservedStores, real routers (createRouter), one shared control record per cell, all on the
+ * virtual clock, seeded randomness, and the simulated network. Nothing here models the router
+ * or the regions: it only wires them.
+ */
+export class SimSystem {
+  readonly cells: Cell[] = [];
+  private readonly storeDownCount = new Map<string, number>();
+
+  constructor(private readonly options: SystemOptions) {
+    const { config, topology } = options;
+    const actives = topology === "active-active" ? config.regions.map((r) => r.name) : [config.initialActive];
+    actives.forEach((active, index) => {
+      this.cells.push(
+        this.buildCell(active, index, topology === "active-active" ? `cell-${active}` : "main"),
+      );
+    });
+  }
+
+  start(): void {
+    for (const cell of this.cells) {
+      for (const region of cell.regions.values()) region.service.start();
+      for (const router of cell.routers.values()) router.router.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const cell of this.cells) {
+      for (const router of cell.routers.values()) router.router.stop();
+      for (const region of cell.regions.values()) await region.service.stop();
+    }
+  }
+
+  /** Store faults stack: a store is down while any store-down fault covers its region. */
+  setStoreDown(region: string, down: boolean): void {
+    const count = (this.storeDownCount.get(region) ?? 0) + (down ? 1 : -1);
+    this.storeDownCount.set(region, count);
+    for (const cell of this.cells) {
+      const node = cell.regions.get(region);
+      if (node) node.store.down = count > 0;
+    }
+  }
+
+  /** A router process dies: it stops and its state is gone (a new one is built on restart). */
+  stopRouter(routerId: string): void {
+    for (const cell of this.cells) cell.routers.get(routerId)?.router.stop();
+  }
+
+  restartRouter(routerId: string): void {
+    for (const cell of this.cells) {
+      const node = cell.routers.get(routerId);
+      if (!node) continue;
+      node.router.stop();
+      node.generation++;
+      node.router = this.makeRouter(cell, node.id, node.endpoint, node.generation);
+      const app = node.router.app;
+      node.endpoint.fetch = (request) => Promise.resolve(app.fetch(request));
+      node.router.start();
+    }
+  }
+
+  private buildCell(active: string, index: number, id: string): Cell {
+    const { clock, seed } = this.options;
+    const config: EnvironmentConfig = { ...this.options.config, initialActive: active };
+    const control = new ObservedControlStore(() => clock.exactMs, {
+      activeRegion: active,
+      epoch: 1,
+      updatedAtMs: clock.nowMs(),
+      reason: "simulation start: initialActive",
+    });
+    const cell: Cell = {
+      id,
+      index,
+      activeAtStart: active,
+      config,
+      control,
+      regions: new Map(),
+      routers: new Map(),
+    };
+    const suffix = id === "main" ? "" : `/${id}`;
+    for (const region of config.regions) {
+      const endpoint: Endpoint = {
+        id: `${region.name}${suffix}`,
+        kind: "region",
+        location: region.location,
+        name: region.name,
+      };
+      const store = new ObservedStore(region.name, () => clock.nowMs());
+      const service = createRegionService({
+        config,
+        regionName: region.name,
+        store,
+        control,
+        clock,
+        transport: this.transportFrom(endpoint, cell),
+        random: seededRandom(subsystemSeed(seed, `region:${region.name}${suffix}`)),
+      });
+      const app = service.app;
+      endpoint.fetch = (request) => Promise.resolve(app.fetch(request));
+      cell.regions.set(region.name, { name: region.name, endpoint, store, service });
+    }
+    for (const spec of this.options.routers) {
+      const endpoint: Endpoint = {
+        id: `${spec.id}${suffix}`,
+        kind: "router",
+        location: spec.location,
+        name: spec.id,
+      };
+      const router = this.makeRouter(cell, spec.id, endpoint, 1);
+      const app = router.app;
+      endpoint.fetch = (request) => Promise.resolve(app.fetch(request));
+      cell.routers.set(spec.id, { id: spec.id, endpoint, router, generation: 1 });
+    }
+    return cell;
+  }
+
+  private makeRouter(cell: Cell, routerId: string, endpoint: Endpoint, generation: number): Router {
+    const suffix = cell.id === "main" ? "" : `/${cell.id}`;
+    return createRouter({
+      config: cell.config,
+      routerId: `${routerId}${suffix}`,
+      clock: this.options.clock,
+      transport: this.transportFrom(endpoint, cell),
+      random: seededRandom(subsystemSeed(this.options.seed, `router:${routerId}${suffix}#${generation}`)),
+      control: cell.control,
+      adminToken: SIM_ADMIN_TOKEN,
+    });
+  }
+
+  /** The Transport seam for code running at `from`: a region name resolves within the cell. */
+  private transportFrom(from: Endpoint, cell: Cell): Transport {
+    const network = this.options.network;
+    return (region, request, options) => {
+      const target = cell.regions.get(region)?.endpoint;
+      if (!target)
+        return Promise.reject(new TransportError("unknown", region, "not a region of this environment"));
+      return network.send(from, target, request, options);
+    };
+  }
+}

@@ -1,0 +1,34 @@
+/** Anything that sends or receives simulated requests. */
+export type EndpointKind = "region" | "router" | "client" | "checker";
+
+export interface Endpoint {
+  /** Unique in the run, e.g. "prod-us", "prod-us/cell-prod-ie", "edge-virginia", "client:us-users". */
+  id: string;
+  kind: EndpointKind;
+  /** A location in the latency table. */
+  location: string;
+  /** The region name, router id, client name or checker id that faults and reports use. */
+  name: string;
+  /** Servers only (regions, routers): the in-process app. Replaced when a router restarts. */
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+/**
+ * Does a fault's endpoint selector cover this endpoint? Selectors: a region name, a router id,
+ * "client:<name>", or a whole group: "clients", "routers", "regions", "dns" (Route 53's checkers).
+ */
+export function selectorMatches(selector: string, endpoint: Endpoint): boolean {
+  switch (selector) {
+    case "clients":
+      return endpoint.kind === "client";
+    case "routers":
+      return endpoint.kind === "router";
+    case "regions":
+      return endpoint.kind === "region";
+    case "dns":
+      return endpoint.kind === "checker";
+  }
+  if (selector.startsWith("client:"))
+    return endpoint.kind === "client" && endpoint.name === selector.slice(7);
+  return (endpoint.kind === "region" || endpoint.kind === "router") && endpoint.name === selector;
+}

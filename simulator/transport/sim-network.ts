@@ -1,0 +1,243 @@
+import type { Random } from "../../core/random.ts";
+import { type SendOptions, TransportError } from "../../core/transport.ts";
+import type { VirtualClock } from "../engine/virtual-clock.ts";
+import type { FaultState } from "../faults/fault-state.ts";
+import type { LinkModel } from "../latency/link.ts";
+import type { Endpoint } from "./endpoint.ts";
+import { TimeoutSweeper } from "./timeout-sweeper.ts";
+
+/** Time a region spends on a request besides the network (its database round trips). */
+export interface ServiceTime {
+  readMs: number;
+  writeMs: number;
+}
+
+const REPLICATION_PREFIX = "/_replication/";
+
+/**
+ * The simulated network: delivers a Request to the target endpoint's in-process app after the
+ * link's one-way delay, and its Response back after the return delay, as the fault timeline
+ * allows. Connect and response timeouts and AbortSignals work in virtual time. This is the only
+ * path between clients, routers and regions, so every fault acts here (or on a store).
+ */
+export class SimNetwork {
+  private readonly sweepers = new Map<number, TimeoutSweeper>();
+  /** Requests delivered to an app, by endpoint kind (a measure of work). */
+  deliveredCount = 0;
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly links: LinkModel,
+    private readonly faults: FaultState,
+    private readonly serviceTime: ServiceTime,
+    /** Draws brownout errors; its own stream, so faults never shift latency draws. */
+    private readonly faultRandom: Random,
+  ) {}
+
+  send(from: Endpoint, to: Endpoint, request: Request, options: SendOptions): Promise<Response> {
+    return new Promise<Response>((resolve, reject) => {
+      new Call(this, from, to, request, options, resolve, reject).start();
+    });
+  }
+
+  /** @internal */ sweeper(timeoutMs: number): TimeoutSweeper {
+    let sweeper = this.sweepers.get(timeoutMs);
+    if (!sweeper) {
+      sweeper = new TimeoutSweeper(this.clock);
+      this.sweepers.set(timeoutMs, sweeper);
+    }
+    return sweeper;
+  }
+
+  /** @internal */ get internals() {
+    return {
+      clock: this.clock,
+      links: this.links,
+      faults: this.faults,
+      serviceTime: this.serviceTime,
+      random: this.faultRandom,
+    };
+  }
+}
+
+/** One request on the wire, from send to response (or failure). */
+class Call {
+  done = false;
+  private readonly t0: number;
+  private onAbort: (() => void) | undefined;
+  private sweeper: TimeoutSweeper | undefined;
+  private slot = -1;
+
+  constructor(
+    private readonly net: SimNetwork,
+    private readonly from: Endpoint,
+    private readonly to: Endpoint,
+    private readonly request: Request,
+    private readonly options: SendOptions,
+    private readonly resolve: (response: Response) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.t0 = net.internals.clock.exactMs;
+  }
+
+  start(): void {
+    const { clock, faults, links } = this.net.internals;
+    const signal = this.options.signal;
+    if (signal) {
+      if (signal.aborted) {
+        this.fail("aborted", "aborted before sending");
+        return;
+      }
+      this.onAbort = () => this.fail("aborted", "aborted by the caller");
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+    const connectMs = this.options.connectTimeoutMs;
+    // A sender that is down or hung sends nothing; a partition drops the SYN: the connect times out.
+    if (this.senderSilent() || faults.linkBlocked(this.from, this.to, this.t0, this.t0)) {
+      clock.at(this.t0 + connectMs, () =>
+        this.fail("connect_timeout", `no connection within ${connectMs} ms`),
+      );
+      return;
+    }
+    if (this.isReplication() && faults.replicationPaused(this.from.name, this.to.name, this.t0)) {
+      clock.at(this.t0, () => this.fail("refused", "replication is paused (fault)"));
+      return;
+    }
+    this.sweeper = this.net.sweeper(this.options.responseTimeoutMs);
+    this.slot = this.sweeper.add(this, this.t0 + this.options.responseTimeoutMs);
+    const there = links.between(this.from, this.to).oneWayMs();
+    clock.at(this.t0 + there, () => this.arrive());
+  }
+
+  expire(): void {
+    this.fail("timeout", `no response within ${this.options.responseTimeoutMs} ms`);
+  }
+
+  private arrive(): void {
+    if (this.done) return;
+    const { clock, faults } = this.net.internals;
+    const t1 = clock.exactMs;
+    if (faults.linkBlocked(this.from, this.to, this.t0, t1)) return; // lost on the wire: the timeout fires
+    const target = this.to;
+    if (target.kind === "router" && faults.routerDown(target.name, t1)) {
+      this.refuse();
+      return;
+    }
+    const condition = target.kind === "region" ? faults.regionCondition(target.name, t1) : undefined;
+    if (condition?.down) {
+      this.refuse();
+      return;
+    }
+    if (condition?.hang) return; // accepted, never answered: the caller's response timeout fires
+    const fetch = target.fetch;
+    if (!fetch) {
+      this.refuse();
+      return;
+    }
+    const processMs = target.kind === "region" ? this.serviceMs() + (condition?.addedLatencyMs ?? 0) : 0;
+    if (condition && condition.errorRate > 0 && this.net.internals.random.next() < condition.errorRate) {
+      this.respondAfter(processMs, brownoutResponse(target.name), t1);
+      return;
+    }
+    this.net.deliveredCount++;
+    fetch(this.request).then(
+      (response) => this.respondAfter(processMs, response, t1),
+      (error: unknown) => this.respondAfter(processMs, crashResponse(target.name, error), t1),
+    );
+  }
+
+  /** The response leaves the target `processMs` after it was ready and travels back. */
+  private respondAfter(processMs: number, response: Response, arrivedMs: number): void {
+    if (this.done) return;
+    const { clock, faults, links } = this.net.internals;
+    const readyMs = clock.exactMs + processMs;
+    const back = links.between(this.to, this.from).oneWayMs();
+    if (this.to.kind === "region") {
+      const interrupted = faults.regionInterrupted(this.to.name, arrivedMs, readyMs);
+      if (interrupted === "down") {
+        clock.at(readyMs + back, () => this.fail("reset", "connection reset (the region went down)"));
+        return;
+      }
+      if (interrupted === "hang") return;
+    }
+    clock.at(readyMs + back, () => {
+      if (faults.linkBlocked(this.to, this.from, readyMs, clock.exactMs)) return; // lost on the way back
+      this.succeed(response);
+    });
+  }
+
+  /** Connection refused: the reset comes back after one round trip, unless the connect timeout ends it first. */
+  private refuse(): void {
+    const { clock, links } = this.net.internals;
+    const back = links.between(this.to, this.from).oneWayMs();
+    const refusedAtMs = clock.exactMs + back;
+    const connectDeadlineMs = this.t0 + this.options.connectTimeoutMs;
+    if (refusedAtMs > connectDeadlineMs) {
+      clock.at(connectDeadlineMs, () =>
+        this.fail("connect_timeout", `no connection within ${this.options.connectTimeoutMs} ms`),
+      );
+    } else clock.at(refusedAtMs, () => this.fail("refused", "connection refused"));
+  }
+
+  private senderSilent(): boolean {
+    if (this.from.kind !== "region") return false;
+    const condition = this.net.internals.faults.regionCondition(this.from.name, this.t0);
+    return condition.down || condition.hang;
+  }
+
+  private isReplication(): boolean {
+    return (
+      this.from.kind === "region" &&
+      this.to.kind === "region" &&
+      pathOf(this.request.url).startsWith(REPLICATION_PREFIX)
+    );
+  }
+
+  private serviceMs(): number {
+    const method = this.request.method;
+    const { serviceTime } = this.net.internals;
+    return method === "GET" || method === "HEAD" ? serviceTime.readMs : serviceTime.writeMs;
+  }
+
+  private succeed(response: Response): void {
+    if (this.done) return;
+    this.finish();
+    this.resolve(response);
+  }
+
+  private fail(kind: TransportError["kind"], message: string): void {
+    if (this.done) return;
+    this.finish();
+    this.reject(new TransportError(kind, this.to.name, message));
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.sweeper?.release(this.slot);
+    if (this.onAbort) this.options.signal?.removeEventListener("abort", this.onAbort);
+  }
+}
+
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  return start < 0 ? "/" : url.slice(start);
+}
+
+function brownoutResponse(region: string): Response {
+  return new Response(
+    JSON.stringify({ error: "brownout", detail: `${region} is degraded (fault injected)` }),
+    {
+      status: 503,
+      headers: { "content-type": "application/json", "x-region": region },
+    },
+  );
+}
+
+/** An app that throws instead of answering: what its HTTP server would send. */
+function crashResponse(name: string, error: unknown): Response {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new Response(JSON.stringify({ error: "internal_error", detail }), {
+    status: 500,
+    headers: { "content-type": "application/json", "x-region": name },
+  });
+}

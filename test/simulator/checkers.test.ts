@@ -1,0 +1,293 @@
+import { describe, expect, it } from "vitest";
+import type { LogEntry } from "../../regions/store/store.ts";
+import { WriteLedger } from "../../simulator/clients/write-ledger.ts";
+import { subsystemSeed } from "../../simulator/engine/subsystem-seed.ts";
+import { analyseFaults } from "../../simulator/report/failover-analysis.ts";
+import { checkLostWrites } from "../../simulator/report/lost-writes.ts";
+import { phasesOf } from "../../simulator/report/phases.ts";
+import type { Promotion } from "../../simulator/report/promotions.ts";
+import { causeOf } from "../../simulator/report/promotions.ts";
+import { SplitBrainChecker } from "../../simulator/report/split-brain.ts";
+import type { PlannedFault, ResolvedScenario } from "../../simulator/scenario/resolved-scenario.ts";
+import type { Cell } from "../../simulator/system/build-system.ts";
+import { ObservedControlStore } from "../../simulator/system/observed-control.ts";
+import { holds, ObservedStore } from "../../simulator/system/observed-store.ts";
+
+function entry(seq: number, epoch: number, origin: string, atMs: number, key?: string): LogEntry {
+  const e: LogEntry = {
+    seq,
+    epoch,
+    origin,
+    atMs,
+    op: {
+      kind: "put",
+      item: {
+        id: `01J0000000000000000000000${seq}`,
+        data: {},
+        createdAtMs: atMs,
+        updatedAtMs: atMs,
+        version: 1,
+      },
+    },
+  };
+  if (key) e.idempotencyKey = key;
+  return e;
+}
+
+function fault(index: number, startMs: number, endMs: number, warrants: string[]): PlannedFault {
+  return {
+    index,
+    kind: "region-down",
+    params: { kind: "region-down", startS: startMs / 1000, durationS: (endMs - startMs) / 1000 },
+    label: `f${index}`,
+    startMs,
+    endMs,
+    effects: [],
+    warrantsFailoverFrom: warrants,
+  };
+}
+
+describe("split-brain checker", () => {
+  it("accepts writes by the region the control record names, in its epoch", async () => {
+    const control = new ObservedControlStore(() => 0, {
+      activeRegion: "prod-us",
+      epoch: 1,
+      updatedAtMs: 0,
+      reason: "start",
+    });
+    const checker = new SplitBrainChecker();
+    checker.check({ region: "prod-us", entry: entry(1, 1, "prod-us", 5) }, 0, control, 5);
+    expect(checker.count).toBe(0);
+  });
+
+  it("flags a write accepted by a region after another was promoted", async () => {
+    let now = 0;
+    const control = new ObservedControlStore(() => now, {
+      activeRegion: "prod-us",
+      epoch: 1,
+      updatedAtMs: 0,
+      reason: "start",
+    });
+    now = 10;
+    await control.compareAndSet(1, {
+      activeRegion: "prod-ie",
+      epoch: 2,
+      updatedAtMs: 10,
+      reason: "router x: failover: y",
+    });
+    const checker = new SplitBrainChecker();
+    checker.check({ region: "prod-us", entry: entry(7, 1, "prod-us", 11) }, 0, control, 11);
+    expect(checker.count).toBe(1);
+    expect(checker.violations[0]).toMatchObject({
+      region: "prod-us",
+      epoch: 1,
+      activeRegion: "prod-ie",
+      activeEpoch: 2,
+    });
+    expect(control.changes.map((c) => [c.atMs, c.to.activeRegion])).toEqual([[10, "prod-ie"]]);
+  });
+});
+
+describe("observed store", () => {
+  it("keeps its log's epochs run-length encoded", async () => {
+    const store = new ObservedStore("prod-ie", () => 0);
+    await store.commit(entry(1, 1, "prod-us", 1));
+    await store.commit(entry(2, 1, "prod-us", 2));
+    await store.commit(entry(3, 2, "prod-ie", 0));
+    expect(store.epochRuns).toEqual([
+      { fromSeq: 1, epoch: 1 },
+      { fromSeq: 3, epoch: 2 },
+    ]);
+    expect(holds(store.headSeq, store.epochRuns, 2, 1)).toBe(true);
+    expect(holds(store.headSeq, store.epochRuns, 3, 1)).toBe(false);
+    expect(holds(store.headSeq, store.epochRuns, 4, 2)).toBe(false);
+  });
+
+  it("reports writes accepted now, not entries replicated to it (even its own, replayed)", async () => {
+    let now = 100;
+    const store = new ObservedStore("prod-us", () => now);
+    const own: number[] = [];
+    store.onOwnCommit = (c) => own.push(c.entry.seq);
+    await store.commit(entry(1, 1, "prod-us", 100));
+    await store.commit(entry(2, 1, "prod-ie", 50));
+    now = 900;
+    await store.commit(entry(3, 1, "prod-us", 100));
+    expect(own).toEqual([1]);
+    expect(store.headSeq).toBe(3);
+    await store.clear();
+    expect(store.headSeq).toBe(0);
+  });
+});
+
+describe("lost-write checker (Jepsen style)", () => {
+  async function setup(newActiveHeadSeq: number) {
+    const ledger = new WriteLedger();
+    const stores = new Map([
+      ["prod-us", new ObservedStore("prod-us", () => 0)],
+      ["prod-ie", new ObservedStore("prod-ie", () => 0)],
+    ]);
+    const control = new ObservedControlStore(() => 0, {
+      activeRegion: "prod-ie",
+      epoch: 2,
+      updatedAtMs: 0,
+      reason: "x",
+    });
+    const cell = {
+      index: 0,
+      activeAtStart: "prod-us",
+      control,
+      regions: new Map([...stores].map(([name, store]) => [name, { name, store }])),
+    } as unknown as Cell;
+    // Two acknowledged writes committed by prod-us at seq 1 and 2; prod-ie holds only seq 1.
+    for (const seq of [1, 2]) {
+      const i = ledger.add(seq * 10, 0, 0);
+      ledger.acknowledge(i, seq * 10 + 1, false);
+      ledger.observeCommit(
+        { region: "prod-us", entry: entry(seq, 1, "prod-us", seq * 10, `w${i}`) },
+        seq * 10,
+      );
+    }
+    await stores.get("prod-ie")!.commit(entry(1, 1, "prod-us", 10, "w0"));
+    const promotion: Promotion = {
+      atMs: 100,
+      cell: 0,
+      from: "prod-us",
+      to: "prod-ie",
+      fromEpoch: 1,
+      toEpoch: 2,
+      cause: "failover",
+      reason: "r",
+      newActiveHeadSeq,
+      newActiveEpochRuns: [{ fromSeq: 1, epoch: 1 }],
+      oldActiveHeadSeq: 2,
+      oldActiveLastAcceptMs: 20,
+    };
+    return { ledger, cell, promotion };
+  }
+
+  it("finds an acknowledged write missing from the final active region and explains it by replication lag", async () => {
+    const { ledger, cell, promotion } = await setup(1);
+    const result = await checkLostWrites(ledger, [cell], [promotion], [fault(0, 25, 200, ["prod-us"])]);
+    expect(result).toMatchObject({ acknowledged: 2, lost: 1, unexplained: 0, lostDegraded: 0 });
+    expect(result.list[0]).toMatchObject({ key: "w1", seq: 2, explained: true, lagEntries: 1, lagMs: 5 });
+    expect(result.rpoMs).toBe(5);
+  });
+
+  it("calls a loss unexplained when the write had been replicated before the promotion", async () => {
+    // The new active's head was already at 2 when promoted: seq 2 cannot have been lost by lag.
+    const { ledger, cell, promotion } = await setup(2);
+    const result = await checkLostWrites(ledger, [cell], [promotion]);
+    expect(result).toMatchObject({ lost: 1, unexplained: 1 });
+    expect(result.list[0]!.explained).toBe(false);
+  });
+
+  it("explains a loss when the promoted region's log had diverged at that seq (same seq, other epoch)", async () => {
+    // The new active holds seq 1-2, but its seq 2 was written in epoch 3, not the write's epoch 1.
+    const { ledger, cell, promotion } = await setup(2);
+    const diverged = {
+      ...promotion,
+      newActiveEpochRuns: [
+        { fromSeq: 1, epoch: 1 },
+        { fromSeq: 2, epoch: 3 },
+      ],
+    };
+    const result = await checkLostWrites(ledger, [cell], [diverged]);
+    expect(result).toMatchObject({ lost: 1, unexplained: 0 });
+  });
+
+  it("ignores writes that were never acknowledged", async () => {
+    const { ledger, cell, promotion } = await setup(1);
+    const i = ledger.add(50, 0, 0);
+    ledger.observeCommit({ region: "prod-us", entry: entry(3, 1, "prod-us", 50, `w${i}`) }, 50);
+    expect((await checkLostWrites(ledger, [cell], [promotion])).lost).toBe(1);
+  });
+});
+
+describe("failover analysis", () => {
+  const scenario = {
+    durationS: 100,
+    report: { restoredForS: 5 },
+    failoverBy: "router",
+  } as unknown as ResolvedScenario;
+
+  it("measures detection, promotion and RTO from the fault's start", () => {
+    const f = fault(0, 10_000, 40_000, ["prod-us"]);
+    const decisions = [
+      {
+        atMs: 10_900,
+        cell: 0,
+        routerId: "b",
+        kind: "passive" as const,
+        region: "prod-us",
+        reason: "tripped",
+      },
+      {
+        atMs: 10_300,
+        cell: 0,
+        routerId: "a",
+        kind: "health" as const,
+        region: "prod-us",
+        reason: "down: 3 probes",
+      },
+      { atMs: 10_100, cell: 0, routerId: "a", kind: "health" as const, region: "prod-ie", reason: "down: x" },
+    ];
+    const promotion = { atMs: 10_400, cell: 0, from: "prod-us", to: "prod-ie" } as Promotion;
+    // Failures at 10.1, 10.2, 12 s, then one at 30 s after a quiet gap longer than restoredForS.
+    const failures = [[10_100, 10_200, 12_000, 30_000, 5_000]];
+    const [outcome] = analyseFaults(scenario, [f], decisions, [], [promotion], failures, () => "prod-us");
+    expect(outcome!.cells[0]).toMatchObject({
+      detectS: 0.3,
+      promoteS: 0.4,
+      promotedTo: "prod-ie",
+      rtoS: 2,
+      failedRequests: 3,
+      restored: true,
+    });
+  });
+
+  it("reports no outage when no request failed, and nothing to detect for a fault that warrants no failover", () => {
+    const [outcome] = analyseFaults(
+      scenario,
+      [fault(0, 10_000, 20_000, [])],
+      [],
+      [],
+      [],
+      [[]],
+      () => "prod-us",
+    );
+    expect(outcome!.cells[0]).toMatchObject({
+      rtoS: 0,
+      detectS: undefined,
+      promoteS: undefined,
+      watchedRegion: undefined,
+    });
+  });
+});
+
+describe("phases and causes", () => {
+  it("cuts the run at every fault boundary", () => {
+    const phases = phasesOf([fault(0, 10_000, 30_000, []), fault(1, 20_000, 40_000, [])], 60_000);
+    expect(phases.map((p) => [p.name, p.fromMs, p.toMs])).toEqual([
+      ["before", 0, 10_000],
+      ["during f0", 10_000, 20_000],
+      ["during f0 + f1", 20_000, 30_000],
+      ["during f1", 30_000, 40_000],
+      ["after f1", 40_000, 60_000],
+    ]);
+  });
+
+  it("reads the cause of a promotion from the control record's reason", () => {
+    expect(causeOf("router edge-1: failover: prod-us unhealthy: x")).toBe("failover");
+    expect(causeOf("router edge-1: failback: prod-us healthy")).toBe("failback");
+    expect(causeOf("dns automation: failover: Route 53 now answers prod-ie")).toBe("failover");
+    expect(causeOf("something else")).toBe("other");
+  });
+});
+
+describe("subsystem seeds", () => {
+  it("differ for every run seed, single digits included", () => {
+    const seen = new Set<number>();
+    for (let seed = 0; seed < 2000; seed++) seen.add(subsystemSeed(seed, "client:us-users"));
+    expect(seen.size).toBe(2000);
+  });
+});

@@ -1,0 +1,98 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../simulator/run/run-scenario.ts";
+import { parseScenarioText } from "../../simulator/scenario/load-scenario.ts";
+
+const DURATION_S = 100;
+const region = fc.constantFrom("prod-us", "prod-ie");
+const timing = fc
+  .record({ startS: fc.integer({ min: 5, max: 80 }), lengthS: fc.integer({ min: 1, max: 60 }) })
+  .map(({ startS, lengthS }) => ({ startS, durationS: Math.min(lengthS, DURATION_S - startS) }));
+
+/** Any fault kind, on any target, anywhere on the timeline. */
+const faultArb = fc.oneof(
+  fc.record({ kind: fc.constant("region-down"), region, t: timing }),
+  fc.record({ kind: fc.constant("region-hang"), region, t: timing }),
+  fc.record({
+    kind: fc.constant("brownout"),
+    region,
+    errorRate: fc.double({ min: 0, max: 1, noNaN: true }),
+    addedLatencyMs: fc.integer({ min: 0, max: 500 }),
+    t: timing,
+  }),
+  fc.record({
+    kind: fc.constant("partition"),
+    between: fc.constantFrom(
+      ["prod-us", "prod-ie"],
+      ["routers", "prod-us"],
+      ["routers", "prod-ie"],
+      ["clients", "routers"],
+    ),
+    t: timing,
+  }),
+  fc.record({ kind: fc.constant("replication-paused"), t: timing }),
+  fc.record({ kind: fc.constant("store-down"), region, t: timing }),
+  fc.record({ kind: fc.constant("router-restart"), t: timing }),
+  fc
+    .record({ kind: fc.constant("flapping"), region, periodS: fc.integer({ min: 4, max: 20 }), t: timing })
+    .map((f) => ({
+      ...f,
+      downS: Math.max(1, Math.floor(f.periodS / 3)),
+    })),
+);
+
+const specArb = fc.record({
+  faults: fc.array(faultArb, { minLength: 1, maxLength: 3 }),
+  replication: fc.constantFrom("async", "sync-degrade", "sync-refuse"),
+  failback: fc.constantFrom("manual", "automatic"),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+
+type Spec = typeof specArb extends fc.Arbitrary<infer T> ? T : never;
+
+function scenarioOf(spec: Spec) {
+  const raw = {
+    name: "property",
+    durationS: DURATION_S,
+    settleS: 40,
+    router: { failback: { mode: spec.failback, holdDownMs: 10_000 }, minPromotionIntervalMs: 5000 },
+    replication:
+      spec.replication === "async"
+        ? { mode: "async" }
+        : {
+            mode: "sync",
+            onStandbyUnreachable: spec.replication === "sync-degrade" ? "degrade-to-async" : "refuse-writes",
+          },
+    latency: { table: "inter-region", jitter: { distribution: "lognormal", medianMs: 0.3, sigma: 1 } },
+    clients: [
+      { name: "us", location: "virginia", ratePerS: 12, writeShare: 0.4 },
+      { name: "eu", location: "ireland", ratePerS: 8, writeShare: 0.4 },
+    ],
+    faults: spec.faults.map(({ t, ...f }) => ({ ...f, ...t })),
+  };
+  return parseScenarioText(JSON.stringify(raw), "property.json", process.cwd()).scenarios[0]!;
+}
+
+describe("invariants over random fault timelines (fast-check)", () => {
+  it("never splits the brain, loses only what replication lag explains, and heals", async () => {
+    await fc.assert(
+      fc.asyncProperty(specArb, async (spec) => {
+        const { result } = await runScenario(scenarioOf(spec), { seed: spec.seed });
+        expect(result.splitBrain.count).toBe(0);
+        expect(result.lostWrites.unexplained).toBe(0);
+        if (spec.replication === "sync-refuse") expect(result.lostWrites.lost).toBe(0);
+        if (spec.replication === "sync-degrade")
+          expect(result.lostWrites.lost).toBe(result.lostWrites.lostDegraded);
+        expect(result.replication.caughtUp).toBe(true);
+        expect(result.invariants).toEqual({ ok: true, violations: [] });
+        expect(result.warnings).toEqual([]);
+      }),
+      // SIM_PROPERTY_RUNS / SIM_PROPERTY_SEED explore further than the default (e.g. 500 runs overnight).
+      {
+        numRuns: Number(process.env.SIM_PROPERTY_RUNS ?? 25),
+        seed: Number(process.env.SIM_PROPERTY_SEED ?? 20_260_101),
+        endOnFailure: true,
+      },
+    );
+  }, 3_600_000);
+});
