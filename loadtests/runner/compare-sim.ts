@@ -41,7 +41,11 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
     const k6 = live.metrics[`http_req_duration{phase:${name}}`]?.values;
     const simulated = phase(name);
     rows.push({ figure: `p50 ${name}`, liveMs: k6?.med ?? null, simMs: simulated?.p50Ms ?? null });
-    rows.push({ figure: `p95 ${name}`, liveMs: k6?.["p(95)"] ?? null, simMs: simulated ? p95Of(simulated) : null });
+    rows.push({
+      figure: `p95 ${name}`,
+      liveMs: k6?.["p(95)"] ?? null,
+      simMs: simulated ? p95Of(simulated) : null,
+    });
   }
   const cell = sim.failover[0]?.cells[0];
   // Fault to promotion: the control record names the standby (detection + compare-and-set).
@@ -61,7 +65,10 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
   const liveErrors = live.metrics["http_req_failed{idempotent:yes}"]?.values.passes ?? 0;
   printTable(rows, run, liveErrors, sim.requests.failed);
   const out = join(dirname(run.summaryFile), "compare-sim.json");
-  writeFileSync(out, JSON.stringify({ rows, errors: { live: liveErrors, sim: sim.requests.failed } }, null, 2));
+  writeFileSync(
+    out,
+    JSON.stringify({ rows, errors: { live: liveErrors, sim: sim.requests.failed } }, null, 2),
+  );
   run.log(`comparison written to ${out}`);
   return rows;
 }
@@ -81,7 +88,10 @@ async function simulateSameOutage(run: LiveRun): Promise<ScenarioResult> {
     durationS: run.durationS,
     settleS: 5,
     // Loopback adds well under a millisecond of noise; the table's round trips dominate.
-    latency: { table: run.stack.latency.name, jitter: { distribution: "lognormal", medianMs: 0.05, sigma: 0.5 } },
+    latency: {
+      table: run.stack.latency.name,
+      jitter: { distribution: "lognormal", medianMs: 0.05, sigma: 0.5 },
+    },
     replication: { mode: config.replication.mode },
     routers: [{ id: "live-edge", location: routerLocation }],
     clients: [
@@ -94,12 +104,16 @@ async function simulateSameOutage(run: LiveRun): Promise<ScenarioResult> {
         router: "live-edge",
       },
     ],
-    faults: [{ kind: "region-down", region: config.initialActive, startS: run.faultAtS, durationS: run.faultForS }],
+    faults: [
+      { kind: "region-down", region: config.initialActive, startS: run.faultAtS, durationS: run.faultForS },
+    ],
   };
   const loaded = parseScenarioText(stringify(scenario), "live-comparison.yaml", SCENARIOS_DIR);
   const [resolved] = loaded.scenarios;
   if (!resolved) throw new Error("could not build the comparison scenario");
-  run.log(`simulating the same outage (${config.initialActive} down at ${run.faultAtS} s, ${standby.name} standby)...`);
+  run.log(
+    `simulating the same outage (${config.initialActive} down at ${run.faultAtS} s, ${standby.name} standby)...`,
+  );
   return (await runScenario(resolved, { seed: 1 })).result;
 }
 
@@ -108,7 +122,10 @@ function writeRoundTripMs(run: LiveRun): number {
   const { config, latency, clientLocation } = run.stack;
   const routerLocation = config.regions.find((r) => r.name === config.initialActive)!.location;
   const standby = config.regions.find((r) => r.name !== config.initialActive)!;
-  return latency.roundTrip(clientLocation, routerLocation).rttMs + latency.roundTrip(routerLocation, standby.location).rttMs;
+  return (
+    latency.roundTrip(clientLocation, routerLocation).rttMs +
+    latency.roundTrip(routerLocation, standby.location).rttMs
+  );
 }
 
 function p95Of(summary: { p90Ms: number; p99Ms: number }): number {
@@ -124,8 +141,12 @@ function printTable(rows: Row[], run: LiveRun, liveErrors: number, simErrors: nu
   ];
   for (const r of rows) {
     const ratio = r.liveMs && r.simMs !== null ? (r.simMs / r.liveMs).toFixed(2) : "-";
-    lines.push(`  ${r.figure.padEnd(20)} ${fmt(r.liveMs).padStart(9)} ${fmt(r.simMs).padStart(9)} ${ratio.padStart(9)}`);
+    lines.push(
+      `  ${r.figure.padEnd(20)} ${fmt(r.liveMs).padStart(9)} ${fmt(r.simMs).padStart(9)} ${ratio.padStart(9)}`,
+    );
   }
-  lines.push(`  ${"failed idempotent".padEnd(20)} ${String(liveErrors).padStart(9)} ${String(simErrors).padStart(9)}`);
+  lines.push(
+    `  ${"failed idempotent".padEnd(20)} ${String(liveErrors).padStart(9)} ${String(simErrors).padStart(9)}`,
+  );
   process.stdout.write(`${lines.join("\n")}\n`);
 }

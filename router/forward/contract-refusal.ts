@@ -26,7 +26,8 @@ export interface RefusalCheck {
 }
 
 export async function checkRefusal(response: Response): Promise<RefusalCheck> {
-  if (response.status !== 503 && response.status !== 409) return { refusal: undefined, healthyRefusal: false, response };
+  if (response.status !== 503 && response.status !== 409)
+    return { refusal: undefined, healthyRefusal: false, response };
   if (!response.headers.get("content-type")?.includes("json")) {
     return { refusal: undefined, healthyRefusal: false, response };
   }

@@ -48,7 +48,7 @@ export async function runEvents(
     unhandledRejections.push(reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason));
   };
   process.on("unhandledRejection", onRejection);
-  const every = options.progressEveryEvents ?? 50_000;
+  const every = options.progressEveryEvents ?? YIELD_EVERY_EVENTS;
   let eventsRun = 0;
   let realTimerCalls = 0;
   const timersBefore = realTimerCallCount();

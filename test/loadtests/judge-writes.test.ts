@@ -22,10 +22,20 @@ describe("judgeWrites", () => {
   });
 
   it("accepts asynchronous losses only when the old active reported them orphaned", () => {
-    const explained = judgeWrites({ mode: "async", acknowledgedIds: [A, B, C], missingIds: [B], orphanedIds: [B, C] });
+    const explained = judgeWrites({
+      mode: "async",
+      acknowledgedIds: [A, B, C],
+      missingIds: [B],
+      orphanedIds: [B, C],
+    });
     expect(explained).toMatchObject({ ok: true, missing: 1, orphanedReported: 2 });
     expect(explained.detail).toContain("lost to asynchronous replication (RPO)");
-    const unexplained = judgeWrites({ mode: "async", acknowledgedIds: [A, B], missingIds: [A, B], orphanedIds: [B] });
+    const unexplained = judgeWrites({
+      mode: "async",
+      acknowledgedIds: [A, B],
+      missingIds: [A, B],
+      orphanedIds: [B],
+    });
     expect(unexplained.ok).toBe(false);
     expect(unexplained.detail).toContain(A);
   });

@@ -17,7 +17,9 @@ describe("synchronous replication", () => {
 
   it("refuse-writes: does not acknowledge a write the standby cannot confirm in time", async () => {
     pair = regionPair(
-      testEnvironment({ replication: { mode: "sync", syncTimeoutMs: 500, onStandbyUnreachable: "refuse-writes" } }),
+      testEnvironment({
+        replication: { mode: "sync", syncTimeoutMs: 500, onStandbyUnreachable: "refuse-writes" },
+      }),
     );
     await pair.us.app.request("/readyz");
     pair.down.add("prod-ie");
@@ -45,7 +47,9 @@ describe("synchronous replication, standby unreachable, degrade-to-async (the de
     const first = await pair.us.app.request("/items", postJson({ data: { n: 1 } }));
     expect(first.status).toBe(201);
     expect(first.headers.get("x-replication")).toBe("degraded");
-    const status = (await (await pair.us.app.request("/region")).json()) as { replication: { degraded: boolean } };
+    const status = (await (await pair.us.app.request("/region")).json()) as {
+      replication: { degraded: boolean };
+    };
     expect(status.replication.degraded).toBe(true);
     pair.down.delete("prod-ie");
     await pair.clock.advance(200); // next replication interval: the standby catches up

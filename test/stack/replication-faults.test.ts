@@ -107,4 +107,3 @@ describe("a standby that cannot confirm synchronous writes is not a failed regio
     expect(status.router.activeRegion).toBe("prod-us");
   });
 });
-
