@@ -18,15 +18,29 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-/** Derives a subsystem's seed from the run's seed and a label (FNV-1a over both). */
+/**
+ * Derives a subsystem's seed from the run's seed and a label: FNV-1a over "seed:label", then
+ * murmur3's 32-bit finaliser so nearby seeds and labels land far apart. (Seeding FNV's basis
+ * with the seed itself made seeds 0-9 cancel against their own first digit.)
+ */
 export function deriveSeed(seed: number, label: string): number {
-  let hash = 0x811c9dc5 ^ (seed >>> 0);
-  const text = `${seed}:${label}`;
+  let hash = 0x811c9dc5;
+  const text = `${seed >>> 0}:${label}`;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return hash >>> 0;
+  return fmix32(hash);
+}
+
+function fmix32(value: number): number {
+  let h = value >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 /** A uniform integer in [minIncl, maxExcl). */

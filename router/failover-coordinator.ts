@@ -139,6 +139,7 @@ export class FailoverCoordinator {
       drained: this.drained.has(region),
       downReason:
         checker?.state === "down" ? `active checks: ${checker.lastProbe?.detail ?? "failed"}` : undefined,
+      replicationLagEntries: checker?.lastProbe?.replicationLagEntries,
     };
   }
 

@@ -31,6 +31,8 @@ function summary(status: RegionStatus) {
     role: status.role,
     epoch: status.epoch,
     storeReachable: status.storeReachable,
+    // Active: entries the standby has not confirmed. Routers wait for 0 before failing back.
+    replicationLagEntries: status.replication.lagEntries,
   };
   if (status.controlError) out.controlError = status.controlError;
   return out;

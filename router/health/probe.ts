@@ -10,6 +10,8 @@ export interface ProbeResult {
   detail: string;
   /** Set when the probe failed before any response arrived. */
   errorKind?: TransportErrorKind;
+  /** The region's `replicationLagEntries` from its /readyz body, when it reported one. */
+  replicationLagEntries?: number;
 }
 
 export interface ProbeTarget {
@@ -43,14 +45,36 @@ export async function probeRegion(
       signal: deadline.signal,
     });
     const response = await raceSignal(sending, deadline.signal, discardBody);
-    discardBody(response);
     const ok = response.status >= 200 && response.status < 300;
-    return { ok, startedAtMs, finishedAtMs: clock.nowMs(), detail: String(response.status) };
+    const result: ProbeResult = {
+      ok,
+      startedAtMs,
+      finishedAtMs: clock.nowMs(),
+      detail: String(response.status),
+    };
+    const lag = ok ? await readLagEntries(response, deadline.signal) : undefined;
+    if (!ok) discardBody(response);
+    if (lag !== undefined) result.replicationLagEntries = lag;
+    return result;
   } catch (error) {
     const kind = error instanceof TransportError ? error.kind : "unknown";
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, startedAtMs, finishedAtMs: clock.nowMs(), detail: message, errorKind: kind };
   } finally {
     deadline.dispose();
+  }
+}
+
+/** The readiness body's replication lag, if it is JSON with one; anything else is "unknown". */
+async function readLagEntries(response: Response, signal: AbortSignal): Promise<number | undefined> {
+  if (!response.headers.get("content-type")?.includes("json")) {
+    discardBody(response);
+    return undefined;
+  }
+  try {
+    const body = (await raceSignal(response.json(), signal, () => {})) as { replicationLagEntries?: unknown };
+    return typeof body.replicationLagEntries === "number" ? body.replicationLagEntries : undefined;
+  } catch {
+    return undefined;
   }
 }

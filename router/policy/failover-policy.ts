@@ -16,6 +16,8 @@ export interface RegionView {
   drained: boolean;
   /** Why active checks marked it down, if they did. */
   downReason: string | undefined;
+  /** From its last probe: log entries its standby has not confirmed (undefined: not reported). */
+  replicationLagEntries?: number | undefined;
 }
 
 export interface PolicyInput {
@@ -97,6 +99,15 @@ function decideFailback(input: PolicyInput, active: RegionView, other: RegionVie
   if (!eligible(other) || other.upSinceMs === undefined) return { kind: "stay" };
   const healthyForMs = input.nowMs - other.upSinceMs;
   if (healthyForMs < input.failback.holdDownMs) return { kind: "stay" };
+  // Failing back before the old primary has every write of this epoch would discard them.
+  if (active.replicationLagEntries !== 0) {
+    const lag =
+      active.replicationLagEntries === undefined ? "unknown" : `${active.replicationLagEntries} entries`;
+    return {
+      kind: "stay",
+      blocked: `failback to ${other.name} waits: ${other.name} has not caught up (lag ${lag})`,
+    };
+  }
   const damped = dampedFor(input);
   if (damped !== undefined) return { kind: "stay", blocked: `failback to ${other.name} waits: ${damped}` };
   return {

@@ -9,6 +9,7 @@ const healthy = (name: string, upSinceMs: number | undefined = 0): RegionView =>
   passiveTrip: undefined,
   drained: false,
   downReason: undefined,
+  replicationLagEntries: 0,
 });
 
 function input(
@@ -79,6 +80,19 @@ describe("failover policy", () => {
     });
     expect(decide(input({ ...onIe, failback: automatic, us: { upSinceMs: undefined } })).kind).toBe("stay");
     expect(decide(input({ ...onIe, us: { upSinceMs: 0 } })).kind).toBe("stay");
+  });
+
+  it("does not fail back while the active region has writes the old primary lacks", () => {
+    const onIe = { record: { activeRegion: "prod-ie", epoch: 2, updatedAtMs: 0, reason: "" } };
+    const automatic = { mode: "automatic" as const, holdDownMs: 30_000 };
+    const lagging = decide(
+      input({ ...onIe, failback: automatic, us: { upSinceMs: 0 }, ie: { replicationLagEntries: 133 } }),
+    );
+    expect(lagging).toMatchObject({ kind: "stay", blocked: expect.stringContaining("lag 133 entries") });
+    const unknown = decide(
+      input({ ...onIe, failback: automatic, us: { upSinceMs: 0 }, ie: { replicationLagEntries: undefined } }),
+    );
+    expect(unknown).toMatchObject({ kind: "stay", blocked: expect.stringContaining("lag unknown") });
   });
 
   it("moves off a drained active region without damping", () => {

@@ -96,7 +96,7 @@ export class FakeRegions {
   }
 
   private async answer(region: string, request: Request, path: string): Promise<Response> {
-    if (path === "/readyz") return json(region, 200, { ready: true });
+    if (path === "/readyz") return json(region, 200, { ready: true, replicationLagEntries: 0 });
     const method = request.method;
     if (method === "GET" || method === "HEAD") return json(region, 200, { region, path });
     const record = await this.control.read();
