@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkRegion, endMs, faultTimingSchema, registerFault } from "./registry.ts";
+import { checkRegion, endMs, faultTimingSchema, regionEffect, registerFault } from "./registry.ts";
 
 /**
  * The region is degraded: a share of requests (health checks included) get a 503 and every
@@ -24,15 +24,10 @@ registerFault({
   schema,
   check: (p, ctx) => checkRegion(p.region, ctx),
   plan: (p) => [
-    {
-      type: "region",
-      region: p.region,
-      fromMs: p.startS * 1000,
-      toMs: endMs(p),
-      mode: "degraded",
+    regionEffect(p.region, p.startS * 1000, endMs(p), "degraded", {
       errorRate: p.errorRate,
       addedLatencyMs: p.addedLatencyMs,
-    },
+    }),
   ],
   warrantsFailoverFrom: (p, ctx) => (p.errorRate >= ctx.policy.passive.errorRateThreshold ? [p.region] : []),
   describe: (p) => `${p.region} brownout ${Math.round(p.errorRate * 100)}% errors +${p.addedLatencyMs} ms`,

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { checkRegion, endMs, faultTimingSchema, registerFault } from "./registry.ts";
+import type { RegionEffect } from "./effects.ts";
+import { checkRegion, endMs, faultTimingSchema, regionEffect, registerFault } from "./registry.ts";
 
 /**
  * A region that goes down and comes back on a period (a crash loop, a flaky link): down for
@@ -25,19 +26,11 @@ registerFault({
   schema,
   check: (p, ctx) => checkRegion(p.region, ctx),
   plan: (p) => {
-    const effects = [];
+    const effects: RegionEffect[] = [];
     const stopMs = endMs(p);
     for (let fromMs = p.startS * 1000; fromMs < stopMs; fromMs += p.periodS * 1000) {
       const toMs = Math.min(stopMs, fromMs + p.downS * 1000);
-      effects.push({
-        type: "region" as const,
-        region: p.region,
-        fromMs,
-        toMs,
-        mode: p.mode,
-        errorRate: 0,
-        addedLatencyMs: 0,
-      });
+      effects.push(regionEffect(p.region, fromMs, toMs, p.mode));
     }
     return effects;
   },

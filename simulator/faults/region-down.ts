@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkRegion, endMs, faultTimingSchema, registerFault } from "./registry.ts";
+import { checkRegion, endMs, faultTimingSchema, regionEffect, registerFault } from "./registry.ts";
 
 /**
  * The region is gone: connections are refused (the caller sees TransportError "refused" one
@@ -15,17 +15,7 @@ registerFault({
   summary: "a region refuses connections (refused after one round trip); its replication stops",
   schema,
   check: (p, ctx) => checkRegion(p.region, ctx),
-  plan: (p) => [
-    {
-      type: "region",
-      region: p.region,
-      fromMs: p.startS * 1000,
-      toMs: endMs(p),
-      mode: "down",
-      errorRate: 0,
-      addedLatencyMs: 0,
-    },
-  ],
+  plan: (p) => [regionEffect(p.region, p.startS * 1000, endMs(p), "down")],
   warrantsFailoverFrom: (p) => [p.region],
   describe: (p) => `${p.region} down`,
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkRegion, endMs, faultTimingSchema, registerFault } from "./registry.ts";
+import { checkRegion, endMs, faultTimingSchema, regionEffect, registerFault } from "./registry.ts";
 
 /**
  * The region accepts connections and never answers (a stuck process, a black-holed load
@@ -14,17 +14,7 @@ registerFault({
   summary: "a region accepts requests and never answers; only the caller's timeouts end them",
   schema,
   check: (p, ctx) => checkRegion(p.region, ctx),
-  plan: (p) => [
-    {
-      type: "region",
-      region: p.region,
-      fromMs: p.startS * 1000,
-      toMs: endMs(p),
-      mode: "hang",
-      errorRate: 0,
-      addedLatencyMs: 0,
-    },
-  ],
+  plan: (p) => [regionEffect(p.region, p.startS * 1000, endMs(p), "hang")],
   warrantsFailoverFrom: (p) => [p.region],
   describe: (p) => `${p.region} hangs`,
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { RouterPolicy } from "../../regions/config/router-policy-schema.ts";
-import type { FaultEffect } from "./effects.ts";
+import type { FaultEffect, RegionEffect } from "./effects.ts";
 
 /** Fields every fault has: what it is, when it starts, how long it lasts. */
 export const faultTimingSchema = {
@@ -81,4 +81,15 @@ export function checkRegion(
 
 export function endMs(params: FaultTiming): number {
   return (params.startS + params.durationS) * 1000;
+}
+
+/** A region misbehaving in `mode` over [fromMs, toMs): down and hang carry no error rate or latency. */
+export function regionEffect(
+  region: string,
+  fromMs: number,
+  toMs: number,
+  mode: RegionEffect["mode"],
+  degraded: { errorRate: number; addedLatencyMs: number } = { errorRate: 0, addedLatencyMs: 0 },
+): RegionEffect {
+  return { type: "region", region, fromMs, toMs, mode, ...degraded };
 }
