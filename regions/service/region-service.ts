@@ -77,7 +77,9 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
   const app = new Hono();
   app.use(async (c, next) => {
     await next();
-    c.header("x-region", regionName);
+    // On the finished response's own headers: c.header() after the handler returns makes Hono
+    // rebuild the response around its body stream, one more full Response per request.
+    c.res.headers.set("x-region", regionName);
   });
   app.route("/", healthRoutes(statusDeps));
   app.route(

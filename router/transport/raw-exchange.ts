@@ -4,7 +4,7 @@
  * gets a real Response back (the simulator's transport uses nothing else), but it also files the
  * plain parts here, so the pooled HTTP transport and the response path need not rebuild them
  * through Headers and body streams on every request: each of those costs microseconds the
- * benchmark's 35% aim cannot afford. Entries are weakly held and vanish with their objects.
+ * benchmark's 35% aim cannot afford. The parts ride on the objects (symbol-keyed) and vanish with them.
  */
 export interface RawRequest {
   /** Lower-case header names; values joined as they arrived. */
@@ -21,29 +21,39 @@ export interface RawResponse {
   status: number;
   /** Lower-case header names; repeated fields (set-cookie) as arrays. */
   headers: Record<string, string | string[]>;
-  /** The whole body, for responses small enough to read at once. */
-  body: Uint8Array<ArrayBuffer>;
+  /** The whole body, for responses small enough to read at once (text as the simulator's in-process apps wrote it). */
+  body: Uint8Array<ArrayBuffer> | string;
 }
 
-const requests = new WeakMap<Request, RawRequest>();
-const responses = new WeakMap<Response, RawResponse>();
+/**
+ * The raw parts ride on the objects themselves, under symbols nobody else knows, not in
+ * WeakMaps: every WeakMap entry is an ephemeron V8 must trace at each scavenge, and with four
+ * entries per forwarded request they made garbage collection a quarter of the router's CPU.
+ */
+const RAW_REQUEST = Symbol("failover.rawRequest");
+const RAW_RESPONSE = Symbol("failover.rawResponse");
+
+interface RawCarrier {
+  [RAW_REQUEST]?: RawRequest;
+  [RAW_RESPONSE]?: RawResponse;
+}
 
 export function fileRawRequest(request: Request, raw: RawRequest): Request {
-  requests.set(request, raw);
+  (request as RawCarrier)[RAW_REQUEST] = raw;
   return request;
 }
 
 export function rawRequestOf(request: Request): RawRequest | undefined {
-  return requests.get(request);
+  return (request as RawCarrier)[RAW_REQUEST];
 }
 
 export function fileRawResponse(response: Response, raw: RawResponse): Response {
-  responses.set(response, raw);
+  (response as RawCarrier)[RAW_RESPONSE] = raw;
   return response;
 }
 
 export function rawResponseOf(response: Response): RawResponse | undefined {
-  return responses.get(response);
+  return (response as RawCarrier)[RAW_RESPONSE];
 }
 
 const RAW_CAPABLE = Symbol("failover.rawCapableTransport");
@@ -74,22 +84,20 @@ class RawOnlyRequest {
   readonly url: string;
   readonly method: string;
   readonly body = null;
-  readonly #raw: RawRequest;
+  readonly [RAW_REQUEST]: RawRequest;
 
   constructor(url: string, method: string, raw: RawRequest) {
     this.url = url;
     this.method = method;
-    this.#raw = raw;
+    this[RAW_REQUEST] = raw;
   }
 
   get headers(): Headers {
-    return new Headers(this.#raw.headers);
+    return new Headers(this[RAW_REQUEST].headers);
   }
 }
 Object.setPrototypeOf(RawOnlyRequest.prototype, Request.prototype);
 
 export function rawOnlyRequest(url: string, method: string, raw: RawRequest): Request {
-  const request = new RawOnlyRequest(url, method, raw) as unknown as Request;
-  requests.set(request, raw);
-  return request;
+  return new RawOnlyRequest(url, method, raw) as unknown as Request;
 }

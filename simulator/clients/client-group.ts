@@ -5,6 +5,7 @@ import type { RunRecorder } from "../report/run-recorder.ts";
 import type { ResolvedClient } from "../scenario/resolved-scenario.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
 import type { SimNetwork } from "../transport/sim-network.ts";
+import { WireRequest } from "../transport/wire-request.ts";
 import type { KnownIds } from "./known-ids.ts";
 import { WRITE_KEY_PREFIX, type WriteLedger } from "./write-ledger.ts";
 
@@ -29,6 +30,7 @@ export interface ClientDeps {
 }
 
 const ORIGIN = "http://items.sim";
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const JSON_HEADERS = "application/json";
 
 /**
@@ -76,14 +78,12 @@ export class ClientGroup {
     let writeIndex = -1;
     if (write) {
       writeIndex = ledger.add(sendMs, this.deps.cellIndex, this.deps.clientIndex);
-      request = new Request(`${ORIGIN}/items`, {
-        method: "POST",
-        headers: { "content-type": JSON_HEADERS, "idempotency-key": `${WRITE_KEY_PREFIX}${writeIndex}` },
-        body: `{"data":{"client":"${this.spec.name}","n":${writeIndex}}}`,
-      });
+      const headers = { "content-type": JSON_HEADERS, "idempotency-key": `${WRITE_KEY_PREFIX}${writeIndex}` };
+      const body = `{"data":{"client":"${this.spec.name}","n":${writeIndex}}}`;
+      request = wireRequest(`${ORIGIN}/items`, "POST", headers, body);
     } else {
       const id = this.deps.knownIds.pick(random);
-      request = new Request(id ? `${ORIGIN}/items/${id}` : `${ORIGIN}/items?limit=1`);
+      request = wireRequest(id ? `${ORIGIN}/items/${id}` : `${ORIGIN}/items?limit=1`, "GET", NO_HEADERS);
     }
     const target = this.deps.target.endpointFor(seq);
     const options = { connectTimeoutMs: this.spec.connectTimeoutMs, responseTimeoutMs: this.spec.timeoutMs };
@@ -136,4 +136,8 @@ function errorCode(text: string): string {
   } catch {
     return "?";
   }
+}
+
+function wireRequest(url: string, method: string, headers: Record<string, string>, body?: string): Request {
+  return new WireRequest(url, method, headers, body) as unknown as Request;
 }

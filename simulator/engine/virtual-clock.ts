@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from "../../core/clock.ts";
 import type { EventQueue } from "./event-queue.ts";
+import { TimerLanes } from "./timer-lanes.ts";
 
 /**
  * 2026-01-01T00:00:00Z: where every simulated run's clock starts, so ids and timestamps are the
@@ -17,8 +18,11 @@ export const SIM_EPOCH_MS = Date.UTC(2026, 0, 1);
 export class VirtualClock implements Clock {
   /** Exact virtual time in ms since SIM_EPOCH_MS (fractional). */
   private elapsedMs = 0;
+  private readonly lanes: TimerLanes;
 
-  constructor(private readonly queue: EventQueue) {}
+  constructor(private readonly queue: EventQueue) {
+    this.lanes = new TimerLanes(queue);
+  }
 
   nowMs(): number {
     return SIM_EPOCH_MS + Math.floor(this.elapsedMs);
@@ -29,8 +33,14 @@ export class VirtualClock implements Clock {
     return this.elapsedMs;
   }
 
+  /** A timer the code may cancel (most are: deadlines), kept in per-delay lanes (timer-lanes.ts). */
   setTimer(delayMs: number, fn: () => void): TimerHandle {
-    return this.queue.schedule(this.elapsedMs + Math.max(0, delayMs || 0), fn);
+    return this.lanes.set(this.elapsedMs, Math.max(0, delayMs || 0), fn);
+  }
+
+  /** Timers set with setTimer, not yet fired or cancelled (tests). */
+  get pendingTimers(): number {
+    return this.lanes.pending;
   }
 
   /** Schedules at an exact run time (ms since start); never in the past. */

@@ -3,6 +3,7 @@ import { type Transport, TransportError } from "../../core/transport.ts";
 import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
 import { createRouter, type Router } from "../../router/create-router.ts";
+import { markRawCapable } from "../../router/transport/raw-exchange.ts";
 import { subsystemSeed } from "../engine/subsystem-seed.ts";
 import type { VirtualClock } from "../engine/virtual-clock.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
@@ -187,11 +188,14 @@ export class SimSystem {
   /** The Transport seam for code running at `from`: a region name resolves within the cell. */
   private transportFrom(from: Endpoint, cell: Cell): Transport {
     const network = this.options.network;
-    return (region, request, options) => {
+    // Raw-capable: the network reads a router's request through its filed parts and honours
+    // RawRequest.cancel (simulator/transport/wire.ts), as the router's own HTTP transport does.
+    const transport: Transport = (region, request, options) => {
       const target = cell.regions.get(region)?.endpoint;
       if (!target)
         return Promise.reject(new TransportError("unknown", region, "not a region of this environment"));
       return network.send(from, target, request, options);
     };
+    return markRawCapable(transport);
   }
 }

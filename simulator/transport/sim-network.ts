@@ -1,10 +1,12 @@
+import type { TimerHandle } from "../../core/clock.ts";
 import type { Random } from "../../core/random.ts";
 import { type SendOptions, TransportError } from "../../core/transport.ts";
 import type { VirtualClock } from "../engine/virtual-clock.ts";
 import type { FaultState } from "../faults/fault-state.ts";
 import type { LinkModel } from "../latency/link.ts";
 import type { Endpoint } from "./endpoint.ts";
-import { TimeoutSweeper } from "./timeout-sweeper.ts";
+import { answerRaw, rawRequestOf, receivedRequest } from "./wire.ts";
+import type { RawRequest } from "../../router/transport/raw-exchange.ts";
 
 /** Time a region spends on a request besides the network (its database round trips). */
 export interface ServiceTime {
@@ -21,7 +23,6 @@ const REPLICATION_PREFIX = "/_replication/";
  * path between clients, routers and regions, so every fault acts here (or on a store).
  */
 export class SimNetwork {
-  private readonly sweepers = new Map<number, TimeoutSweeper>();
   /** Requests delivered to an app, by endpoint kind (a measure of work). */
   deliveredCount = 0;
 
@@ -40,15 +41,6 @@ export class SimNetwork {
     });
   }
 
-  /** @internal */ sweeper(timeoutMs: number): TimeoutSweeper {
-    let sweeper = this.sweepers.get(timeoutMs);
-    if (!sweeper) {
-      sweeper = new TimeoutSweeper(this.clock);
-      this.sweepers.set(timeoutMs, sweeper);
-    }
-    return sweeper;
-  }
-
   /** @internal */ get internals() {
     return {
       clock: this.clock,
@@ -65,8 +57,10 @@ class Call {
   done = false;
   private readonly t0: number;
   private onAbort: (() => void) | undefined;
-  private sweeper: TimeoutSweeper | undefined;
-  private slot = -1;
+  /** The response timeout (cancelled when the call ends; see engine/timer-lanes.ts). */
+  private timeout: TimerHandle | undefined;
+  /** The router's raw parts of the request, when it sent a raw-only one (see wire.ts). */
+  private readonly raw: RawRequest | undefined;
 
   constructor(
     private readonly net: SimNetwork,
@@ -78,6 +72,7 @@ class Call {
     private readonly reject: (error: unknown) => void,
   ) {
     this.t0 = net.internals.clock.exactMs;
+    this.raw = rawRequestOf(request);
   }
 
   start(): void {
@@ -91,6 +86,8 @@ class Call {
       this.onAbort = () => this.fail("aborted", "aborted by the caller");
       signal.addEventListener("abort", this.onAbort, { once: true });
     }
+    // A raw-capable transport honours RawRequest.cancel: the router's deadline ends the call with its reason.
+    if (this.raw) this.raw.cancel = (reason) => this.failWith(reason);
     const connectMs = this.options.connectTimeoutMs;
     // A sender that is down or hung sends nothing; a partition drops the SYN: the connect times out.
     if (this.senderSilent() || faults.linkBlocked(this.from, this.to, this.t0, this.t0)) {
@@ -103,8 +100,7 @@ class Call {
       clock.at(this.t0, () => this.fail("refused", "replication is paused (fault)"));
       return;
     }
-    this.sweeper = this.net.sweeper(this.options.responseTimeoutMs);
-    this.slot = this.sweeper.add(this, this.t0 + this.options.responseTimeoutMs);
+    this.timeout = clock.setTimer(this.options.responseTimeoutMs, () => this.expire());
     const there = links.between(this.from, this.to).oneWayMs();
     clock.at(this.t0 + there, () => this.arrive());
   }
@@ -140,7 +136,7 @@ class Call {
       return;
     }
     this.net.deliveredCount++;
-    fetch(this.request).then(
+    fetch(receivedRequest(this.request)).then(
       (response) => this.respondAfter(processMs, response, t1),
       (error: unknown) => this.respondAfter(processMs, crashResponse(target.name, error), t1),
     );
@@ -202,18 +198,22 @@ class Call {
   private succeed(response: Response): void {
     if (this.done) return;
     this.finish();
-    this.resolve(response);
+    this.resolve(answerRaw(this.raw, response));
   }
 
   private fail(kind: TransportError["kind"], message: string): void {
+    this.failWith(new TransportError(kind, this.to.name, message));
+  }
+
+  private failWith(error: Error): void {
     if (this.done) return;
     this.finish();
-    this.reject(new TransportError(kind, this.to.name, message));
+    this.reject(error);
   }
 
   private finish(): void {
     this.done = true;
-    this.sweeper?.release(this.slot);
+    this.timeout?.cancel();
     if (this.onAbort) this.options.signal?.removeEventListener("abort", this.onAbort);
   }
 }

@@ -3,7 +3,6 @@ import { sleep } from "../../core/clock.ts";
 import { SimEngine } from "../../simulator/engine/engine.ts";
 import { EventQueue } from "../../simulator/engine/event-queue.ts";
 import { SIM_EPOCH_MS } from "../../simulator/engine/virtual-clock.ts";
-import { TimeoutSweeper } from "../../simulator/transport/timeout-sweeper.ts";
 
 describe("event queue", () => {
   it("pops by virtual time, then by insertion order for ties", () => {
@@ -108,22 +107,67 @@ describe("run loop", () => {
   });
 });
 
-describe("timeout sweeper", () => {
-  it("expires each unfinished call at exactly its deadline, and forgets finished ones at once", async () => {
+describe("timer lanes (VirtualClock.setTimer)", () => {
+  it("fires each live timer at exactly its due time, never a cancelled one, whatever the delays", async () => {
     const engine = new SimEngine();
-    const sweeper = new TimeoutSweeper(engine.clock);
-    const expired: [string, number][] = [];
-    const call = (name: string) => ({ expire: () => expired.push([name, engine.nowMs]) });
-    const slots: number[] = [];
-    engine.clock.at(0, () => slots.push(sweeper.add(call("a"), 100)));
-    engine.clock.at(10, () => slots.push(sweeper.add(call("b"), 110)));
-    engine.clock.at(20, () => slots.push(sweeper.add(call("c"), 120)));
-    engine.clock.at(50, () => sweeper.release(slots[0]!));
-    await engine.runUntil({ untilMs: 1000 });
-    expect(expired).toEqual([
+    const clock = engine.clock;
+    const fired: [string, number][] = [];
+    const timers = new Map<string, { cancel(): void }>();
+    const set = (name: string, delayMs: number) =>
+      timers.set(name, clock.setTimer(delayMs, () => fired.push([name, engine.nowMs])));
+    clock.at(0, () => set("a", 100));
+    clock.at(10, () => set("b", 100));
+    clock.at(20, () => set("c", 100));
+    clock.at(25, () => set("short", 5));
+    clock.at(30, () => set("long", 1000));
+    clock.at(50, () => timers.get("a")!.cancel());
+    clock.at(60, () => timers.get("long")!.cancel());
+    clock.at(60, () => timers.get("long")!.cancel());
+    await engine.runUntil({ untilMs: 5000 });
+    expect(fired).toEqual([
+      ["short", 30],
       ["b", 110],
       ["c", 120],
     ]);
-    expect(sweeper.queued).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("runs a timer set by a firing timer, and same-delay timers in the order they were set", async () => {
+    const engine = new SimEngine();
+    const clock = engine.clock;
+    const fired: string[] = [];
+    const tick = (n: number) => () => {
+      fired.push(`tick${n}@${engine.nowMs}`);
+      if (n < 3) clock.setTimer(10, tick(n + 1));
+    };
+    clock.at(0, () => {
+      clock.setTimer(10, tick(1));
+      clock.setTimer(10, () => fired.push(`second@${engine.nowMs}`));
+    });
+    await engine.runUntil({ untilMs: 1000 });
+    expect(fired).toEqual(["tick1@10", "second@10", "tick2@20", "tick3@30"]);
+  });
+
+  it("keeps the event queue small: cancelled deadlines leave no events behind", async () => {
+    const engine = new SimEngine();
+    const clock = engine.clock;
+    for (let i = 0; i < 10_000; i++) {
+      clock.at(i, () => clock.setTimer(6000, () => {}).cancel());
+    }
+    await engine.runUntil({ untilMs: 10_000 });
+    // One arrival event per i and one lane event: not one queued deadline per timer.
+    expect(engine.queue.scheduledCount).toBeLessThan(10_010);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("sends delays past the lane limit to the queue, still exactly on time", async () => {
+    const engine = new SimEngine();
+    const clock = engine.clock;
+    const fired: number[] = [];
+    clock.at(0, () => {
+      for (let d = 1; d <= 100; d++) clock.setTimer(d + 0.5, () => fired.push(engine.nowMs));
+    });
+    await engine.runUntil({ untilMs: 1000 });
+    expect(fired).toEqual(Array.from({ length: 100 }, (_, i) => i + 1.5));
   });
 });

@@ -239,9 +239,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const entry = logEntry(1, { kind: "put", item });
       await store.commit(entry);
       (item.data.tags as string[]).push("mutated-after-commit");
+      // What a read returns is either a copy (DynamoDB) or read-only (memory: frozen, so the
+      // write throws); either way the stored item must not change.
       const read = (await store.getItem(item.id))!;
-      (read.data.tags as string[]).push("mutated-after-read");
-      expect((await store.getItem(item.id))!.data).toEqual({ tags: ["a"] });
+      const [logged] = await store.readLog(0, 1);
+      for (const mutate of [
+        () => (read.data.tags as string[]).push("mutated-after-read"),
+        () => {
+          read.version = 99;
+        },
+        () => {
+          if (logged!.op.kind === "put") (logged!.op.item.data.tags as string[]).push("mutated-log");
+        },
+      ]) {
+        try {
+          mutate();
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+        }
+      }
+      expect(await store.getItem(item.id)).toEqual({ ...item, data: { tags: ["a"] } });
+      expect((await store.readLog(0, 1))[0]!.op).toEqual({ kind: "put", item: { ...item, data: { tags: ["a"] } } });
     });
 
     it("lets exactly one of several concurrent commits at the same seq win", async () => {
