@@ -67,7 +67,8 @@ async function parent(): Promise<void> {
     );
     const child = spawnSync(
       process.execPath,
-      ["--expose-gc", "--import", "tsx", self, "--child", mode, String(m)],
+      // The young-generation size `failover simulate` runs with (see bin/failover.js).
+      ["--max-semi-space-size=64", "--expose-gc", "--import", "tsx", self, "--child", mode, String(m)],
       {
         encoding: "utf8",
         maxBuffer: 1 << 24,

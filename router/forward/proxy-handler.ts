@@ -34,7 +34,9 @@ export function proxyHandler(deps: ProxyDeps): (c: Context) => Promise<Response>
       const detail = `${pathAndQuery.split("?")[0]} is not served through the router`;
       return answer(deps, c, requestId, { status: 404, error: "not_found", detail });
     }
-    const body = await readClientBody(deps, c, requestId, raw);
+    // GET and HEAD carry no body: skip the read (and its await) on the router's commonest path.
+    const bodiless = raw.method === "GET" || raw.method === "HEAD";
+    const body = bodiless ? undefined : await readClientBody(deps, c, requestId, raw);
     if (body instanceof Response) return body;
     const client = {
       requestId,
@@ -99,7 +101,9 @@ async function forward(
     route = chooseRoute(config, coordinator, method);
   }
   let result = await sendAttempt(deps, forwarded, route, write);
-  const next = await retryRoute(deps, result, route, method, idempotent);
+  // An answer that is not a refusal is final: no second attempt to decide on.
+  const final = result.kind === "response" && !result.refusal;
+  const next = final ? undefined : await retryRoute(deps, result, route, method, idempotent);
   if (next) {
     if (result.kind === "response") result.response.body?.cancel().catch(() => {});
     route = next;

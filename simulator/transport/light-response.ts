@@ -81,7 +81,10 @@ export class LightResponse {
 
   get headers(): Headers {
     if (this.#native) return this.#native.headers;
-    if (!this.#headers) this.#headers = new LightHeaders(this.#record());
+    if (!this.#headers) {
+      // A record built from the init is this response's own; one shared with a LightHeaders init is copied on write.
+      this.#headers = new LightHeaders(this.#record(), !(this.#headersInit instanceof LightHeaders));
+    }
     return this.#headers as unknown as Headers;
   }
 
