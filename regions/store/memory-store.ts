@@ -124,7 +124,10 @@ function upperBound(sorted: string[], value: string): number {
 function frozenCopy(entry: LogEntry): LogEntry {
   const op =
     entry.op.kind === "put"
-      ? { kind: "put" as const, item: Object.freeze({ ...entry.op.item, data: frozenJson(entry.op.item.data) }) }
+      ? {
+          kind: "put" as const,
+          item: Object.freeze({ ...entry.op.item, data: frozenJson(entry.op.item.data) }),
+        }
       : { ...entry.op };
   return Object.freeze({ ...entry, op: Object.freeze(op) });
 }

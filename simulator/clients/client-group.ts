@@ -27,6 +27,8 @@ export interface ClientDeps {
   cellIndex: number;
   /** No request is sent at or after this run time. */
   stopAtMs: number;
+  /** Build undici Requests instead of WireRequests (the "native" WireMode of simulation.ts). */
+  nativeRequests?: boolean;
 }
 
 const ORIGIN = "http://items.sim";
@@ -80,10 +82,10 @@ export class ClientGroup {
       writeIndex = ledger.add(sendMs, this.deps.cellIndex, this.deps.clientIndex);
       const headers = { "content-type": JSON_HEADERS, "idempotency-key": `${WRITE_KEY_PREFIX}${writeIndex}` };
       const body = `{"data":{"client":"${this.spec.name}","n":${writeIndex}}}`;
-      request = wireRequest(`${ORIGIN}/items`, "POST", headers, body);
+      request = this.request(`${ORIGIN}/items`, "POST", headers, body);
     } else {
       const id = this.deps.knownIds.pick(random);
-      request = wireRequest(id ? `${ORIGIN}/items/${id}` : `${ORIGIN}/items?limit=1`, "GET", NO_HEADERS);
+      request = this.request(id ? `${ORIGIN}/items/${id}` : `${ORIGIN}/items?limit=1`, "GET", NO_HEADERS);
     }
     const target = this.deps.target.endpointFor(seq);
     const options = { connectTimeoutMs: this.spec.connectTimeoutMs, responseTimeoutMs: this.spec.timeoutMs };
@@ -91,6 +93,12 @@ export class ClientGroup {
       (response) => this.answered(response, sendMs, write, writeIndex),
       (error: unknown) => this.failed(error, sendMs),
     );
+  }
+
+  private request(url: string, method: string, headers: Record<string, string>, body?: string): Request {
+    if (this.deps.nativeRequests)
+      return new Request(url, body === undefined ? { method, headers } : { method, headers, body });
+    return new WireRequest(url, method, headers, body) as unknown as Request;
   }
 
   private answered(response: Response, sendMs: number, write: boolean, writeIndex: number): void {
@@ -136,8 +144,4 @@ function errorCode(text: string): string {
   } catch {
     return "?";
   }
-}
-
-function wireRequest(url: string, method: string, headers: Record<string, string>, body?: string): Request {
-  return new WireRequest(url, method, headers, body) as unknown as Request;
 }

@@ -7,7 +7,6 @@ import {
   yieldToEventLoop,
 } from "./settle.ts";
 import type { VirtualClock } from "./virtual-clock.ts";
-import { installLightResponse } from "../transport/light-response.ts";
 
 const YIELD_EVERY_EVENTS = 5000;
 
@@ -44,7 +43,6 @@ export async function runEvents(
   options: RunLoopOptions,
 ): Promise<RunLoopResult> {
   const removeHooks = installSettleHooks();
-  const removeLightResponse = installLightResponse();
   const unhandledRejections: string[] = [];
   const onRejection = (reason: unknown) => {
     unhandledRejections.push(reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason));
@@ -83,7 +81,6 @@ export async function runEvents(
   } finally {
     process.off("unhandledRejection", onRejection);
     removeHooks();
-    removeLightResponse();
   }
   return { eventsRun, unhandledRejections, realTimerCalls };
 }

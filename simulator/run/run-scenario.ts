@@ -5,12 +5,14 @@ import type { ResolvedScenario } from "../scenario/resolved-scenario.ts";
 import { checkExpectations } from "./expectations.ts";
 import { describeParameters } from "./parameters.ts";
 import { runSeeds } from "./seeds.ts";
-import { Simulation } from "./simulation.ts";
+import { Simulation, type WireMode } from "./simulation.ts";
 
 export interface RunOptions {
   seed: number;
   /** Share of virtual time done, 0..1 (progress bars). */
   onProgress?: (done: number) => void;
+  /** How HTTP objects cross the simulated network (simulation.ts); "light" unless a test compares. */
+  wire?: WireMode;
 }
 
 export interface RunOutcome {
@@ -21,7 +23,7 @@ export interface RunOutcome {
 
 /** Runs one resolved scenario with one seed and checks what happened. */
 export async function runScenario(scenario: ResolvedScenario, options: RunOptions): Promise<RunOutcome> {
-  const sim = new Simulation(scenario, options.seed);
+  const sim = new Simulation(scenario, options.seed, options.wire);
   const startedAt = performance.now();
   const { unhandledRejections, realTimerCalls } = await sim.run(options.onProgress);
   const wallS = (performance.now() - startedAt) / 1000;

@@ -15,6 +15,7 @@ import { RunRecorder } from "../report/run-recorder.ts";
 import { SplitBrainChecker } from "../report/split-brain.ts";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.ts";
 import { type Cell, SimSystem } from "../system/build-system.ts";
+import { installLightResponse } from "../transport/light-response.ts";
 import { SimNetwork } from "../transport/sim-network.ts";
 
 /** Chart intervals: about 300 points over the run, at least a second each. */
@@ -22,6 +23,15 @@ export function chartBucketMsFor(totalMs: number): number {
   const steps = [1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000];
   return steps.find((s) => totalMs / s <= 360) ?? 600_000;
 }
+
+/**
+ * How requests and responses cross the simulated network. "light" (every run): the parts as
+ * they are, in Request/Response/Headers look-alikes built only as far as code reads them, and the
+ * router's raw fast path, the way @hono/node-server and the router's HTTP transport work live
+ * (transport/wire.ts). "native": undici's own objects end to end, ~5x slower; a test runs both
+ * and requires byte-identical results, so the light objects cannot change what a run reports.
+ */
+export type WireMode = "light" | "native";
 
 /**
  * One run's world, wired: engine and clock, network and faults, the real system (regions,
@@ -48,6 +58,7 @@ export class Simulation {
   constructor(
     readonly scenario: ResolvedScenario,
     readonly seed: number,
+    readonly wire: WireMode = "light",
   ) {
     const clock = this.engine.clock;
     this.durationMs = scenario.durationS * 1000;
@@ -68,6 +79,7 @@ export class Simulation {
       topology: scenario.topology,
       routers: scenario.routers,
       seed,
+      rawTransport: wire === "light",
     });
     this.phases = phasesOf(scenario.faults, this.durationMs);
     this.locations = [...new Set(scenario.clients.map((c) => c.location))];
@@ -93,10 +105,10 @@ export class Simulation {
     for (const client of this.clients) client.start();
     this.dns?.start(this.totalMs);
     if (this.scenario.failoverBy === "router") this.observer.start(this.totalMs);
-    const result = await this.engine.runUntil({
-      untilMs: this.totalMs,
-      onProgress: (p) => onProgress?.(p.nowMs / this.totalMs),
-    });
+    const removeLightResponse = this.wire === "light" ? installLightResponse() : () => {};
+    const result = await this.engine
+      .runUntil({ untilMs: this.totalMs, onProgress: (p) => onProgress?.(p.nowMs / this.totalMs) })
+      .finally(removeLightResponse);
     this.observer.collect();
     await this.system.stop();
     return { unhandledRejections: result.unhandledRejections, realTimerCalls: result.realTimerCalls };
@@ -177,6 +189,7 @@ export class Simulation {
           locationIndex: this.locations.indexOf(spec.location),
           cellIndex: cell.index,
           stopAtMs: this.durationMs,
+          nativeRequests: this.wire === "native",
         }),
       );
     });

@@ -53,6 +53,8 @@ export interface SystemOptions {
   /** Routers to run in each cell (none when DNS does the failover). */
   routers: readonly { id: string; location: string }[];
   seed: number;
+  /** Mark the transport raw-capable, so routers take their raw fast path (see Simulation's WireMode). */
+  rawTransport: boolean;
 }
 
 /**
@@ -196,6 +198,6 @@ export class SimSystem {
         return Promise.reject(new TransportError("unknown", region, "not a region of this environment"));
       return network.send(from, target, request, options);
     };
-    return markRawCapable(transport);
+    return this.options.rawTransport ? markRawCapable(transport) : transport;
   }
 }

@@ -34,7 +34,10 @@ export class LazyBodyStream {
     return this.#real().pipeTo(destination, options);
   }
 
-  pipeThrough<T>(transform: ReadableWritablePair<T, Uint8Array>, options?: StreamPipeOptions): ReadableStream<T> {
+  pipeThrough<T>(
+    transform: ReadableWritablePair<T, Uint8Array>,
+    options?: StreamPipeOptions,
+  ): ReadableStream<T> {
     return this.#real().pipeThrough(transform, options);
   }
 
@@ -43,7 +46,9 @@ export class LazyBodyStream {
   }
 
   values(options?: { preventCancel?: boolean }): AsyncIterableIterator<Uint8Array> {
-    return (this.#real() as unknown as { values(o?: unknown): AsyncIterableIterator<Uint8Array> }).values(options);
+    return (this.#real() as unknown as { values(o?: unknown): AsyncIterableIterator<Uint8Array> }).values(
+      options,
+    );
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {

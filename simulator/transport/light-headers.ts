@@ -16,11 +16,11 @@ export class LightHeaders {
 
   constructor(record: Record<string, string | string[]> = {}, owned = false) {
     const cookies = record["set-cookie"];
-    if (Array.isArray(cookies)) {
+    if (cookies !== undefined) {
       const { "set-cookie": _, ...rest } = record;
       this.#record = rest as Record<string, string>;
       this.#owned = true;
-      this.#setCookie = [...cookies];
+      this.#setCookie = Array.isArray(cookies) ? [...cookies] : [cookies];
       return;
     }
     this.#record = record as Record<string, string>;
@@ -47,7 +47,7 @@ export class LightHeaders {
   append(name: string, value: string): void {
     const lower = name.toLowerCase();
     if (lower === "set-cookie") {
-      (this.#setCookie ??= []).push(String(value));
+      this.#setCookie = [...(this.#setCookie ?? []), String(value)];
       return;
     }
     const record = this.#writable();
@@ -66,16 +66,18 @@ export class LightHeaders {
   }
 
   forEach(callback: (value: string, name: string, headers: Headers) => void, thisArg?: unknown): void {
-    for (const [name, value] of this.entries()) callback.call(thisArg, value, name, this as unknown as Headers);
+    for (const [name, value] of this.entries())
+      callback.call(thisArg, value, name, this as unknown as Headers);
   }
 
   *entries(): IterableIterator<[string, string]> {
-    // Headers iterate in sorted name order (Fetch standard, "sort and combine").
-    for (const name of Object.keys(this.#record).sort()) {
-      if (name === "set-cookie") continue;
-      yield [name, this.#record[name]!];
+    // Headers iterate in sorted name order, each Set-Cookie on its own (Fetch standard, "sort and combine").
+    const names = Object.keys(this.#record);
+    if (this.#setCookie) names.push("set-cookie");
+    for (const name of names.sort()) {
+      if (name !== "set-cookie") yield [name, this.#record[name]!];
+      else for (const cookie of this.#setCookie ?? []) yield ["set-cookie", cookie];
     }
-    for (const cookie of this.#setCookie ?? []) yield ["set-cookie", cookie];
   }
 
   *keys(): IterableIterator<string> {

@@ -51,7 +51,12 @@ export class LightResponse {
     const status = init?.status ?? 200;
     const plainBody = body == null || typeof body === "string" || body instanceof Uint8Array;
     const plainStatus = Number.isInteger(status) && status >= 200 && status <= 599;
-    if (!plainBody || !plainStatus || init instanceof NativeResponse || (body != null && NULL_BODY_STATUSES.has(status))) {
+    if (
+      !plainBody ||
+      !plainStatus ||
+      init instanceof NativeResponse ||
+      (body != null && NULL_BODY_STATUSES.has(status))
+    ) {
       // Everything unusual (and every error the native class raises) is the native class's.
       this.#native = new NativeResponse(body, init);
       return;
@@ -166,6 +171,7 @@ export class LightResponse {
   }
 
   #take(): LightBody | TypeError {
+    if (this.#body === null) return null; // nothing to consume: a null body is never "used"
     if (this.#used) return new TypeError("Body is unusable: Body has already been read");
     this.#used = true;
     return this.#body;
@@ -179,7 +185,11 @@ export class LightResponse {
         else headers.set(name, value);
       }
       const body = this.#used ? null : this.#body;
-      this.#native = new NativeResponse(body, { status: this.#status, statusText: this.#statusText, headers });
+      this.#native = new NativeResponse(body, {
+        status: this.#status,
+        statusText: this.#statusText,
+        headers,
+      });
       if (this.#used) void this.#native.text().catch(() => {}); // keep bodyUsed true
     }
     return this.#native;

@@ -106,7 +106,9 @@ export class WireRequest {
   }
 
   #take(): string | Uint8Array<ArrayBuffer> | undefined | TypeError {
-    if (this.#used || this.#stream?.started) return new TypeError("Body is unusable: Body has already been read");
+    if (this.#body === undefined) return undefined; // nothing to consume: no body is never "used"
+    if (this.#used || this.#stream?.started)
+      return new TypeError("Body is unusable: Body has already been read");
     this.#used = true;
     return this.#body;
   }

@@ -114,7 +114,10 @@ describe("timer lanes (VirtualClock.setTimer)", () => {
     const fired: [string, number][] = [];
     const timers = new Map<string, { cancel(): void }>();
     const set = (name: string, delayMs: number) =>
-      timers.set(name, clock.setTimer(delayMs, () => fired.push([name, engine.nowMs])));
+      timers.set(
+        name,
+        clock.setTimer(delayMs, () => fired.push([name, engine.nowMs])),
+      );
     clock.at(0, () => set("a", 100));
     clock.at(10, () => set("b", 100));
     clock.at(20, () => set("c", 100));

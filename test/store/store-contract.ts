@@ -259,7 +259,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         }
       }
       expect(await store.getItem(item.id)).toEqual({ ...item, data: { tags: ["a"] } });
-      expect((await store.readLog(0, 1))[0]!.op).toEqual({ kind: "put", item: { ...item, data: { tags: ["a"] } } });
+      expect((await store.readLog(0, 1))[0]!.op).toEqual({
+        kind: "put",
+        item: { ...item, data: { tags: ["a"] } },
+      });
     });
 
     it("lets exactly one of several concurrent commits at the same seq win", async () => {
