@@ -1,4 +1,5 @@
 import { headerRecord, LightHeaders } from "./light-headers.ts";
+import { bodyUsedError, bytesOf, textOf } from "./plain-body.ts";
 
 /**
  * The platform's own Response class. If @hono/node-server has already put its lightweight one
@@ -15,8 +16,6 @@ const NativeResponse = nativeResponseClass();
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /** The Content-Type a string body gets when none is given (Fetch standard, "extract a body"). */
 const TEXT_CONTENT_TYPE = "text/plain;charset=UTF-8";
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 type LightBody = string | Uint8Array<ArrayBuffer> | null;
 
@@ -114,10 +113,7 @@ export class LightResponse {
   }
 
   text(): Promise<string> {
-    if (this.#native) return this.#native.text();
-    const body = this.#take();
-    if (body instanceof Error) return Promise.reject(body);
-    return Promise.resolve(typeof body === "string" ? body : body ? decoder.decode(body) : "");
+    return this.#native ? this.#native.text() : textOf(this.#take());
   }
 
   async json(): Promise<unknown> {
@@ -130,10 +126,7 @@ export class LightResponse {
 
   bytes(): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#native) return this.#native.arrayBuffer().then((b) => new Uint8Array(b));
-    const body = this.#take();
-    if (body instanceof Error) return Promise.reject(body);
-    if (typeof body === "string") return Promise.resolve(encoder.encode(body) as Uint8Array<ArrayBuffer>);
-    return Promise.resolve(body ? body.slice() : new Uint8Array(0));
+    return bytesOf(this.#take());
   }
 
   blob(): Promise<Blob> {
@@ -172,7 +165,7 @@ export class LightResponse {
 
   #take(): LightBody | TypeError {
     if (this.#body === null) return null; // nothing to consume: a null body is never "used"
-    if (this.#used) return new TypeError("Body is unusable: Body has already been read");
+    if (this.#used) return bodyUsedError();
     this.#used = true;
     return this.#body;
   }

@@ -1,8 +1,6 @@
 import { LazyBodyStream } from "./lazy-body-stream.ts";
 import { LightHeaders } from "./light-headers.ts";
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+import { asBytes, bodyUsedError, bytesOf, textOf } from "./plain-body.ts";
 
 /**
  * A request as a server receives it off the simulated wire: method, URL, header fields and the
@@ -53,8 +51,7 @@ export class WireRequest {
     if (this.#native) return this.#native.body;
     if (this.#body === undefined) return null;
     if (!this.#stream) {
-      const bytes = typeof this.#body === "string" ? encoder.encode(this.#body) : this.#body;
-      this.#stream = new LazyBodyStream(bytes as Uint8Array<ArrayBuffer>);
+      this.#stream = new LazyBodyStream(asBytes(this.#body));
     }
     return this.#stream as unknown as ReadableStream<Uint8Array>;
   }
@@ -68,10 +65,7 @@ export class WireRequest {
   }
 
   text(): Promise<string> {
-    if (this.#native) return this.#native.text();
-    const body = this.#take();
-    if (body instanceof Error) return Promise.reject(body);
-    return Promise.resolve(typeof body === "string" ? body : body ? decoder.decode(body) : "");
+    return this.#native ? this.#native.text() : textOf(this.#take());
   }
 
   async json(): Promise<unknown> {
@@ -84,10 +78,7 @@ export class WireRequest {
 
   bytes(): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#native) return this.#native.arrayBuffer().then((b) => new Uint8Array(b));
-    const body = this.#take();
-    if (body instanceof Error) return Promise.reject(body);
-    if (typeof body === "string") return Promise.resolve(encoder.encode(body) as Uint8Array<ArrayBuffer>);
-    return Promise.resolve(body ? body.slice() : new Uint8Array(0));
+    return bytesOf(this.#take());
   }
 
   blob(): Promise<Blob> {
@@ -107,8 +98,7 @@ export class WireRequest {
 
   #take(): string | Uint8Array<ArrayBuffer> | undefined | TypeError {
     if (this.#body === undefined) return undefined; // nothing to consume: no body is never "used"
-    if (this.#used || this.#stream?.started)
-      return new TypeError("Body is unusable: Body has already been read");
+    if (this.#used || this.#stream?.started) return bodyUsedError();
     this.#used = true;
     return this.#body;
   }
