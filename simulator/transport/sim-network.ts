@@ -1,12 +1,12 @@
 import type { TimerHandle } from "../../core/clock.ts";
 import type { Random } from "../../core/random.ts";
 import { type SendOptions, TransportError } from "../../core/transport.ts";
-import type { RawRequest } from "../../router/transport/raw-exchange.ts";
+import { type RawRequest, rawRequestOf } from "../../router/transport/raw-exchange.ts";
 import type { VirtualClock } from "../engine/virtual-clock.ts";
 import type { FaultState } from "../faults/fault-state.ts";
 import type { LinkModel } from "../latency/link.ts";
 import type { Endpoint } from "./endpoint.ts";
-import { answerRaw, rawRequestOf, receivedRequest } from "./wire.ts";
+import { answerRaw, receivedRequest } from "./wire.ts";
 
 /** Time a region spends on a request besides the network (its database round trips). */
 export interface ServiceTime {

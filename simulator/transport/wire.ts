@@ -32,5 +32,3 @@ export function answerRaw(raw: RawRequest | undefined, response: Response): Resp
   const filed: RawResponse = { status: parts.status, headers: parts.headers, body: parts.body };
   return fileRawResponse(response, filed);
 }
-
-export { rawRequestOf };
