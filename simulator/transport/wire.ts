@@ -29,6 +29,5 @@ export function answerRaw(raw: RawRequest | undefined, response: Response): Resp
   if (!raw) return response;
   const parts = responseParts(response);
   if (!parts) return response;
-  const filed: RawResponse = { status: parts.status, headers: parts.headers, body: parts.body };
-  return fileRawResponse(response, filed);
+  return fileRawResponse(response, parts satisfies RawResponse);
 }
