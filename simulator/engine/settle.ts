@@ -1,10 +1,11 @@
 /**
- * Waits until every promise continuation started by the last event has run, so the real router
- * and region code (async all the way) finishes its work at the virtual time the event happened.
+ * What the run loop needs to wait until every promise continuation started by the last event
+ * has run, so the real router and region code (async all the way) finishes its work at the
+ * virtual time the event happened (run-loop.ts does the waiting).
  *
  * Why not `setImmediate`: it costs ~1.3 us a call here, and the run loop settles once per event
  * (millions per run). Node drains the whole microtask queue before it runs the next
- * `process.nextTick` callback, so awaiting one tick (~0.27 us) is enough, unless the simulated
+ * `process.nextTick` callback, so waiting for one tick (~0.27 us) is enough, unless the simulated
  * code itself queued ticks (Node streams do): their continuations could then run after ours.
  * Counting those ticks while a run is active and settling again until a round queues none makes
  * the wait exact. Real timers (setTimeout, setImmediate) are not waited for: simulated code must
@@ -37,11 +38,7 @@ function countingSetImmediate(...args: Parameters<typeof setImmediate>): ReturnT
 
 /** Starts counting ticks and real timers; returns the function that stops it. Nests safely. */
 export function installSettleHooks(): () => void {
-  if (installs++ === 0) {
-    process.nextTick = countingNextTick as NextTick;
-    globalThis.setTimeout = countingSetTimeout as typeof setTimeout;
-    globalThis.setImmediate = countingSetImmediate as typeof setImmediate;
-  }
+  if (installs++ === 0) applyHooks();
   let removed = false;
   return () => {
     if (removed) return;
@@ -52,6 +49,17 @@ export function installSettleHooks(): () => void {
       globalThis.setImmediate = originalSetImmediate;
     }
   };
+}
+
+/** Puts the hooks back if other code replaced them during an active run (test runners do). */
+export function restoreSettleHooks(): void {
+  if (installs > 0) applyHooks();
+}
+
+function applyHooks(): void {
+  process.nextTick = countingNextTick as NextTick;
+  globalThis.setTimeout = countingSetTimeout as typeof setTimeout;
+  globalThis.setImmediate = countingSetImmediate as typeof setImmediate;
 }
 
 /** Ticks queued by code other than the run loop since the hooks were installed. */
@@ -69,19 +77,10 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => originalSetImmediate(resolve));
 }
 
-function nextTickPromise(): Promise<void> {
-  return new Promise((resolve) => originalNextTick(resolve));
-}
-
 /**
- * Resolves once the microtask queue is empty and no foreign tick is pending. `ticksBefore` is
- * `foreignTickCount()` read before the event ran, so ticks the event queued synchronously count.
+ * Queues `callback` as a tick of the run loop's own (not counted as a foreign tick). Node runs it
+ * once the microtask queue is empty, after the ticks queued before it.
  */
-export async function settle(ticksBefore: number): Promise<void> {
-  let seen = ticksBefore;
-  for (;;) {
-    await nextTickPromise();
-    if (foreignTicks === seen) return;
-    seen = foreignTicks;
-  }
+export function scheduleTick(callback: () => void): void {
+  originalNextTick(callback);
 }
