@@ -2,13 +2,15 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /**
  * The router's Prometheus metrics, in its own registry so several routers in one process (tests,
- * the simulator) do not collide. Children per label set are cached: prom-client's label lookup
- * hashes the labels on every call, and the request counter is on the hot path.
+ * the simulator) do not collide. The request counter is on the hot path, and prom-client hashes
+ * and validates the labels on every `inc` (a cached child too: it is `inc` bound to its labels),
+ * so requests are counted in a plain map and handed to the counter when it is scraped.
  */
 export class RouterMetrics {
   readonly registry: Registry;
   private readonly requests: Counter<"region" | "status">;
-  private readonly requestChildren = new Map<string, Counter.Internal>();
+  /** Requests per "region status" key, since the router started. */
+  private readonly requestCounts = new Map<string, { region: string; status: string; count: number }>();
   readonly health: Gauge<"region">;
   readonly active: Gauge<"region">;
   readonly failovers: Counter<"from" | "to" | "cause">;
@@ -24,6 +26,11 @@ export class RouterMetrics {
       help: "Requests answered, by the region that served them (none: answered by the router) and status.",
       labelNames: ["region", "status"],
       registers,
+      collect: () => {
+        this.requests.reset();
+        for (const { region, status, count } of this.requestCounts.values())
+          this.requests.inc({ region, status }, count);
+      },
     });
     this.health = new Gauge({
       name: "failover_router_region_healthy",
@@ -69,11 +76,8 @@ export class RouterMetrics {
 
   countRequest(region: string, status: number): void {
     const key = `${region} ${status}`;
-    let child = this.requestChildren.get(key);
-    if (!child) {
-      child = this.requests.labels(region, String(status));
-      this.requestChildren.set(key, child);
-    }
-    child.inc();
+    const counted = this.requestCounts.get(key);
+    if (counted) counted.count++;
+    else this.requestCounts.set(key, { region, status: String(status), count: 1 });
   }
 }
