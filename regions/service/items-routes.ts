@@ -171,7 +171,9 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     status: 200 | 201 | 204,
     item?: Item,
   ): Promise<Response> {
-    let degraded = false;
+    // A plain record, not c.header(): with two or more headers Hono builds a platform Headers
+    // object per response (~2 us on Node 20), and writes are the region's costliest requests.
+    const headers: Record<string, string> = { "x-log-seq": String(entry.seq) };
     if (deps.replication.mode === "sync") {
       const outcome = await deps.replicator.waitFor(entry.seq, deps.replication.syncTimeoutMs);
       if (outcome === "timeout") {
@@ -187,13 +189,13 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
         );
       }
       // "degraded": acknowledged by this region only, the standby being unreachable (degrade-to-async).
-      degraded = outcome === "degraded";
-      if (degraded) c.header("x-replication", "degraded");
+      if (outcome === "degraded") headers["x-replication"] = "degraded";
     }
+    const degraded = headers["x-replication"] !== undefined;
     deps.metrics.writes.inc({ result: degraded ? "acknowledged_degraded" : "acknowledged" });
-    c.header("x-log-seq", String(entry.seq));
-    if (status === 204) return c.body(null, 204);
-    return c.json(item, status);
+    if (status === 204) return new Response(null, { status, headers });
+    headers["content-type"] = "application/json";
+    return new Response(JSON.stringify(item), { status, headers });
   }
 
   return app;
