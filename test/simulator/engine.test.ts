@@ -98,6 +98,29 @@ describe("run loop", () => {
     expect(result.realTimerCalls).toBe(1);
   });
 
+  it("puts its tick counting back when other code swaps process.nextTick mid-run (test runners do)", async () => {
+    const engine = new SimEngine();
+    const clock = engine.clock;
+    const uncounted = process.nextTick;
+    const seen: number[] = [];
+    // vitest's RPC sets the platform nextTick and later restores the one it saw: mimic the
+    // swap at event 1, then run past the loop's next turn of the event loop (every 5000 events).
+    clock.at(1, () => {
+      process.nextTick = uncounted;
+    });
+    for (let i = 2; i < 6000; i++) clock.at(i, () => {});
+    clock.at(6000, () => {
+      void (async () => {
+        for (let i = 0; i < 20; i++) await null;
+        await new Promise<void>((resolve) => process.nextTick(resolve));
+        seen.push(clock.exactMs);
+      })();
+    });
+    clock.at(6000.5, () => seen.push(clock.exactMs));
+    await engine.runUntil({ untilMs: 7000 });
+    expect(seen).toEqual([6000, 6000.5]);
+  });
+
   it("restores process.nextTick after a run", async () => {
     const before = process.nextTick;
     const engine = new SimEngine();
