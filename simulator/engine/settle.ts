@@ -4,9 +4,10 @@
  * virtual time the event happened (run-loop.ts does the waiting).
  *
  * Why not `setImmediate`: it costs ~1.3 us a call here, and the run loop settles once per event
- * (millions per run). Node drains the whole microtask queue before it runs the next
- * `process.nextTick` callback, so waiting for one tick (~0.27 us) is enough, unless the simulated
- * code itself queued ticks (Node streams do): their continuations could then run after ours.
+ * (millions per run). Node runs queued `process.nextTick` callbacks back to back and drains the
+ * whole microtask queue when none are left, so a tick queued from a microtask runs only after
+ * every microtask queued before it and after it (~0.27 us), unless the simulated code itself
+ * queued ticks (Node streams do): their continuations could then run after ours.
  * Counting those ticks while a run is active and settling again until a round queues none makes
  * the wait exact. Real timers (setTimeout, setImmediate) are not waited for: simulated code must
  * use the injected clock, and `realTimerCalls` lets a run report any code that did not.
