@@ -43,11 +43,11 @@ export interface RunLoopResult {
  * every continuation it started has run before taking the next one. Nothing here reads the
  * wall clock or sets a real timer, so a run is a pure function of its inputs.
  *
- * How it waits (see settle.ts for why a tick): after an event, a microtask (a `then` on a settled promise) queues the next step
- * as a `process.nextTick` callback. Node runs tick callbacks only once the microtask queue is
- * empty, so the step starts after every promise continuation the event set off; ticks the
- * simulated code queued itself are counted, and the step waits one more round while their count
- * moves. Driven by callbacks rather than `await`, an event costs one microtask and one tick, not
+ * How it waits (see settle.ts for why a tick): after an event, a microtask (a `then` on a settled
+ * promise) queues the next step as a `process.nextTick` callback. Node runs a tick queued from a
+ * microtask only once the microtask queue is empty, so the step starts after every promise
+ * continuation the event set off; ticks the simulated code queued itself are counted, and the
+ * step waits one more round while their count moves. Driven by callbacks rather than `await`, an event costs one microtask and one tick, not
  * the three promises an async loop and an awaited settle make (~0.3 us a simulated request).
  */
 export async function runEvents(
@@ -89,7 +89,8 @@ export async function runEvents(
           resolved.then(requeue);
           return;
         }
-        if (eventsRun > 0) {
+        // Once per event: a step that comes back from the event loop's turn goes straight on.
+        if (eventsRun > 0 && !yielded) {
           if (eventsRun % every === 0 && options.onProgress) {
             const before = realTimerCallCount();
             options.onProgress({ nowMs: clock.exactMs, eventsRun });
@@ -99,7 +100,7 @@ export async function runEvents(
           // tasks (Node's AbortSignal.any registers every composite signal in one), and without a
           // turn their bookkeeping piles up for the whole run. Simulated code sets no real timers,
           // so nothing simulated runs during the turn.
-          if (eventsRun % YIELD_EVERY_EVENTS === 0 && !yielded) {
+          if (eventsRun % YIELD_EVERY_EVENTS === 0) {
             yielded = true;
             void yieldToEventLoop().then(() => {
               restoreSettleHooks();

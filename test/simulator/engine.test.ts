@@ -121,6 +121,21 @@ describe("run loop", () => {
     expect(seen).toEqual([6000, 6000.5]);
   });
 
+  it("reports progress once per progressEveryEvents events, at the virtual time reached", async () => {
+    for (const every of [5000, 3000]) {
+      const engine = new SimEngine();
+      for (let i = 1; i <= 12_000; i++) engine.clock.at(i, () => {});
+      const reports: [number, number][] = [];
+      await engine.runUntil({
+        untilMs: 20_000,
+        progressEveryEvents: every,
+        onProgress: ({ nowMs, eventsRun }) => reports.push([eventsRun, nowMs]),
+      });
+      const expected = [every, 2 * every, 3 * every, 4 * every].filter((n) => n <= 12_000);
+      expect(reports).toEqual(expected.map((n) => [n, n]));
+    }
+  });
+
   it("restores process.nextTick after a run", async () => {
     const before = process.nextTick;
     const engine = new SimEngine();
