@@ -7,11 +7,13 @@
  * peak RSS is its own. Memory is sampled (after a full GC) every 5 virtual minutes: the
  * simulator keeps histograms and fixed-size arrays, not samples, so what grows is the data the
  * simulated regions store (every write, in both regions, plus its replication log), shown apart.
- * A last row runs the engine and network alone with stand-in apps, to show its own ceiling.
+ * Two more rows show where the time goes: the engine and network alone with stand-in apps (the
+ * simulator's own ceiling), and the real router and region code alone with no simulator at all
+ * (bench/real-code-floor.ts: a floor no simulator running that code on one core can go below).
  *
  * Target (issue 4): one virtual hour in under 36 s on a 2-core machine (100x real time).
  *
- *   npm run bench:sim                       # 10, 30, 60 minutes and the engine alone
+ *   npm run bench:sim                       # 10, 30, 60 minutes, the engine alone, the code alone
  *   npm run bench:sim -- --minutes 10       # just one duration
  */
 import { spawnSync } from "node:child_process";
@@ -29,8 +31,16 @@ clients:
   - { name: eu-users, location: ireland, ratePerS: 300, writeShare: 0.05 }
 `;
 
+type Mode = "real" | "engine" | "code";
+
+const MODE_LABELS: Record<Mode, string> = {
+  real: "real router + regions",
+  engine: "engine alone (stand-ins)",
+  code: "real code alone (no simulator)",
+};
+
 interface ChildReport {
-  mode: "real" | "engine";
+  mode: Mode;
   minutes: number;
   wallS: number;
   /** CPU seconds the run used (user + system): on a shared machine, wall time includes waiting for a core. */
@@ -46,7 +56,13 @@ interface ChildReport {
 
 const args = process.argv.slice(2);
 if (args[0] === "--child") {
-  const report = args[1] === "engine" ? await engineOnly(Number(args[2])) : await realSystem(Number(args[2]));
+  const minutes = Number(args[2]);
+  const report =
+    args[1] === "engine"
+      ? await engineOnly(minutes)
+      : args[1] === "code"
+        ? await codeAlone(minutes)
+        : await realSystem(minutes);
   process.stdout.write(`${JSON.stringify(report)}\n`);
 } else {
   await parent();
@@ -57,14 +73,13 @@ async function parent(): Promise<void> {
   const minutes = minutesArg >= 0 ? args[minutesArg + 1]!.split(",").map(Number) : [10, 30, 60];
   const self = fileURLToPath(import.meta.url);
   const reports: ChildReport[] = [];
-  const runs: ["real" | "engine", number][] = [
-    ...minutes.map((m) => ["real", m] as ["real", number]),
+  const runs: [Mode, number][] = [
+    ...minutes.map((m) => ["real", m] as [Mode, number]),
     ["engine", 60],
+    ["code", 60],
   ];
   for (const [mode, m] of runs) {
-    process.stderr.write(
-      `running ${mode === "real" ? "real router + regions" : "engine alone"}, ${m} virtual minutes...\n`,
-    );
+    process.stderr.write(`running ${MODE_LABELS[mode]}, ${m} virtual minutes' requests...\n`);
     const child = spawnSync(
       process.execPath,
       // The young-generation size `failover simulate` runs with (see bin/failover.js).
@@ -88,7 +103,7 @@ function print(reports: ChildReport[]): void {
   const rows = reports.map((r) => {
     const virtualS = r.minutes * 60;
     return [
-      r.mode === "real" ? "real router + regions" : "engine alone (stand-ins)",
+      MODE_LABELS[r.mode],
       `${r.minutes} min`,
       r.requests.toLocaleString("en-US"),
       `${r.wallS.toFixed(1)} s`,
@@ -129,6 +144,15 @@ function print(reports: ChildReport[]): void {
   if (hour) {
     console.log(
       `\none virtual hour took ${hour.wallS.toFixed(1)} s wall, ${hour.cpuS.toFixed(1)} s CPU (target: under 36 s, 100x real time)`,
+    );
+  }
+  const code = reports.find((r) => r.mode === "code");
+  if (code) {
+    const usPerRequest = (code.wallS * 1e6) / code.requests;
+    console.log(
+      `the real router and region code alone, with no simulator, took ${code.wallS.toFixed(1)} s for ` +
+        `${code.minutes} minutes' requests (${usPerRequest.toFixed(1)} us each): no simulator that runs this ` +
+        `code on one core can do better than ${((code.minutes * 60) / code.wallS).toFixed(0)}x`,
     );
   }
   const [load] = loadavg();
@@ -254,5 +278,24 @@ async function engineOnly(minutes: number): Promise<ChildReport> {
     storeMb: 0,
     items: 0,
     successRate: ok / Math.max(1, sent),
+  };
+}
+
+/** The bench's request mix through the real router and region code, with no simulator (a floor). */
+async function codeAlone(minutes: number): Promise<ChildReport> {
+  const { realCodeFloor } = await import("./real-code-floor.ts");
+  const result = await realCodeFloor(minutes * 60 * 1000, 0.05);
+  return {
+    mode: "code",
+    minutes,
+    wallS: result.wallS,
+    cpuS: result.cpuS,
+    requests: result.requests,
+    events: 0,
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    samples: [],
+    storeMb: 0,
+    items: 0,
+    successRate: 1,
   };
 }
