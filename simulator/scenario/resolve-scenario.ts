@@ -18,6 +18,7 @@ import { deepMerge } from "./deep-merge.ts";
 import { planFaults } from "./plan-faults.ts";
 import type { ResolvedClient, ResolvedScenario } from "./resolved-scenario.ts";
 import { type ClientSpec, scenarioSchema } from "./scenario-schema.ts";
+import { storeBudgetProblem, storeDemand } from "./store-budget.ts";
 
 /**
  * Validates one scenario (a file, or a comparison variant merged onto its base) and resolves it
@@ -65,6 +66,8 @@ export function resolveScenario(
   };
   const planned = planFaults(input.faults, context, input.durationS, locator);
   problems.push(...planned.problems);
+  const tooBig = storeBudgetProblem(storeDemand(clients, input.durationS, config.regions.length));
+  if (tooBig) at(["durationS"], tooBig);
   if (problems.length > 0) throw new SimInputError(problems);
 
   return {

@@ -4,6 +4,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatInputProblem, SimInputError } from "../../simulator/input/input-error.ts";
 import { loadScenarioFile, parseScenarioText } from "../../simulator/scenario/load-scenario.ts";
+import {
+  STORED_BYTES_PER_WRITE_PER_REGION,
+  storeBudgetProblem,
+  storeDemand,
+} from "../../simulator/scenario/store-budget.ts";
 
 /** The problems a scenario text produces, formatted as the CLI prints them (file:line: field: reason). */
 function problemsOf(text: string, file = "bad.yaml"): string[] {
@@ -152,5 +157,40 @@ describe("scenario validation", () => {
     expect(s.durationS).toBe(30);
     expect(s.faults[0]).toMatchObject({ startMs: 5000, endMs: 15_000 });
     expect(s.clients[0]!.ratePerS).toBe(20);
+  });
+
+  it("refuses, before it starts, a run whose stored writes would not fit in the heap", () => {
+    // A week at 100,000 requests/s, all writes: ~60 billion writes kept in both regions.
+    const text = GOOD.replace("durationS: 60", "durationS: 604800").replace(
+      "ratePerS: 10",
+      "ratePerS: 100000\n    writeShare: 1",
+    );
+    const [problem, ...rest] = problemsOf(text, "huge.yaml");
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(
+      /^huge\.yaml:2: durationS: the clients would send ~60,480,000,000 writes, which the 2 simulated regions keep/,
+    );
+    expect(problem).toMatch(/Shorten durationS, lower the clients' ratePerS or writeShare/);
+  });
+});
+
+describe("store budget", () => {
+  const clients = [
+    { ratePerS: 700, writeShare: 0.05 },
+    { ratePerS: 300, writeShare: 0.05 },
+  ];
+
+  it("counts every write once per region", () => {
+    const demand = storeDemand(clients, 3600, 2);
+    expect(demand.writes).toBeCloseTo(180_000, 6);
+    expect(demand.bytes).toBeCloseTo(180_000 * 2 * STORED_BYTES_PER_WRITE_PER_REGION, 0);
+  });
+
+  it("lets a run through up to 70% of the heap limit and names the heap it would need beyond", () => {
+    const demand = storeDemand(clients, 3600, 2); // 216 MB
+    expect(storeBudgetProblem(demand, 400e6)).toBeUndefined(); // budget 280 MB
+    const problem = storeBudgetProblem(demand, 300e6); // budget 210 MB
+    expect(problem).toMatch(/more than this process's 300 MB heap holds/);
+    expect(problem).toMatch(/--max-old-space-size=309\)$/); // 216 MB / 0.7, rounded up
   });
 });
