@@ -11,7 +11,8 @@ export function progressBar(enabled = process.stderr.isTTY === true): Progress {
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: " {bar} {percentage}% | {label}",
+      format: " {bar} {percentage}% | ETA {eta_formatted} | {label}",
+      etaBuffer: 50,
       hideCursor: true,
       clearOnComplete: true,
     },
