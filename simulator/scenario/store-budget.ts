@@ -43,11 +43,11 @@ export function storeBudgetProblem(
   if (demand.bytes <= budgetBytes) return undefined;
   const writes = Math.round(demand.writes).toLocaleString("en-US");
   const limitMb = Math.round(heapLimitBytes / 1e6).toLocaleString("en-US");
-  const neededMb = Math.ceil(demand.bytes / STORE_SHARE_OF_HEAP / 1e6).toLocaleString("en-US");
+  const neededMb = Math.ceil(demand.bytes / STORE_SHARE_OF_HEAP / 1e6);
   return (
     `the clients would send ~${writes} writes, which the ${demand.regions} simulated regions keep in memory ` +
     `(~${(demand.bytes / 1e9).toFixed(1)} GB at ${STORED_BYTES_PER_WRITE_PER_REGION} bytes per write per region): ` +
     `more than this process's ${limitMb} MB heap holds. Shorten durationS, lower the clients' ratePerS or ` +
-    `writeShare, or give Node a larger heap (NODE_OPTIONS=--max-old-space-size=${neededMb.replaceAll(",", "")})`
+    `writeShare, or give Node a larger heap (NODE_OPTIONS=--max-old-space-size=${neededMb})`
   );
 }
