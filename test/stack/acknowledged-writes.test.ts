@@ -53,22 +53,31 @@ async function missingOnProdIe(s: RunningStack, acknowledged: Outcome[]): Promis
 }
 
 describe("acknowledged writes through a region-down failover", () => {
-  it("sync replication: every write the router acknowledged is on prod-ie afterwards", async () => {
+  it("sync replication: every write the router acknowledged as replicated is on prod-ie afterwards", async () => {
     stack = await startTestStack({ replication: { mode: "sync", syncTimeoutMs: 1000 } });
     const { acknowledged, faultId } = await writeThroughOutage(stack);
     expect(acknowledged.length).toBeGreaterThan(80);
-    expect(acknowledged.some((o) => o.servedBy === "prod-us")).toBe(true);
+    // Sync's promise is for writes acknowledged without "x-replication: degraded". Under
+    // degrade-to-async (the default) prod-us acknowledges alone when prod-ie does not confirm
+    // within syncTimeoutMs, which a stall of this shared 2-core machine can cause, and such a write
+    // falls under async's promise instead: lost only as an orphan. prod-ie's own writes after the
+    // failover are all degraded (prod-us is down) and are on prod-ie by definition.
+    const replicatedByUs = acknowledged.filter((o) => o.servedBy === "prod-us" && o.replication === null);
+    expect(replicatedByUs.length).toBeGreaterThan(20);
     expect(acknowledged.some((o) => o.servedBy === "prod-ie")).toBe(true);
-    expect(await missingOnProdIe(stack, acknowledged)).toEqual([]);
+    const missing = await missingOnProdIe(stack, acknowledged);
+    expect(missing.filter((o) => o.replication !== "degraded")).toEqual([]);
 
     // prod-us comes back as the standby. What it drops (stored, never confirmed by prod-ie) was
-    // never acknowledged.
+    // never acknowledged as replicated, and a degraded write it lost is among what it drops.
     await healFault(stack, faultId);
     const us = await waitForRejoin(stack);
     const orphaned = await orphanedItemIds(stack);
-    expect(acknowledged.filter((o) => orphaned.has(o.itemId!))).toEqual([]);
+    expect(acknowledged.filter((o) => o.replication === null && orphaned.has(o.itemId!))).toEqual([]);
+    expect(missing.filter((o) => !orphaned.has(o.itemId!))).toEqual([]);
+    const degradedByUs = acknowledged.filter((o) => o.servedBy === "prod-us" && o.replication === "degraded");
     console.info(
-      `[measure] sync region-down: ${acknowledged.length} acknowledged writes, 0 lost; ${us.replication.orphanedWrites} unacknowledged dropped by prod-us`,
+      `[measure] sync region-down: ${acknowledged.length} acknowledged writes (${degradedByUs.length} by prod-us degraded), ${missing.length} lost; ${us.replication.orphanedWrites} unacknowledged or degraded dropped by prod-us`,
     );
   });
 

@@ -18,14 +18,19 @@ describe("the live stack on DynamoDB Local", () => {
     const endpoint = inject("dynamodbEndpoint");
     stack = await startTestStack({
       store: { kind: "dynamodb", tablePrefix: `live-stack-${Date.now()}`, endpoint },
-      replication: { mode: "sync" },
+      // A generous sync timeout: a cold or busy DynamoDB Local slower than syncTimeoutMs turns the
+      // write into a "degraded" acknowledgement without prod-ie (degrade-to-async, the default),
+      // which prod-ie does not hold yet (a CI run saw that 404 at production's 2 s). The router's
+      // response timeout and the client's 10 s (sendJson) sit above it.
+      replication: { mode: "sync", syncTimeoutMs: 8000 },
       // DynamoDB Local is a JVM on a shared 2-core machine: a write and its replication can take
       // a second when it is busy, and a probe reads the store. A refused connection is still
       // detected at once by the confirmation probes.
-      router: { healthCheck: { intervalMs: 1000, timeoutMs: 800 }, responseTimeoutMs: 5000 },
+      router: { healthCheck: { intervalMs: 1000, timeoutMs: 800 }, responseTimeoutMs: 9000 },
     });
     const before = await sendJson(`${stack.routerUrl}/items`, "POST", { data: { store: "dynamodb" } });
     expect(before.status).toBe(201);
+    expect(before.headers.get("x-replication")).toBeNull();
     const id = before.json.id as string;
     // Sync replication: acknowledged means prod-ie's DynamoDB table holds it already.
     expect((await fetch(`${stack.regionUrls["prod-ie"]}/items/${id}`)).status).toBe(200);

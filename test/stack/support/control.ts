@@ -19,7 +19,8 @@ export interface RegionView {
     lagEntries: number;
     lagMs: number;
     orphanedWrites: number;
-    outbound?: { lastError?: string };
+    degraded: boolean;
+    outbound?: { lastError?: string; peerHead?: { seq: number; epoch: number } };
   };
 }
 

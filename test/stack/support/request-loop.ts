@@ -8,6 +8,11 @@ export interface Outcome {
   durationMs: number;
   servedBy: string | null;
   servedReason: string | null;
+  /**
+   * The x-replication header: "degraded" when a sync-mode write was acknowledged without the
+   * standby's confirmation (degrade-to-async), null otherwise.
+   */
+  replication: string | null;
   /** Writes: the item id the router acknowledged (201). */
   itemId?: string;
   idempotencyKey?: string;
@@ -108,6 +113,7 @@ function common(response: Response, op: Outcome["op"], startedAtMs: number, t0: 
     durationMs: performance.now() - t0,
     servedBy: response.headers.get("x-served-by"),
     servedReason: response.headers.get("x-served-reason"),
+    replication: response.headers.get("x-replication"),
   };
 }
 
@@ -120,6 +126,7 @@ function failed(op: Outcome["op"], startedAtMs: number, t0: number, error: unkno
     durationMs: performance.now() - t0,
     servedBy: null,
     servedReason: null,
+    replication: null,
     ...(key ? { idempotencyKey: key } : {}),
   };
 }
