@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
+import type { SimulateOptions } from "../../simulator/run/simulate-command.ts";
 import { CliError } from "../run-cli.ts";
 
 /**
@@ -35,15 +36,8 @@ export function register(program: Command): void {
   });
 }
 
-interface RawOptions {
-  seed?: number;
-  out: string;
-  compare?: string[];
-  json?: boolean;
-  html: boolean;
-  scaleTime?: number;
-  scaleRate?: number;
-}
+/** What commander parses: the simulator's options but `sweep`, which the subcommand sets. */
+type RawOptions = Omit<SimulateOptions, "sweep">;
 
 /**
  * `simulate sweep --out dir`: unless the root program enables positional options, commander
