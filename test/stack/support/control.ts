@@ -19,8 +19,7 @@ export interface RegionView {
     lagEntries: number;
     lagMs: number;
     orphanedWrites: number;
-    degraded: boolean;
-    outbound?: { lastError?: string; peerHead?: { seq: number; epoch: number } };
+    outbound?: { lastError?: string };
   };
 }
 
