@@ -208,7 +208,7 @@ async function bundleForChildren(): Promise<{ file: string; execArgv: string[] }
       bundle: true,
       platform: "node",
       format: "esm",
-      target: "node20",
+      target: "node24",
       packages: "external",
       logLevel: "silent",
     });

@@ -10,7 +10,7 @@ try {
   for (const file of built.files)
     process.stdout.write(`${file.path.padEnd(48)} ${(file.bytes / 1024).toFixed(1)} KiB\n`);
   process.stdout.write(
-    `\nLambda: ${relative(process.cwd(), built.lambdaZip)} (handler index.handler, runtime nodejs20.x)\n` +
+    `\nLambda: ${relative(process.cwd(), built.lambdaZip)} (handler index.handler, runtime nodejs24.x)\n` +
       `Node:   node ${relative(process.cwd(), built.nodeDir)}/server.mjs (PORT, HOST, ENV_NAME)\n`,
   );
 } catch (error) {

@@ -10,6 +10,16 @@ step "dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# The project brings its own Node (the `node` package in package.json, Node 24 LTS); `npm test`
+# already puts node_modules/.bin first on PATH, and this makes `bash scripts/test-all.sh` do the same.
+export PATH="$PWD/node_modules/.bin:$PATH"
+node_version="$(node --version)"
+echo "node: $node_version ($(command -v node))"
+node_major="${node_version#v}"
+if [ "${node_major%%.*}" -lt 24 ]; then
+  echo "test-all: Node $node_version is older than 24: node_modules/.bin/node is missing (see npm ci's output)" >&2
+  exit 1
+fi
 bash scripts/install-tools.sh
 
 step "type check"

@@ -7,7 +7,7 @@ import { zip } from "./write-zip.ts";
 /**
  * Builds the router's deployable artifacts with esbuild, each self-contained (every npm
  * dependency bundled, the environment configs beside it):
- *   <out>/router-lambda/index.mjs   AWS Lambda handler (`index.handler`, Node.js 20 runtime)
+ *   <out>/router-lambda/index.mjs   AWS Lambda handler (`index.handler`, Node.js 24 runtime)
  *   <out>/router-lambda.zip         the same, as a Lambda deployment package
  *   <out>/router-node/server.mjs    Node server for a container or VM (`node server.mjs`)
  */
@@ -49,8 +49,8 @@ async function bundle(entry: string, outfile: string): Promise<void> {
     outfile,
     bundle: true,
     platform: "node",
-    // The Lambda runtime and the project's engine (package.json "engines": >=20.19).
-    target: "node20",
+    // The Lambda runtime (nodejs24.x) and the project's engine (package.json "engines": >=24.11).
+    target: "node24",
     format: "esm",
     sourcemap: true,
     // Smaller bundles start faster (Lambda cold starts parse the whole file); names kept for stacks.

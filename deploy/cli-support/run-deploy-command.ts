@@ -2,7 +2,6 @@ import { deployEnvironment } from "../apply/deploy-environment.ts";
 import { createAwsClients } from "../aws/clients.ts";
 import { confirm } from "./confirm.ts";
 import { applyHealthCheckFlags } from "./health-check-flags.ts";
-import { quietSdkNodeVersionWarning } from "./quiet-sdk-warning.ts";
 import { resolveTarget } from "./target-environment.ts";
 import { toCliError } from "./to-cli-error.ts";
 
@@ -21,7 +20,6 @@ export async function runDeployCommand(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   const out = (text: string) => process.stdout.write(text);
-  quietSdkNodeVersionWarning();
   try {
     const target = resolveTarget({
       ...(flags.env === undefined ? {} : { envFlag: flags.env }),

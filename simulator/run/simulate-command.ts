@@ -153,7 +153,7 @@ export function finish(
 }
 
 function printParameters(s: ResolvedScenario, seed: number, say: (text: string) => void): void {
-  say(`failover simulate: ${s.label} (${s.file}), seed ${seed}`);
+  say(`failover simulate: ${s.label} (${s.file}), seed ${seed}, node ${process.version}`);
   const seeds = runSeeds(s, seed);
   say(
     `  seeds: ${Object.entries(seeds)

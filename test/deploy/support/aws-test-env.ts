@@ -33,7 +33,6 @@ export function awsTestEnv(endpoints: { moto: string; dynamodb?: string }): AwsT
     AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
     AWS_CONFIG_FILE: configFile,
     AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     FAILOVER_ROUTE53_ENDPOINT: endpoints.moto,
     FAILOVER_STS_ENDPOINT: endpoints.moto,
     ...(endpoints.dynamodb === undefined ? {} : { FAILOVER_DYNAMODB_ENDPOINT: endpoints.dynamodb }),
