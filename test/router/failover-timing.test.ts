@@ -29,7 +29,7 @@ describe("active health checks decide at exact times", () => {
     const [promote] = h!.decisions("promote");
     expect(promote).toMatchObject({ atMs: 5000, region: "prod-ie", epoch: 2 });
     expect(h!.decisions("health")[0]).toMatchObject({ atMs: 5000, region: "prod-us" });
-    expect(h!.control.read()).resolves.toMatchObject({ activeRegion: "prod-ie", epoch: 2 });
+    await expect(h!.control.read()).resolves.toMatchObject({ activeRegion: "prod-ie", epoch: 2 });
   });
 
   it("a hang that starts just after a probe is replaced at t=7000, inside interval x fall + timeout of its start", async () => {
