@@ -8,6 +8,7 @@ import { resolveEnvName } from "../regions/config/env-name.ts";
 import { loadEnvironment } from "../regions/config/load-config.ts";
 import type { EnvironmentConfig, EnvName } from "../regions/config/schema.ts";
 import { createControlStore } from "../regions/store/create-store.ts";
+import { resolveAdminToken } from "./admin/admin-token.ts";
 import { createRouter, type Router, requireAdminToken } from "./create-router.ts";
 import { createHttpTransport } from "./transport/http-transport.ts";
 
@@ -37,7 +38,7 @@ export async function buildRouterFromEnv(options: BuildOptions = {}): Promise<Pr
     env.FAILOVER_ROUTER_ID ??
     env.AWS_LAMBDA_LOG_STREAM_NAME ??
     `${hostname()}-${process.pid}`;
-  const adminToken = env.FAILOVER_ADMIN_TOKEN || undefined;
+  const adminToken = await resolveAdminToken(env);
   // Before the control store: a production router without a token should not touch AWS at all.
   requireAdminToken(config, adminToken);
   const logger = pino({ level: env.LOG_LEVEL ?? "info", base: { service: "failover-router" } });

@@ -13,6 +13,7 @@ import { DecisionLog } from "./decision-log.ts";
 import { FailoverCoordinator } from "./failover-coordinator.ts";
 import { proxyHandler } from "./forward/proxy-handler.ts";
 import { RetryBudget } from "./forward/retry-budget.ts";
+import { healthzRoute } from "./healthz-route.ts";
 import { RouterMetrics } from "./metrics.ts";
 import { buildStatus, type RouterStatus } from "./router-status.ts";
 import { isRawCapable } from "./transport/raw-exchange.ts";
@@ -67,6 +68,7 @@ export function createRouter(options: RouterOptions): Router {
 
   const app = new Hono();
   app.route("/_router", adminRoutes({ config, coordinator, adminToken: options.adminToken, logger, status }));
+  app.get("/healthz", healthzRoute(status));
   app.get("/metrics", async (c) => {
     c.header("content-type", metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());

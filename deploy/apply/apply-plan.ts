@@ -4,6 +4,7 @@ import { ulid } from "ulid";
 import { ensureTables } from "../../regions/store/dynamodb-tables.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import type { SafeHealthCheckUpdate } from "../aws/health-check-update.ts";
+import type { LambdaWaits } from "../aws/lambda-functions.ts";
 import {
   createHealthCheck,
   deleteHealthCheck,
@@ -15,18 +16,27 @@ import { DeployError } from "../deploy-error.ts";
 import { summarize } from "../plan/compute-plan.ts";
 import { callerReference } from "../plan/health-check-identity.ts";
 import type { HealthCheckItem, Plan, RecordItem, TableItem } from "../plan/plan-types.ts";
+import { applyLatencyRecords, applyRouterCompute, fillRouterHosts } from "../routers/apply-routers.ts";
 
 export interface ApplyOptions {
   /** One line per step, as it happens. */
   log: (line: string) => void;
   /** Unique suffix for each new health check's CallerReference (tests pin it). */
   newId?: () => string;
+  /** How to wait for Lambda and IAM (tests pass a sleep that returns at once). */
+  waits?: LambdaWaits;
 }
 
+const DEFAULT_WAITS: LambdaWaits = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  maxWaitS: 300,
+};
+
 /**
- * Carries out a plan, in dependency order: tables; health checks (new ones first); the record
- * pair in one atomic change batch pointing at them; then deletion of checks nothing uses any
- * more. A plan with blockers is refused before any call.
+ * Carries out a plan, in dependency order: tables; the routers' role, functions and URLs; health
+ * checks (new ones first, router checks once their URL is known); the record pair in one atomic
+ * change batch pointing at them; the router records likewise; then deletion of checks nothing
+ * uses any more. A plan with blockers is refused before any call.
  */
 export async function applyPlan(plan: Plan, clients: AwsClients, options: ApplyOptions): Promise<void> {
   const { blockers } = summarize(plan);
@@ -36,8 +46,11 @@ export async function applyPlan(plan: Plan, clients: AwsClients, options: ApplyO
   const checks = plan.items.filter((i): i is HealthCheckItem => i.kind === "route53_health_check");
   const records = plan.items.filter((i): i is RecordItem => i.kind === "route53_record");
   await applyTables(tables, clients, options);
+  const routerOptions = { log: options.log, waits: options.waits ?? DEFAULT_WAITS };
+  fillRouterHosts(plan, await applyRouterCompute(plan, clients, routerOptions));
   const { idByRegion, toDelete } = await applyHealthChecks(checks, clients, options);
   await applyRecords(plan, records, idByRegion, clients, options);
+  await applyLatencyRecords(plan, idByRegion, clients, routerOptions);
   for (const id of toDelete) {
     await deleteHealthCheck(clients.route53, id);
     options.log(`deleted health check ${id}`);

@@ -4,6 +4,7 @@ import { readOurHealthChecks } from "../aws/route53-health-checks.ts";
 import { readRecordsAt } from "../aws/route53-records.ts";
 import { findHostedZone } from "../aws/route53-zone.ts";
 import { type ActualState, type DesiredState, type TableActual, tableKey } from "../plan/plan-types.ts";
+import { readRoutersActual } from "../routers/read-routers.ts";
 
 /**
  * Reads only what the desired state names: the hosted zone (an error if it is missing), this
@@ -21,6 +22,9 @@ export async function readActualState(desired: DesiredState, clients: AwsClients
     state.healthChecks = await readOurHealthChecks(clients.route53);
     const name = desired.dns.records[0]?.name;
     if (name !== undefined) state.records = await readRecordsAt(clients.route53, zone.id, name);
+  }
+  if (desired.routers !== undefined) {
+    state.routers = await readRoutersActual(desired.routers, clients, state.hostedZone);
   }
   for (const table of desired.tables) {
     const name = table.definition.TableName!;

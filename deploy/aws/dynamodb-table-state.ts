@@ -1,7 +1,10 @@
 import {
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  ScanCommand,
+  waitUntilTableNotExists,
 } from "@aws-sdk/client-dynamodb";
 import type { TableActual } from "../plan/plan-types.ts";
 
@@ -25,4 +28,18 @@ export async function readTable(
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
   }
+}
+
+/**
+ * Does the table hold at least one item? A one-item Scan: DescribeTable's ItemCount is refreshed
+ * only about every six hours (DescribeTable API reference), too stale to decide a deletion on.
+ */
+export async function tableHasItems(client: DynamoDBClient, name: string): Promise<boolean> {
+  const out = await client.send(new ScanCommand({ TableName: name, Limit: 1, Select: "COUNT" }));
+  return (out.Count ?? 0) > 0 || out.LastEvaluatedKey !== undefined;
+}
+
+export async function deleteTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(new DeleteTableCommand({ TableName: name }));
+  await waitUntilTableNotExists({ client, maxWaitTime: 300 }, { TableName: name });
 }

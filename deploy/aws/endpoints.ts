@@ -6,11 +6,17 @@ import { DeployError } from "../deploy-error.ts";
  *   FAILOVER_ROUTE53_ENDPOINT   Route 53 (e.g. http://127.0.0.1:5000 for moto)
  *   FAILOVER_STS_ENDPOINT       STS, for aws.assumeRoleArn (moto serves it on the same port)
  *   FAILOVER_DYNAMODB_ENDPOINT  DynamoDB, for every region (wins over the config's store.endpoint)
+ *   FAILOVER_LAMBDA_ENDPOINT    Lambda, for every region (the routers; moto serves it too)
+ *   FAILOVER_IAM_ENDPOINT       IAM (the routers' role)
+ *   FAILOVER_SSM_ENDPOINT       SSM Parameter Store, for every region (the admin token's parameter)
  */
 export const ENDPOINT_VARIABLES = {
   route53: "FAILOVER_ROUTE53_ENDPOINT",
   sts: "FAILOVER_STS_ENDPOINT",
   dynamodb: "FAILOVER_DYNAMODB_ENDPOINT",
+  lambda: "FAILOVER_LAMBDA_ENDPOINT",
+  iam: "FAILOVER_IAM_ENDPOINT",
+  ssm: "FAILOVER_SSM_ENDPOINT",
 } as const;
 
 export type OverridableService = keyof typeof ENDPOINT_VARIABLES;

@@ -51,6 +51,7 @@ function toActual(set: ResourceRecordSet): RecordActual {
     type: set.Type ?? "",
     setIdentifier: set.SetIdentifier,
     failover: set.Failover,
+    ...(set.Region === undefined ? {} : { latencyRegion: set.Region }),
     ttlS: set.TTL,
     values: (set.ResourceRecords ?? []).map((r) => r.Value ?? ""),
     healthCheckId: set.HealthCheckId,

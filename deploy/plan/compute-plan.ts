@@ -1,3 +1,4 @@
+import { planRouters } from "../routers/plan-routers.ts";
 import { planHealthChecks } from "./plan-health-checks.ts";
 import { planRecords } from "./plan-records.ts";
 import { planTables } from "./plan-tables.ts";
@@ -6,8 +7,8 @@ import type { ActualState, DesiredState, Plan, PlanAction, PlanItem } from "./pl
 /**
  * The plan: what to do to turn `actual` into `desired`. Pure: the same two states always give
  * the same plan, and applying a plan then planning again gives only no-ops.
- * Order is the order of application: tables, then health checks, then the records that point
- * at them.
+ * Order: tables, the failover pair's health checks and records, then the routers (role,
+ * functions, URLs, their checks and latency records). applyPlan applies them in dependency order.
  */
 export function computePlan(desired: DesiredState, actual: ActualState): Plan {
   const items: PlanItem[] = [...planTables(desired.tables, actual.tables)];
@@ -16,8 +17,27 @@ export function computePlan(desired: DesiredState, actual: ActualState): Plan {
     items.push(...checks, ...planRecords(desired.dns.records, actual.records, checks));
   }
   const plan: Plan = { environment: desired.environment, items };
+  if (desired.routers !== undefined && actual.routers !== undefined) {
+    items.push(...planRouters(desired.routers, actual.routers, actual.healthChecks));
+    plan.notes = [controlTableNote(desired.routers)];
+  }
   if (actual.hostedZone !== undefined) plan.hostedZone = actual.hostedZone;
   return plan;
+}
+
+/**
+ * Where the routers' control record lives, said plainly: today one table in one AWS region
+ * (issue 12 moves it to a multi-region strongly consistent table; not done here).
+ */
+function controlTableNote(routers: NonNullable<DesiredState["routers"]>): string {
+  const table = routers.controlTable;
+  if (table === undefined) {
+    return "control record: in memory (store.kind memory), so each router has its own: deployed routers cannot agree on the active region";
+  }
+  return (
+    `control record: table ${table.name} in ${table.awsRegion} only; every router reads and compare-and-sets it there, ` +
+    `so if ${table.awsRegion} fails as a whole no router can promote (a multi-region control table is issue 12's work)`
+  );
 }
 
 export interface PlanSummary {

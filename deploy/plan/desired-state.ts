@@ -1,6 +1,7 @@
 import type { EnvironmentConfig, RegionConfig } from "../../regions/config/schema.ts";
 import { controlTableDefinition, regionTableDefinitions } from "../../regions/store/dynamodb-tables.ts";
 import { DeployError } from "../deploy-error.ts";
+import { desiredRouters } from "../routers/desired-routers.ts";
 import { bareName, fqdn, isWithinZone } from "./dns-name.ts";
 import { identityHash, identityTags } from "./health-check-identity.ts";
 import type { DesiredState, HealthCheckSpec, RecordSpec, TableSpec } from "./plan-types.ts";
@@ -8,9 +9,21 @@ import type { DesiredState, HealthCheckSpec, RecordSpec, TableSpec } from "./pla
 /** Route 53 recommends 60 s on health-checked records (PRODUCT.md); used when config sets none. */
 export const DEFAULT_TTL_S = 60;
 
-/** What the environment's config says should exist in AWS. Throws DeployError for config Route 53 cannot serve. */
-export function desiredState(config: EnvironmentConfig): DesiredState {
+/**
+ * What the environment's config says should exist in AWS. Throws DeployError for config Route 53
+ * cannot serve. The routers are part of it when the config has `routerDeploy` and the built
+ * Lambda package is given (`routers.zipPath`): its hash is what "unchanged" is judged by.
+ * `failover deploy destroy` asks for the routers without a package (it only deletes them).
+ */
+export function desiredState(config: EnvironmentConfig, routers?: { zipPath?: string }): DesiredState {
   const state: DesiredState = { environment: config.name, tables: desiredTables(config) };
+  if (routers !== undefined && config.routerDeploy !== undefined) {
+    if (config.dns === undefined) {
+      throw new DeployError("routerDeploy needs a dns section: its hostedZoneName holds the router records");
+    }
+    checkRecordName(config.routerDeploy.recordName, config.dns.hostedZoneName);
+    state.routers = desiredRouters(config, routers.zipPath);
+  }
   if (config.dns !== undefined) {
     const dns = config.dns;
     checkRecordName(dns.recordName, dns.hostedZoneName);

@@ -71,6 +71,8 @@ export interface RecordActual {
   type: string;
   setIdentifier: string | undefined;
   failover: string | undefined;
+  /** A latency record's AWS region (the router records); absent on the failover pair. */
+  latencyRegion?: string;
   ttlS: number | undefined;
   values: string[];
   healthCheckId: string | undefined;
@@ -108,6 +110,8 @@ export interface DesiredState {
   };
   /** Empty when the store is in memory. */
   tables: TableSpec[];
+  /** The router in each region (config `routerDeploy`); absent: routers are not managed. */
+  routers?: RoutersDesired;
 }
 
 export interface ActualState {
@@ -118,6 +122,8 @@ export interface ActualState {
   records: RecordActual[];
   /** Keyed by tableKey(awsRegion, name); undefined when the table does not exist. */
   tables: Map<string, TableActual | undefined>;
+  /** Read only when the desired state has routers. */
+  routers?: RoutersActual;
 }
 
 export type PlanAction = "create" | "update" | "replace" | "delete" | "no-op";
@@ -161,11 +167,44 @@ export interface TableItem extends PlanItemBase {
   actual?: TableActual;
 }
 
-export type PlanItem = HealthCheckItem | RecordItem | TableItem;
+export interface RoleItem extends PlanItemBase {
+  kind: "iam_role";
+  desired?: RoleSpec;
+  actual?: RoleActual;
+}
+
+export interface FunctionItem extends PlanItemBase {
+  kind: "lambda_function";
+  desired?: FunctionSpec;
+  actual?: FunctionActual;
+}
+
+export interface FunctionUrlItem extends PlanItemBase {
+  kind: "lambda_function_url";
+  desired?: FunctionUrlSpec;
+  actual?: FunctionUrlActual;
+}
+
+export interface LatencyRecordItem extends PlanItemBase {
+  kind: "route53_latency_record";
+  desired?: LatencyRecordSpec;
+  actual?: RecordActual;
+}
+
+export type PlanItem =
+  | HealthCheckItem
+  | RecordItem
+  | TableItem
+  | RoleItem
+  | FunctionItem
+  | FunctionUrlItem
+  | LatencyRecordItem;
 
 export interface Plan {
   environment: string;
   hostedZone?: HostedZone;
+  /** Facts about the whole plan an operator should read (e.g. where the control table lives). */
+  notes?: string[];
   items: PlanItem[];
 }
 
@@ -173,5 +212,133 @@ export interface Plan {
 export const KNOWN_AFTER_APPLY = "(known after apply)";
 
 export function tableKey(awsRegion: string, name: string): string {
+  return `${awsRegion}/${name}`;
+}
+
+/** The router deployed to each region (issue 14): what config and the built zip say. */
+export interface RoutersDesired {
+  environment: string;
+  roleName: string;
+  /** Where the role's permissions come from, relative to the repository (read by the plan). */
+  policyFile: string;
+  trustPolicyFile: string;
+  /** The Lambda deployment package and its SHA-256, base64 (Lambda's CodeSha256). */
+  zipPath: string;
+  codeSha256: string;
+  memoryMb: number;
+  timeoutS: number;
+  adminTokenParameter: string;
+  /** The control table the routers read and compare-and-set, and its AWS region. */
+  controlTable?: { name: string; awsRegion: string };
+  regions: { region: string; awsRegion: string; functionName: string }[];
+  /** Latency records, one per router, at routerDeploy.recordName. */
+  recordName: string;
+  ttlS: number;
+  healthCheck: { requestIntervalS: RequestIntervalS; failureThreshold: number };
+}
+
+export interface AwsAccount {
+  id: string;
+  partition: string;
+}
+
+export interface RoleSpec {
+  name: string;
+  arn: string;
+  /** Canonical JSON (keys sorted) of the trust and permission policies. */
+  trustPolicy: string;
+  policyName: string;
+  policy: string;
+  tags: Record<string, string>;
+}
+
+export interface RoleActual {
+  name: string;
+  arn: string;
+  trustPolicy: string;
+  /** Inline policies by name, canonical JSON. */
+  policies: Record<string, string>;
+  /** Managed policies attached to the role: the plan lists them as extra permissions. */
+  attachedPolicyArns: string[];
+}
+
+export interface FunctionSpec {
+  region: string;
+  awsRegion: string;
+  name: string;
+  runtime: string;
+  handler: string;
+  architecture: "arm64" | "x86_64";
+  memoryMb: number;
+  timeoutS: number;
+  roleArn: string;
+  environment: Record<string, string>;
+  codeSha256: string;
+  zipPath: string;
+  tags: Record<string, string>;
+}
+
+export interface FunctionActual {
+  awsRegion: string;
+  name: string;
+  arn: string;
+  runtime: string | undefined;
+  handler: string | undefined;
+  architecture: string | undefined;
+  memoryMb: number | undefined;
+  timeoutS: number | undefined;
+  roleArn: string | undefined;
+  environment: Record<string, string>;
+  codeSha256: string | undefined;
+}
+
+export interface FunctionUrlSpec {
+  region: string;
+  awsRegion: string;
+  functionName: string;
+  /** NONE: the router is the public entry point; its admin API has its own bearer token. */
+  authType: "NONE";
+  /** BUFFERED: hono/aws-lambda's handler returns whole responses (no response streaming). */
+  invokeMode: "BUFFERED";
+  /** The resource-policy statements that let anyone call the URL (both required since Oct 2025). */
+  permissionSids: string[];
+}
+
+export interface FunctionUrlActual {
+  awsRegion: string;
+  functionName: string;
+  url: string;
+  authType: string;
+  invokeMode: string;
+  cors: boolean;
+  permissionSids: string[];
+}
+
+export interface LatencyRecordSpec {
+  region: string;
+  name: string;
+  type: "CNAME";
+  setIdentifier: string;
+  awsRegion: string;
+  ttlS: number;
+  /** The Function URL's host, or KNOWN_AFTER_APPLY before the URL exists. */
+  value: string;
+  /** Key of the router's health check (its HealthCheckSpec.region), e.g. "router-prod-us". */
+  healthCheckRegion: string;
+}
+
+export interface RoutersActual {
+  account: AwsAccount;
+  role?: RoleActual;
+  /** Keyed by awsRegion/functionName. */
+  functions: Map<string, FunctionActual | undefined>;
+  urls: Map<string, FunctionUrlActual | undefined>;
+  /** Does the admin token parameter exist, per AWS region. */
+  adminTokenParameter: Map<string, boolean>;
+  /** Every record at routerDeploy.recordName. */
+  records: RecordActual[];
+}
+
+export function functionKey(awsRegion: string, name: string): string {
   return `${awsRegion}/${name}`;
 }

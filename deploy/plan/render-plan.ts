@@ -26,6 +26,8 @@ export function renderPlan(plan: Plan): string {
   const zone =
     plan.hostedZone === undefined ? "" : `, hosted zone ${plan.hostedZone.name} (${plan.hostedZone.id})`;
   lines.push(`Plan for environment ${plan.environment}${zone}:`, "");
+  for (const note of plan.notes ?? []) lines.push(`  note: ${note}`);
+  if ((plan.notes ?? []).length > 0) lines.push("");
   for (const item of plan.items) lines.push(...renderItem(item));
   if (plan.items.length === 0) lines.push("  (nothing to manage: no dns section and an in-memory store)");
   if (lines.at(-1) !== "") lines.push("");

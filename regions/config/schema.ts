@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { awsSchema, dnsSchema } from "./dns-schema.ts";
+import { routerDeploySchema } from "./router-deploy-schema.ts";
 import { routerPolicySchema } from "./router-policy-schema.ts";
 
 /** DynamoDB's 400 KB item limit, less room for the log row's other attributes. */
@@ -77,6 +78,8 @@ const environmentObjectSchema = z
       .default(DYNAMODB_BODY_BYTES_MAX),
     dns: dnsSchema.optional(),
     aws: awsSchema.optional(),
+    /** The router deployed to each region by `failover deploy` (deploy/README.md). */
+    routerDeploy: routerDeploySchema.optional(),
   })
   .strict()
   .strict();

@@ -1,9 +1,17 @@
 import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { buildRouterArtifacts } from "../../deploy/artifacts/build-router-artifacts.ts";
+import { zip } from "../../deploy/artifacts/write-zip.ts";
+import { type AwsClients, createAwsClients } from "../../deploy/aws/clients.ts";
+import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import {
   type AwsTestEnv,
   awsTestEnv,
@@ -18,12 +26,15 @@ import { allHealthChecks, createZone } from "./support/route53-readback.ts";
  * The `failover deploy` and `failover dns` commands as an operator runs them: a real process
  * (`node bin/failover.js`), standard input not a terminal, against moto and DynamoDB Local.
  * The production config is used as checked in; its profile's credentials land in moto's
- * default account, where this file (and only this file) creates the zone example.com.
+ * default account, where this file (and only this file) creates the zone example.com. The router
+ * package is built once and given with --artifact (each deploy would otherwise build it).
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 let test: AwsTestEnv;
 let route53: Route53Client;
 let dynamodb: DynamoDBClient;
+let artifact: string;
+let changedArtifact: string;
 
 interface Run {
   code: number;
@@ -53,7 +64,34 @@ beforeAll(async () => {
   route53 = new Route53Client({ region: "us-east-1", endpoint: inject("motoEndpoint"), credentials });
   dynamodb = new DynamoDBClient({ region: "us-east-1", endpoint: inject("dynamodbEndpoint"), credentials });
   await createZone(route53, "example.com.");
-});
+  const dir = mkdtempSync(join(tmpdir(), "failover-deploy-cli-"));
+  artifact = (await buildRouterArtifacts(join(dir, "dist"))).lambdaZip;
+  changedArtifact = join(dir, "changed.zip");
+  writeFileSync(changedArtifact, zip([{ name: "index.mjs", data: readFileSync(artifact) }]));
+  for (const awsRegion of ["us-east-1", "eu-west-1"]) {
+    const ssm = new SSMClient({ region: awsRegion, endpoint: inject("motoEndpoint"), credentials });
+    await putAdminToken(ssm);
+    ssm.destroy();
+  }
+}, 120_000);
+
+/** The operator's one manual step before the first deploy (deploy/README.md). */
+async function putAdminToken(ssm: SSMClient | AwsClients, config?: EnvironmentConfig): Promise<void> {
+  const clients =
+    config === undefined
+      ? [ssm as SSMClient]
+      : config.regions.map((r) => (ssm as AwsClients).ssm(r.awsRegion));
+  for (const client of clients) {
+    await client.send(
+      new PutParameterCommand({
+        Name: "/failover/production/router-admin-token",
+        Type: "SecureString",
+        Value: "cli-test-token",
+        Overwrite: true,
+      }),
+    );
+  }
+}
 
 afterAll(() => {
   route53.destroy();
@@ -68,7 +106,7 @@ async function productionLeftUntouched(): Promise<void> {
 
 describe("failover deploy (CLI)", () => {
   it("--env production --dry-run prints a readable plan and changes nothing", async () => {
-    const run = await failover(["deploy", "--env", "production", "--dry-run"]);
+    const run = await failover(["deploy", "--env", "production", "--dry-run", "--artifact", artifact]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
@@ -82,15 +120,47 @@ describe("failover deploy (CLI)", () => {
     expect(run.stdout).toMatch(/\+ failover +?= "PRIMARY"/);
     expect(run.stdout).toMatch(/\+ failover +?= "SECONDARY"/);
     expect(run.stdout).toMatch(/\+ ttl_s +?= 60/);
-    expect(run.stdout).toContain("Plan: 9 to create, 0 to change, 0 unchanged.");
+    expect(run.stdout).toContain("  + lambda_function.eu-west-1/failover-production-router-prod-ie {");
+    expect(run.stdout).toMatch(/\+ runtime +?= "nodejs24\.x"/);
+    expect(run.stdout).toMatch(/\+ resource_path +?= "\/healthz"/);
+    expect(run.stdout).toContain("Plan: 18 to create, 0 to change, 0 unchanged.");
     expect(run.stdout).toContain("Dry run: nothing was changed.");
     await productionLeftUntouched();
   });
 
+  it("--detailed-exitcode exits 2 when the plan has changes, and --json prints it for machines", async () => {
+    const run = await failover([
+      "deploy",
+      "--env",
+      "production",
+      "--dry-run",
+      "--detailed-exitcode",
+      "--json",
+      "--artifact",
+      artifact,
+    ]);
+    expect(run.code).toBe(2);
+    const plan = JSON.parse(run.stdout);
+    expect(plan).toMatchObject({ format: "failover-plan/1", environment: "production", hasChanges: true });
+    expect(plan.summary).toEqual({ create: 18, update: 0, replace: 0, delete: 0, unchanged: 0 });
+    expect(run.stderr).toContain("Dry run: nothing was changed.");
+    const bad = await failover([
+      "deploy",
+      "--env",
+      "production",
+      "--dry-run",
+      "--detailed-exitcode",
+      "--config",
+      "/absent.json",
+    ]);
+    expect(bad.code).toBe(1);
+    await productionLeftUntouched();
+  });
+
   it("without --yes and without a terminal, shows the plan, refuses, and changes nothing", async () => {
-    const run = await failover(["deploy", "--env", "production"]);
+    const run = await failover(["deploy", "--env", "production", "--artifact", artifact]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain("Plan: 9 to create");
+    expect(run.stdout).toContain("Plan: 18 to create");
     expect(run.stderr).toBe(
       "error: not applying: standard input is not a terminal, so nobody can confirm. Re-run with --yes to apply, " +
         "or with --dry-run to only see the plan. Nothing was changed.\n",
@@ -117,7 +187,7 @@ describe("failover deploy (CLI)", () => {
   });
 
   it("says which credentials are missing, without a stack trace", async () => {
-    const run = await failover(["deploy", "--env", "production", "--dry-run"], {
+    const run = await failover(["deploy", "--env", "production", "--dry-run", "--artifact", artifact], {
       AWS_SHARED_CREDENTIALS_FILE: join(test.dir, "absent"),
     });
     expect(run.code).toBe(1);
@@ -126,7 +196,7 @@ describe("failover deploy (CLI)", () => {
   });
 
   it("names a hosted zone that does not exist", async () => {
-    const run = await failover(["deploy", "--env", "staging", "--dry-run"]);
+    const run = await failover(["deploy", "--env", "staging", "--dry-run", "--artifact", artifact]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /^error: hosted zone "staging\.example\.com\." \(dns\.hostedZoneName\) was not found/,
@@ -173,6 +243,85 @@ describe("failover deploy (CLI)", () => {
     const after = await failover(["dns", "status", "--env", "production", "--config", file]);
     expect(after.stdout).toContain("Answering: prod-ie (SECONDARY)");
   }, 90_000);
+
+  it("production with --yes: creates the routers, then all unchanged, a new build updates the two functions, destroy leaves nothing", async () => {
+    const deploy = (zipPath: string) =>
+      failover(["deploy", "--env", "production", "--yes", "--artifact", zipPath]);
+    const first = await deploy(artifact);
+    expect(first.stderr).toBe("");
+    expect(first.stdout).toContain("Plan: 18 to create, 0 to change, 0 unchanged.");
+    for (const line of [
+      "created role failover-production-router",
+      "created function failover-production-router-prod-us in us-east-1",
+      "created function failover-production-router-prod-ie in eu-west-1",
+      "changed 2 router record(s) in example.com.",
+    ]) {
+      expect(first.stdout).toContain(line);
+    }
+    expect(first.stdout.match(/created function URL https:\/\/\S+\.lambda-url\.\S+\.on\.aws/g)).toHaveLength(
+      2,
+    );
+    expect(first.stdout.match(/created health check \S+ for router-prod-(us|ie)/g)).toHaveLength(2);
+    expect(first.stdout).toContain("Apply complete. A fresh plan shows no changes.");
+
+    const second = await deploy(artifact);
+    expect(second.stdout).toContain("Plan: 0 to create, 0 to change, 18 unchanged.");
+
+    const changed = await deploy(changedArtifact);
+    expect(changed.stdout).toContain("Plan: 0 to create, 2 to change, 16 unchanged.");
+    expect(changed.stdout.match(/~ code_sha256 += /g)).toHaveLength(2);
+    expect(changed.stdout).toContain(
+      "updated function failover-production-router-prod-us in us-east-1: code",
+    );
+    expect(changed.stdout).toContain(
+      "updated function failover-production-router-prod-ie in eu-west-1: code",
+    );
+
+    const destroy = await failover(["deploy", "destroy", "--env", "production", "--yes"]);
+    expect(destroy.stderr).toBe("");
+    expect(destroy.code).toBe(0);
+    expect(destroy.stdout).toContain("Plan: 0 to create, 0 to change, 18 to delete, 0 unchanged.");
+    expect(destroy.stdout).toContain("Destroy complete: nothing deploy created for production is left.");
+    await productionLeftUntouched();
+  }, 300_000);
+
+  it("--out saves a plan that deploy apply applies exactly, and refuses once AWS changed since", async () => {
+    const config = isolatedProductionConfig({ routers: true });
+    const file = writeConfig(test.dir, config, "isolated-routers.json");
+    const clients = createAwsClients(config, test.env);
+    try {
+      await createZone(clients.route53, config.dns!.hostedZoneName);
+      await putAdminToken(clients, config);
+      const planFile = join(test.dir, "routers-plan.json");
+      const base = ["deploy", "--env", "production", "--config", file, "--artifact", artifact];
+      const saved = await failover([...base, "--out", planFile, "--detailed-exitcode"]);
+      expect(saved.code).toBe(2);
+      expect(saved.stdout).toContain(`Saved the plan to ${planFile}`);
+      expect(existsSync(planFile)).toBe(true);
+      const applied = await failover(["deploy", "apply", planFile]);
+      expect(applied.stderr).toBe("");
+      expect(applied.stdout).toContain("Apply complete. A fresh plan shows no changes.");
+      const clean = await failover([...base, "--dry-run", "--detailed-exitcode"]);
+      expect(clean.code).toBe(0);
+
+      const stale = join(test.dir, "stale-plan.json");
+      expect((await failover([...base, "--artifact", changedArtifact, "--out", stale])).code).toBe(0);
+      // Someone changes a function by hand after the plan was saved.
+      await clients.lambda("eu-west-1").send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: "failover-production-router-prod-ie",
+          MemorySize: 1024,
+        }),
+      );
+      const refused = await failover(["deploy", "apply", stale]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^error: AWS or the config changed since the plan was saved; refusing to apply it\. Differences: lambda_function\.eu-west-1\/failover-production-router-prod-ie\./,
+      );
+    } finally {
+      clients.destroy();
+    }
+  }, 300_000);
 });
 
 describe("failover dns (CLI)", () => {

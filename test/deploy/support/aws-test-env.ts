@@ -35,6 +35,9 @@ export function awsTestEnv(endpoints: { moto: string; dynamodb?: string }): AwsT
     AWS_EC2_METADATA_DISABLED: "true",
     FAILOVER_ROUTE53_ENDPOINT: endpoints.moto,
     FAILOVER_STS_ENDPOINT: endpoints.moto,
+    FAILOVER_LAMBDA_ENDPOINT: endpoints.moto,
+    FAILOVER_IAM_ENDPOINT: endpoints.moto,
+    FAILOVER_SSM_ENDPOINT: endpoints.moto,
     ...(endpoints.dynamodb === undefined ? {} : { FAILOVER_DYNAMODB_ENDPOINT: endpoints.dynamodb }),
   };
   return { env, dir };
@@ -77,11 +80,17 @@ export function productionConfig(): EnvironmentConfig {
  * The production config moved to names no other test uses: its own hosted zone, record name,
  * table prefix and (by default) its own moto account.
  */
-export function isolatedProductionConfig(options: { assumeRole?: boolean } = {}): EnvironmentConfig {
-  const base = productionConfig();
+export function isolatedProductionConfig(
+  options: { assumeRole?: boolean; routers?: boolean } = {},
+): EnvironmentConfig {
+  const { routerDeploy, ...base } = productionConfig();
   const zone = `${uniqueName("z")}.test`;
   return {
     ...base,
+    // The routers only where a test asks for them: the others keep to tables and DNS.
+    ...(options.routers === true && routerDeploy !== undefined
+      ? { routerDeploy: { ...routerDeploy, recordName: `api.${zone}` } }
+      : {}),
     regions: base.regions.map((r) => ({
       ...r,
       publicEndpoint: `https://${r.name}.items.${zone}`,

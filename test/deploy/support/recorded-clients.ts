@@ -3,15 +3,15 @@ import type { EnvironmentConfig } from "../../../regions/config/schema.ts";
 
 /** One API call as the SDK was asked to send it. */
 export interface RecordedCall {
-  service: "route53" | "dynamodb";
+  service: "route53" | "dynamodb" | "lambda" | "iam" | "ssm" | "sts";
   /** The AWS region the client signs for (where a table call went). */
   awsRegion: string;
   command: string;
   input: Record<string, unknown>;
 }
 
-/** Route 53 and DynamoDB calls that change something (everything else only reads). */
-const MUTATING = /^(Create|Update|Delete|Change|Put|Tag|Untag)/;
+/** Calls that change something (everything else only reads). */
+const MUTATING = /^(Create|Update|Delete|Change|Put|Tag|Untag|Add|Remove|Attach|Detach)/;
 
 export interface RecordedClients {
   clients: AwsClients;
@@ -53,16 +53,20 @@ export function recordedClients(config: EnvironmentConfig, env: NodeJS.ProcessEn
     );
   };
   record(clients.route53 as unknown as StackClient, "route53", "us-east-1");
-  const seen = new Set<string>();
-  const dynamodb = clients.dynamodb.bind(clients);
-  clients.dynamodb = (awsRegion: string) => {
-    const client = dynamodb(awsRegion);
-    if (!seen.has(awsRegion)) {
-      seen.add(awsRegion);
-      record(client as unknown as StackClient, "dynamodb", awsRegion);
-    }
-    return client;
-  };
+  record(clients.iam as unknown as StackClient, "iam", "us-east-1");
+  record(clients.sts as unknown as StackClient, "sts", "-");
+  for (const service of ["dynamodb", "lambda", "ssm"] as const) {
+    const seen = new Set<string>();
+    const make = clients[service].bind(clients) as (awsRegion: string) => unknown;
+    (clients as unknown as Record<string, (awsRegion: string) => unknown>)[service] = (awsRegion: string) => {
+      const client = make(awsRegion);
+      if (!seen.has(awsRegion)) {
+        seen.add(awsRegion);
+        record(client as StackClient, service, awsRegion);
+      }
+      return client;
+    };
+  }
   return {
     clients,
     calls,
