@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type ControlPlacement, controlPlaneProblems, controlPlaneSchema } from "./control-plane-schema.ts";
 import { awsSchema, dnsSchema } from "./dns-schema.ts";
 import { routerPolicySchema } from "./router-policy-schema.ts";
 
@@ -68,6 +69,8 @@ const environmentObjectSchema = z
     store: storeSchema.default(() => storeSchema.parse({})),
     replication: replicationSchema.default(() => replicationSchema.parse({})),
     router: routerPolicySchema.default(() => routerPolicySchema.parse({})),
+    /** Where the control record lives (its replicas) and the regions' lease on it. */
+    control: controlPlaneSchema.default(() => controlPlaneSchema.parse({})),
     /** Largest request body the services accept. */
     maxBodyBytes: z
       .number()
@@ -120,7 +123,18 @@ export function crossFieldProblems(raw: unknown): { path: (string | number)[]; m
       message: `"${env.initialActive}" is not one of the regions (${names.join(", ")})`,
     });
   }
+  problems.push(...controlPlaneProblems(raw as Parameters<typeof controlPlaneProblems>[0]));
   return problems;
+}
+
+/**
+ * The control record's replicas as configured, or by default one replica in the initialActive
+ * region (a single-region table: `config validate` refuses that for production).
+ */
+export function controlReplicas(config: EnvironmentConfig): ControlPlacement[] {
+  if (config.control.replicas !== undefined) return config.control.replicas;
+  const home = config.regions.find((r) => r.name === config.initialActive) ?? config.regions[0];
+  return home ? [{ awsRegion: home.awsRegion, location: home.location }] : [];
 }
 
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
