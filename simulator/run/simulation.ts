@@ -78,6 +78,8 @@ export class Simulation {
       config: scenario.config,
       topology: scenario.topology,
       routers: scenario.routers,
+      latencyTable: scenario.latencyTable,
+      clockDriftPpm: scenario.clockDriftPpm,
       seed,
       rawTransport: wire === "light",
     });
@@ -164,6 +166,7 @@ export class Simulation {
           () => void promoteByDns(cell, region, why, clock.nowMs()),
         );
       },
+      (location) => this.scenario.latencyTable.awsRegionOf(location),
     );
   }
 

@@ -10,6 +10,19 @@ const context: FaultPlanContext = {
   routerIds: ["edge-virginia"],
   clientNames: ["us"],
   policy: routerPolicySchema.parse({}),
+  domains: {
+    regions: [
+      { name: "prod-us", awsRegion: "us-east-1" },
+      { name: "prod-ie", awsRegion: "eu-west-1" },
+    ],
+    routers: [{ id: "edge-virginia", awsRegion: "us-east-1" }],
+    controlReplicas: [
+      { awsRegion: "us-east-1", location: "virginia", witness: false },
+      { awsRegion: "us-east-2", location: "ohio", witness: false },
+      { awsRegion: "us-west-2", location: "oregon", witness: true },
+    ],
+    checkers: [],
+  },
 };
 
 /** Plans one fault entry through its registered kind, as a scenario would. */
