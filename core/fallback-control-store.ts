@@ -79,7 +79,9 @@ export class FallbackControlStore implements ControlStore {
         return await call(replica.store);
       } catch (error) {
         if (!(error instanceof ControlStoreError)) throw error;
-        failures.push(`${replica.name}: ${error.message}`);
+        failures.push(
+          error.message.startsWith(replica.name) ? error.message : `${replica.name}: ${error.message}`,
+        );
       }
     }
     throw new ControlStoreError(`control ${what}: no replica answered (${failures.join("; ")})`);

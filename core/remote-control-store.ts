@@ -49,13 +49,12 @@ export class RemoteControlStore implements ControlStore {
     try {
       response = await this.transport(this.replica, request, this.options);
     } catch (error) {
-      throw new ControlStoreError(`control ${call.op} via ${this.replica}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      // A TransportError's message already names the replica ("control-us-east-1: connection refused").
+      throw new ControlStoreError((error as Error).message, { cause: error });
     }
     const text = await response.text();
     if (response.status !== 200) {
-      throw new ControlStoreError(`control ${call.op} via ${this.replica}: ${response.status} ${text}`);
+      throw new ControlStoreError(`${this.replica}: ${response.status} ${text}`);
     }
     return JSON.parse(text) as unknown;
   }

@@ -17,7 +17,8 @@ export class DriftingClock implements Clock {
   ) {}
 
   nowMs(): number {
-    return SIM_EPOCH_MS + Math.floor(this.base.exactMs * this.rate);
+    // The epsilon keeps 10000 x 1.001 (10009.999999...) reading as 10010, as exact arithmetic would.
+    return SIM_EPOCH_MS + Math.floor(this.base.exactMs * this.rate + 1e-6);
   }
 
   setTimer(delayMs: number, fn: () => void): TimerHandle {

@@ -23,8 +23,9 @@ export interface CellFailover {
   restored: boolean;
   failedRequests: number;
   /**
-   * A warranted failover that did not happen: the routers' first reason during the fault (a
-   * control-plane call that failed, or the policy's blocked reason), from their decision logs.
+   * A warranted failover that did not happen while the fault lasted: the routers' first reason
+   * during the fault (a control-plane call that failed, or the policy's blocked reason), from
+   * their decision logs.
    */
   notPromotedBecause?: string;
 }
@@ -106,7 +107,9 @@ export function analyseFaults(
         rtoS: round3(rto.rtoMs / 1000),
         restored: rto.restored,
         failedRequests: rto.failed,
-        ...(warranted && !promotion ? whyNotPromoted(fault, cell, decisions) : {}),
+        ...(warranted && !(promotion && promotion.atMs < fault.endMs)
+          ? whyNotPromoted(fault, cell, decisions)
+          : {}),
       };
     }),
   }));

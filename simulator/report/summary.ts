@@ -47,7 +47,7 @@ export function summarizeRun(r: ScenarioResult): string {
       for (const c of f.cells) {
         if (c.notPromotedBecause)
           out.push(
-            `  ${f.label}${f.cells.length > 1 ? ` cell ${c.cell}` : ""}: no promotion: ${c.notPromotedBecause}`,
+            `  ${f.label}${f.cells.length > 1 ? ` cell ${c.cell}` : ""}: no promotion while it lasted: ${c.notPromotedBecause}`,
           );
       }
     }
