@@ -40,7 +40,11 @@ export interface TestStackOptions {
   /** Merged over FAST_ROUTER, one level deep (healthCheck, passive, failback, retry). */
   router?: Record<string, unknown>;
   clientLocation?: string;
+  /** Where the router runs (default: virginia, the active region's location, AWS us-east-1). */
+  routerLocation?: string;
   store?: EnvironmentConfig["store"];
+  /** Replaces production's control plane (its replicas, witness, lease). */
+  control?: Record<string, unknown>;
 }
 
 export const ADMIN_TOKEN = "test-admin-token";
@@ -61,6 +65,9 @@ export function testConfig(options: TestStackOptions = {}): EnvironmentConfig {
     store: options.store ?? { kind: "memory", tablePrefix: "failover-test" },
     replication: { ...base.replication, ...options.replication },
     router,
+    // Production refuses a control record that one region's loss would take (config validate);
+    // a rehearsal of exactly that runs the same topology under another environment name.
+    ...(options.control ? { control: options.control, name: "staging" } : {}),
   });
 }
 
@@ -76,6 +83,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ru
     regionPorts: [ports[2]!, ports[3]!],
     latency: loadLatencyTable("inter-region"),
     clientLocation: options.clientLocation ?? "virginia",
+    ...(options.routerLocation ? { routerLocation: options.routerLocation } : {}),
     adminToken: ADMIN_TOKEN,
   });
 }
