@@ -28,6 +28,13 @@ export class FallbackControlStore implements ControlStore {
     if (replicas.length === 0) throw new Error("FallbackControlStore needs at least one replica");
   }
 
+  /** Closes every replica's client that can be closed (DynamoDbControlStore). */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.replicas.map((r) => (r.store as ControlStore & { close?: () => Promise<void> }).close?.()),
+    );
+  }
+
   read(): Promise<ControlRecord | undefined> {
     return this.first("read", (store) => store.read());
   }
