@@ -11,7 +11,7 @@ import { createItemBody, describeZodError, listQuery, replaceItemBody } from "./
 import { readJsonBody } from "./read-json-body.ts";
 import type { RegionMetrics } from "./region-metrics.ts";
 import type { SerialQueue } from "./serial-queue.ts";
-import { admitWrite } from "./write-gate.ts";
+import { admitWrite, lostLeaseResponse } from "./write-gate.ts";
 
 export interface ItemsDeps {
   regionName: string;
@@ -188,8 +188,23 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
           { seq: entry.seq },
         );
       }
-      // "degraded": acknowledged by this region only, the standby being unreachable (degrade-to-async).
+      // "degraded": acknowledged by this region only, after it recorded in the control record
+      // that it has no synchronous standby (degrade-to-async; see replicator.ts).
       if (outcome === "degraded") headers["x-replication"] = "degraded";
+    }
+    // The lease is checked at acknowledgement, not only at admission: a promotion may have
+    // happened while the write committed or waited for the standby.
+    const lost = lostLeaseResponse(
+      c,
+      deps.controlView,
+      deps.regionName,
+      entry.epoch,
+      entry.seq,
+      deps.retryAfterS,
+    );
+    if (lost !== undefined) {
+      deps.metrics.writes.inc({ result: "unconfirmed" });
+      return lost;
     }
     const degraded = headers["x-replication"] !== undefined;
     deps.metrics.writes.inc({ result: degraded ? "acknowledged_degraded" : "acknowledged" });

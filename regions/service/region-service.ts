@@ -5,10 +5,11 @@ import type { ControlStore } from "../../core/control.ts";
 import { jsonError } from "../../core/http-errors.ts";
 import type { Random } from "../../core/random.ts";
 import type { Transport } from "../../core/transport.ts";
-import type { EnvironmentConfig } from "../config/schema.ts";
+import { bootstrapSyncStandby, type EnvironmentConfig } from "../config/schema.ts";
 import type { InboundState } from "../replication/apply-batch.ts";
 import { OrphanedWrites } from "../replication/orphaned-writes.ts";
 import { Replicator } from "../replication/replicator.ts";
+import { SyncStandbyRecord } from "../replication/sync-standby.ts";
 import { type Store, StoreUnavailableError } from "../store/store.ts";
 import { ControlView } from "./control-view.ts";
 import { healthRoutes } from "./health-routes.ts";
@@ -48,9 +49,24 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     const names = config.regions.map((r) => r.name).join(", ");
     throw new Error(`region "${regionName}" is not in the ${config.name} environment (${names})`);
   }
-  const controlView = new ControlView(deps.control, regionName, config.initialActive, clock);
+  const controlView = new ControlView(
+    deps.control,
+    regionName,
+    config.initialActive,
+    clock,
+    config.control.lease,
+    bootstrapSyncStandby(config),
+  );
   const metrics = createRegionMetrics(regionName);
+  const syncStandby = new SyncStandbyRecord({
+    control: deps.control,
+    view: controlView,
+    regionName,
+    peerName: peer.name,
+    clock,
+  });
   const replicator = new Replicator({
+    syncStandby,
     regionName,
     peerName: peer.name,
     store,
@@ -112,8 +128,14 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
 
   return {
     app,
-    start: () => replicator.start(),
-    stop: async () => replicator.stop(),
+    start: () => {
+      controlView.start();
+      replicator.start();
+    },
+    stop: async () => {
+      controlView.stop();
+      replicator.stop();
+    },
     status: () => readRegionStatus(statusDeps),
   };
 }

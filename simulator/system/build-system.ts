@@ -1,6 +1,6 @@
 import { seededRandom } from "../../core/random.ts";
 import { type Transport, TransportError } from "../../core/transport.ts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import { bootstrapSyncStandby, type EnvironmentConfig } from "../../regions/config/schema.ts";
 import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
 import { createRouter, type Router } from "../../router/create-router.ts";
 import { markRawCapable } from "../../router/transport/raw-exchange.ts";
@@ -127,6 +127,7 @@ export class SimSystem {
       epoch: 1,
       updatedAtMs: clock.nowMs(),
       reason: "simulation start: initialActive",
+      syncStandby: bootstrapSyncStandby(config),
     });
     const cell: Cell = {
       id,

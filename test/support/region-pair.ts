@@ -16,6 +16,13 @@ export function testEnvironment(overrides: Record<string, unknown> = {}): Enviro
       { name: "prod-ie", location: "ireland", awsRegion: "eu-west-1", endpoint: "http://127.0.0.1:2" },
     ],
     maxBodyBytes: 2048,
+    control: {
+      replicas: [
+        { awsRegion: "us-east-1", location: "virginia" },
+        { awsRegion: "us-east-2", location: "ohio" },
+        { awsRegion: "us-west-2", location: "oregon" },
+      ],
+    },
     ...overrides,
   });
 }
@@ -68,3 +75,27 @@ export function postJson(body: unknown, headers: Record<string, string> = {}): R
     body: typeof body === "string" ? body : JSON.stringify(body),
   };
 }
+
+/**
+ * Awaits `work` while moving the manual clock forward in steps, so work that waits on the clock
+ * (a promoted region waiting out its predecessor's lease) can finish. Fails after `maxMs`.
+ */
+export async function withClock(
+  clock: ManualClock,
+  work: Response | Promise<Response>,
+  stepMs = 50,
+  maxMs = 10_000,
+): Promise<Response> {
+  let done = false;
+  const tracked = Promise.resolve(work).finally(() => {
+    done = true;
+  });
+  for (let elapsedMs = 0; !done; elapsedMs += stepMs) {
+    if (elapsedMs >= maxMs) throw new Error(`still waiting after ${maxMs} virtual ms`);
+    await clock.advance(stepMs);
+  }
+  return tracked;
+}
+
+/** One lease renewal interval of the test environment (regions re-read the control record). */
+export const RENEW_INTERVAL_MS = 500;
