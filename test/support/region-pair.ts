@@ -1,5 +1,5 @@
 import { ManualClock } from "../../core/clock.ts";
-import { MemoryControlStore } from "../../core/control.ts";
+import { type ControlStore, ControlStoreError, MemoryControlStore } from "../../core/control.ts";
 import { inProcessTransport } from "../../core/in-process-transport.ts";
 import { seededRandom } from "../../core/random.ts";
 import { type EnvironmentConfig, environmentSchema } from "../../regions/config/schema.ts";
@@ -35,6 +35,8 @@ export interface RegionPair {
   ie: RegionService;
   /** Regions the transport refuses to reach (a dead region). */
   down: Set<string>;
+  /** Regions cut off from the control plane: their reads and writes of the record fail. */
+  controlCut: Set<string>;
   stop(): Promise<void>;
 }
 
@@ -46,8 +48,17 @@ export function regionPair(config: EnvironmentConfig = testEnvironment()): Regio
   const targets = new Map<string, RegionService["app"]>();
   const down = new Set<string>();
   const transport = inProcessTransport(targets, down);
+  const controlCut = new Set<string>();
   const make = (regionName: string, store: MemoryStore, seed: number) =>
-    createRegionService({ config, regionName, store, control, clock, transport, random: seededRandom(seed) });
+    createRegionService({
+      config,
+      regionName,
+      store,
+      control: cuttableControl(control, () => controlCut.has(regionName)),
+      clock,
+      transport,
+      random: seededRandom(seed),
+    });
   const us = make("prod-us", stores.us, 1);
   const ie = make("prod-ie", stores.ie, 2);
   targets.set("prod-us", us.app);
@@ -61,6 +72,7 @@ export function regionPair(config: EnvironmentConfig = testEnvironment()): Regio
     us,
     ie,
     down,
+    controlCut,
     stop: async () => {
       await us.stop();
       await ie.stop();
@@ -99,3 +111,24 @@ export async function withClock(
 
 /** One lease renewal interval of the test environment (regions re-read the control record). */
 export const RENEW_INTERVAL_MS = 500;
+
+/** One region's way to the shared control record, which fails while `cut()` says so. */
+function cuttableControl(control: ControlStore, cut: () => boolean): ControlStore {
+  const guard = () => {
+    if (cut()) throw new ControlStoreError("control plane unreachable from this region");
+  };
+  return {
+    read: async () => {
+      guard();
+      return control.read();
+    },
+    compareAndSet: async (expected, next, sync) => {
+      guard();
+      return control.compareAndSet(expected, next, sync);
+    },
+    setSyncStandby: async (expected, next) => {
+      guard();
+      return control.setSyncStandby(expected, next);
+    },
+  };
+}
