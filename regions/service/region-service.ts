@@ -14,7 +14,7 @@ import { type Store, StoreUnavailableError } from "../store/store.ts";
 import { ControlView } from "./control-view.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { createIdFactory } from "./ids.ts";
-import { itemsRoutes } from "./items-routes.ts";
+import { itemsRoutes, type WriteAck } from "./items-routes.ts";
 import { createRegionMetrics } from "./region-metrics.ts";
 import { type RegionStatus, readRegionStatus } from "./region-status.ts";
 import { replicationRoutes } from "./replication-routes.ts";
@@ -39,6 +39,8 @@ export interface RegionService {
   start(): void;
   stop(): Promise<void>;
   status(): Promise<RegionStatus>;
+  /** Set to be told of every write acknowledged to a client (the simulator's invariant checker). */
+  onWriteAcknowledged: ((ack: WriteAck) => void) | undefined;
 }
 
 /** One region's service: the items API, health, status, metrics and replication, as one Hono app. */
@@ -112,6 +114,7 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
       maxBodyBytes: config.maxBodyBytes,
       retryAfterS: config.router.retryAfterS,
       metrics,
+      onAcknowledged: (ack) => service.onWriteAcknowledged?.(ack),
     }),
   );
   app.route("/_replication", replicationRoutes({ regionName, store, controlView, orphans, inbound, clock }));
@@ -126,8 +129,9 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     return jsonError(c, 500, "internal_error", "the region failed to handle this request; see its logs");
   });
 
-  return {
+  const service: RegionService = {
     app,
+    onWriteAcknowledged: undefined,
     start: () => {
       controlView.start();
       replicator.start();
@@ -138,4 +142,5 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     },
     status: () => readRegionStatus(statusDeps),
   };
+  return service;
 }
