@@ -6,6 +6,7 @@ import type { ServedApp } from "../core/serve-app.ts";
 import type { Transport } from "../core/transport.ts";
 import { ConfigError } from "../regions/config/config-error.ts";
 import { controlReplicas, type EnvironmentConfig } from "../regions/config/schema.ts";
+import type { WriteAck } from "../regions/service/items-routes.ts";
 import { createRegionService } from "../regions/service/region-service.ts";
 import { createControlStore, createStore } from "../regions/store/create-store.ts";
 import { isLoopbackUrl } from "../regions/store/dynamodb-client.ts";
@@ -38,6 +39,8 @@ export interface StackOptions {
   routerLocation?: string;
   adminToken?: string;
   logger?: Logger;
+  /** Told of every write a region acknowledges, as it does (tests check fencing with it). */
+  onWriteAcknowledged?: (region: string, ack: WriteAck) => void;
 }
 
 export interface RunningStack {
@@ -217,6 +220,8 @@ async function startRegions(
       random: cryptoRandom(),
       ...(options.logger ? { logger: options.logger } : {}),
     });
+    const onAck = options.onWriteAcknowledged;
+    if (onAck) service.onWriteAcknowledged = (ack) => onAck(region.name, ack);
     const gate = new RegionGate(region.name, systemClock, Math.random);
     const live = new LiveRegion(region.name, options.regionPorts[i]!, options.host, service, store, gate);
     regions.push(live);

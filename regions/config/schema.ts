@@ -137,6 +137,15 @@ export function controlReplicas(config: EnvironmentConfig): ControlPlacement[] {
   return home ? [{ awsRegion: home.awsRegion, location: home.location }] : [];
 }
 
+/**
+ * The synchronous standby a bootstrap control record names: in sync mode the region that is not
+ * initially active (both stores are empty, so it holds every acknowledged write); else none.
+ */
+export function bootstrapSyncStandby(config: EnvironmentConfig): string | null {
+  if (config.replication.mode !== "sync") return null;
+  return config.regions.find((r) => r.name !== config.initialActive)?.name ?? null;
+}
+
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type RegionConfig = z.infer<typeof regionSchema>;
 export type ReplicationConfig = z.infer<typeof replicationSchema>;

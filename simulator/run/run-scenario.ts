@@ -71,7 +71,7 @@ async function buildResult(
   const invariants: string[] = [];
   if (sim.splitBrain.count > 0) {
     invariants.push(
-      `split brain: ${sim.splitBrain.count} write(s) accepted by a region the control record did not name active`,
+      `split brain: ${sim.splitBrain.count} write(s) acknowledged in an epoch after another region's first acknowledged write in a later epoch`,
     );
   }
   if (lostWrites.unexplained > 0) {

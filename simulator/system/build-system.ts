@@ -3,7 +3,11 @@ import type { ControlStore } from "../../core/control.ts";
 import { seededRandom } from "../../core/random.ts";
 import { controlCallOptions, remoteControlPlane } from "../../core/remote-control-store.ts";
 import { type Transport, TransportError } from "../../core/transport.ts";
-import { controlReplicas, type EnvironmentConfig } from "../../regions/config/schema.ts";
+import {
+  bootstrapSyncStandby,
+  controlReplicas,
+  type EnvironmentConfig,
+} from "../../regions/config/schema.ts";
 import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
 import { createRouter, type Router } from "../../router/create-router.ts";
 import { markRawCapable } from "../../router/transport/raw-exchange.ts";
@@ -142,6 +146,7 @@ export class SimSystem {
       epoch: 1,
       updatedAtMs: clock.nowMs(),
       reason: "simulation start: initialActive",
+      syncStandby: bootstrapSyncStandby(config),
     });
     const suffix = id === "main" ? "" : `/${id}`;
     const controlPlane = new SimControlPlane(
