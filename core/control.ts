@@ -1,11 +1,15 @@
 /**
- * The control record: which region is active and in which epoch. Every router and region
- * reads it; promotion is a compare-and-set on the epoch, so routers at several edges converge
- * on one active region and a region accepts writes only in the epoch that names it (fencing).
+ * The control record: which region is active, in which epoch, and (sync replication) which
+ * standby is recorded as holding every acknowledged write. Every router and region reads it;
+ * promotion is a compare-and-set on the epoch, so routers at several edges converge on one
+ * active region and a region acknowledges writes only under a lease on the epoch that names it
+ * (fencing; see regions/service/lease.ts).
  *
- * It must live where every router and region can reach it with conditional writes: a DynamoDB
- * table in production (a global table with strong consistency, or one home region), one shared
- * in-memory record inside a single process (`failover up`, the simulator, tests).
+ * It must live where every router and region can reach it with conditional writes, and it must
+ * survive the loss of any one service region: in production a DynamoDB global table with
+ * multi-Region strong consistency (MRSC: three replicas, or two and a witness, in one region set;
+ * docs: PRODUCT.md "What survives a region"), in the live stack and the simulator a model of it
+ * (control replicas on the network), in one process a shared in-memory record (tests).
  */
 export interface ControlRecord {
   activeRegion: string;
@@ -14,19 +18,42 @@ export interface ControlRecord {
   updatedAtMs: number;
   /** Who changed it and why, e.g. "router edge-1: failover (3 consecutive refused)". */
   reason: string;
+  /**
+   * Synchronous replication, as Patroni's synchronous mode records it: the standby that holds
+   * every write the active region has acknowledged, or null when the active region has recorded
+   * that it acknowledges without one. Only a region named here may be promoted automatically;
+   * the active region may stop waiting for its standby only after it has set this to null by
+   * compare-and-set. Absent (undefined) means the same as null; async mode leaves it null.
+   */
+  syncStandby?: string | null;
 }
 
 export type CompareAndSetResult =
   | { ok: true; record: ControlRecord }
   | { ok: false; current: ControlRecord | undefined };
 
+/** A condition on the record's sync standby (undefined: not checked; null: none recorded). */
+export type SyncStandbyCondition = string | null | undefined;
+
 export interface ControlStore {
   read(): Promise<ControlRecord | undefined>;
   /**
    * Writes `next` only if the stored epoch equals `expectedEpoch` (or no record exists and
-   * `expectedEpoch` is null). `next.epoch` must be `expectedEpoch + 1` (or 1 for the first record).
+   * `expectedEpoch` is null), and, when `expectedSyncStandby` is given, the stored sync standby
+   * equals it (absent counts as null). `next.epoch` must be `expectedEpoch + 1` (or 1 for the
+   * first record).
    */
-  compareAndSet(expectedEpoch: number | null, next: ControlRecord): Promise<CompareAndSetResult>;
+  compareAndSet(
+    expectedEpoch: number | null,
+    next: ControlRecord,
+    expectedSyncStandby?: SyncStandbyCondition,
+  ): Promise<CompareAndSetResult>;
+  /**
+   * Changes only the sync standby, within one epoch: writes `next` if the stored epoch equals
+   * `next.epoch` and the stored sync standby equals `expectedSyncStandby` (absent counts as
+   * null). The active role and the epoch must be unchanged in `next`.
+   */
+  setSyncStandby(expectedSyncStandby: string | null, next: ControlRecord): Promise<CompareAndSetResult>;
 }
 
 export class ControlStoreError extends Error {
@@ -41,6 +68,38 @@ export function assertNextEpoch(expectedEpoch: number | null, next: ControlRecor
   }
 }
 
+/**
+ * A copy as every adapter stores and returns it: a null sync standby is left out, so a record
+ * reads back equal to what was written whichever adapter holds it.
+ */
+export function storedForm(record: ControlRecord): ControlRecord {
+  const { syncStandby, ...rest } = record;
+  return syncStandby === null || syncStandby === undefined ? { ...rest } : { ...rest, syncStandby };
+}
+
+/** The stored sync standby, absent read as null. */
+export function syncStandbyOf(record: ControlRecord | undefined): string | null {
+  return record?.syncStandby ?? null;
+}
+
+/**
+ * Whether a stored record passes a compare-and-set condition (shared by the in-memory adapters
+ * so they cannot drift apart; DynamoDB states the same rule as a ConditionExpression).
+ */
+export function conditionHolds(
+  current: ControlRecord | undefined,
+  expectedEpoch: number | null,
+  expectedSyncStandby: SyncStandbyCondition,
+): boolean {
+  if ((current?.epoch ?? null) !== expectedEpoch) return false;
+  return expectedSyncStandby === undefined || syncStandbyOf(current) === expectedSyncStandby;
+}
+
+/** Checks a sync-standby change keeps the role and epoch of the record it replaces. */
+export function sameRole(current: ControlRecord | undefined, next: ControlRecord): boolean {
+  return current !== undefined && current.epoch === next.epoch && current.activeRegion === next.activeRegion;
+}
+
 /** A control record held in memory: shared by every router and region in one process. */
 export class MemoryControlStore implements ControlStore {
   private record: ControlRecord | undefined;
@@ -48,7 +107,7 @@ export class MemoryControlStore implements ControlStore {
   down = false;
 
   constructor(initial?: ControlRecord) {
-    this.record = initial ? { ...initial } : undefined;
+    this.record = initial ? storedForm(initial) : undefined;
   }
 
   async read(): Promise<ControlRecord | undefined> {
@@ -56,14 +115,29 @@ export class MemoryControlStore implements ControlStore {
     return this.record ? { ...this.record } : undefined;
   }
 
-  async compareAndSet(expectedEpoch: number | null, next: ControlRecord): Promise<CompareAndSetResult> {
+  async compareAndSet(
+    expectedEpoch: number | null,
+    next: ControlRecord,
+    expectedSyncStandby?: SyncStandbyCondition,
+  ): Promise<CompareAndSetResult> {
     this.throwIfDown();
     assertNextEpoch(expectedEpoch, next);
-    const currentEpoch = this.record?.epoch ?? null;
-    if (currentEpoch !== expectedEpoch)
+    if (!conditionHolds(this.record, expectedEpoch, expectedSyncStandby))
       return { ok: false, current: this.record ? { ...this.record } : undefined };
-    this.record = { ...next };
-    return { ok: true, record: { ...next } };
+    this.record = storedForm(next);
+    return { ok: true, record: storedForm(next) };
+  }
+
+  async setSyncStandby(
+    expectedSyncStandby: string | null,
+    next: ControlRecord,
+  ): Promise<CompareAndSetResult> {
+    this.throwIfDown();
+    if (!sameRole(this.record, next) || !conditionHolds(this.record, next.epoch, expectedSyncStandby)) {
+      return { ok: false, current: this.record ? { ...this.record } : undefined };
+    }
+    this.record = storedForm(next);
+    return { ok: true, record: storedForm(next) };
   }
 
   private throwIfDown(): void {

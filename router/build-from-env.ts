@@ -42,7 +42,10 @@ export async function buildRouterFromEnv(options: BuildOptions = {}): Promise<Pr
   // Before the control store: a production router without a token should not touch AWS at all.
   requireAdminToken(config, adminToken);
   const logger = pino({ level: env.LOG_LEVEL ?? "info", base: { service: "failover-router" } });
-  const control = await createControlStore(config);
+  // Lambda sets AWS_REGION to where the router runs: the control replica there is the nearest.
+  const control = await createControlStore(config, {
+    ...(env.AWS_REGION !== undefined ? { nearAwsRegion: env.AWS_REGION } : {}),
+  });
   const http = createHttpTransport(config);
   const router = createRouter({
     config,

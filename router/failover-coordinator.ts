@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import { type Clock, clockTimeout, type TimerHandle } from "../core/clock.ts";
-import type { ControlRecord, ControlStore } from "../core/control.ts";
+import { type ControlRecord, type ControlStore, syncStandbyOf } from "../core/control.ts";
 import type { Transport, TransportErrorKind } from "../core/transport.ts";
-import type { EnvironmentConfig } from "../regions/config/schema.ts";
+import { bootstrapSyncStandby, type EnvironmentConfig } from "../regions/config/schema.ts";
 import { Promoter } from "./control/promoter.ts";
 import { raceSignal } from "./deadline.ts";
 import type { Decision, DecisionLog } from "./decision-log.ts";
@@ -13,6 +13,7 @@ import {
   decide,
   eligible,
   ineligibleBecause,
+  notInSync,
   type PolicyDecision,
   type PromotionCause,
   type RegionView,
@@ -189,7 +190,10 @@ export class FailoverCoordinator {
   /** Reads the control record and adopts it if it is newer (another router promoted). */
   async refresh(): Promise<ControlRecord | undefined> {
     try {
-      const record = await this.promoter.load(this.deps.config.initialActive);
+      const record = await this.promoter.load(
+        this.deps.config.initialActive,
+        bootstrapSyncStandby(this.deps.config),
+      );
       this.controlError = undefined;
       this.adopt(record, "read");
     } catch (error) {
@@ -212,8 +216,17 @@ export class FailoverCoordinator {
     });
   }
 
-  /** An operator's promotion: bypasses flap damping, not the health check unless forced. */
-  async promoteTo(target: string, reason: string, force: boolean): Promise<ManualPromoteResult> {
+  /**
+   * An operator's promotion: bypasses flap damping, not the health check unless forced, and in
+   * sync mode not the synchronous-standby rule unless the operator accepts losing the writes
+   * the target may lack (`acceptDataLoss`; the refusal says how far behind it is known to be).
+   */
+  async promoteTo(
+    target: string,
+    reason: string,
+    force: boolean,
+    acceptDataLoss = false,
+  ): Promise<ManualPromoteResult> {
     if (this.promotion) await this.promotion;
     const record = await this.refresh();
     if (!record)
@@ -224,8 +237,18 @@ export class FailoverCoordinator {
       const detail = `${target} is not fit to be active: ${why}; pass "force": true to promote anyway`;
       return { kind: "refused", error: "region_unhealthy", detail };
     }
+    const unsynced = notInSync({ record, sync: this.syncInput(record) }, target);
+    if (unsynced !== undefined && !acceptDataLoss) {
+      const lag = this.view(record.activeRegion).replicationLagEntries;
+      const known = lag === undefined ? "unknown" : `${lag} entries at ${record.activeRegion}'s last probe`;
+      const detail = `${unsynced}. Known lag: ${known}; pass "acceptDataLoss": true to promote anyway`;
+      return { kind: "refused", error: "not_in_sync", detail };
+    }
     const decision: PolicyDecision = { kind: "promote", target, cause: "failover", reason };
-    const run = this.carryOut(record, decision, "admin");
+    // In sync mode the promotion is conditional on the record still naming the target as the
+    // synchronous standby, unless the operator accepted the loss of what it lacks.
+    const requireSync = this.syncInput(record) !== undefined && unsynced === undefined;
+    const run = this.carryOut(record, decision, "admin", requireSync);
     this.promotion = run.finally(() => {
       this.promotion = undefined;
     });
@@ -260,17 +283,24 @@ export class FailoverCoordinator {
       failback: config.router.failback,
       minPromotionIntervalMs: config.router.minPromotionIntervalMs,
       lastPromotionAtMs: this.lastPromotionAtMs,
+      ...(this.syncInput(record) ? { sync: this.syncInput(record) } : {}),
     });
+  }
+
+  /** Sync mode: the record's synchronous standby, for the policy; undefined in async mode. */
+  private syncInput(record: ControlRecord): { standby: string | null } | undefined {
+    return this.deps.config.replication.mode === "sync" ? { standby: syncStandbyOf(record) } : undefined;
   }
 
   private async carryOut(
     from: ControlRecord,
     decision: Extract<PolicyDecision, { kind: "promote" }>,
     cause: PromotionCause | "admin" = decision.cause,
+    requireSync = this.syncInput(from) !== undefined,
   ): Promise<void> {
     const decidedAtMs = this.deps.clock.nowMs();
     const reason = `${cause}: ${decision.reason}`;
-    const outcome = await this.promoter.promote(from, decision.target, reason);
+    const outcome = await this.promoter.promote(from, decision.target, reason, requireSync);
     if (outcome.kind === "error") {
       this.noteControlError(`cannot promote ${decision.target}: ${outcome.message}`);
       return;

@@ -2,7 +2,7 @@ import { freePort } from "../core/free-port.ts";
 import { ConfigError, type ConfigProblem } from "../regions/config/config-error.ts";
 import { checkEnvName } from "../regions/config/env-name.ts";
 import { loadEnvironment } from "../regions/config/load-config.ts";
-import { type EnvironmentConfig, environmentSchema } from "../regions/config/schema.ts";
+import { controlReplicas, type EnvironmentConfig, environmentSchema } from "../regions/config/schema.ts";
 import { SimInputError } from "../simulator/input/input-error.ts";
 import type { LatencyTable } from "../simulator/latency/latency-table.ts";
 import { loadLatencyTable } from "../simulator/latency/load-latency-table.ts";
@@ -18,6 +18,8 @@ export interface StackFlags {
   controlPort: number;
   regionPorts?: string;
   clientLocation?: string;
+  /** Where the router runs; its AWS region (the table's) is the one aws-region-outage must name to take it down. */
+  routerLocation?: string;
   latencyTable: string;
 }
 
@@ -31,7 +33,8 @@ export async function stackOptionsFromFlags(flags: StackFlags): Promise<StackOpt
   const base = loadEnvironment(checkEnvName(flags.env, "--env"));
   const config = adjust(base, flags);
   const latency = loadTable(flags.latencyTable);
-  const routerLocation = config.regions.find((r) => r.name === config.initialActive)!.location;
+  const routerLocation =
+    flags.routerLocation ?? config.regions.find((r) => r.name === config.initialActive)!.location;
   const clientLocation = flags.clientLocation ?? routerLocation;
   checkLatencyPairs(latency, config, clientLocation, routerLocation);
   const regionPorts = flags.regionPorts ? parsePorts(flags.regionPorts) : await twoFreePorts(flags.host);
@@ -43,6 +46,7 @@ export async function stackOptionsFromFlags(flags: StackFlags): Promise<StackOpt
     regionPorts,
     latency,
     clientLocation,
+    routerLocation,
     adminToken: process.env.FAILOVER_ADMIN_TOKEN ?? `local-${Math.random().toString(36).slice(2)}`,
   };
 }
@@ -74,13 +78,27 @@ function checkLatencyPairs(
     ["--client-location", clientLocation, routerLocation],
     ...config.regions.map((r): [string, string, string] => ["--latency-table", routerLocation, r.location]),
     ["--latency-table", a!.location, b!.location],
+    // Control-plane calls: the router and each region to every control replica, and the replicas' quorum.
+    ...controlReplicas(config).flatMap((replica): [string, string, string][] => [
+      ["--router-location", routerLocation, replica.location],
+      ...config.regions.map((r): [string, string, string] => [
+        "--latency-table",
+        r.location,
+        replica.location,
+      ]),
+      ...controlReplicas(config).map((o): [string, string, string] => [
+        "--latency-table",
+        o.location,
+        replica.location,
+      ]),
+    ]),
   ];
   const known = latency.locations().join(", ");
   const problems: ConfigProblem[] = [];
   for (const [flag, from, to] of hops) {
     if (latency.find(from, to)) continue;
     const reason =
-      flag === "--client-location" && !latency.locations().includes(from)
+      (flag === "--client-location" || flag === "--router-location") && !latency.locations().includes(from)
         ? `location "${from}" is not in latency table "${latency.name}" (have ${known})`
         : `latency table "${latency.name}" has no round trip between ${from} and ${to} (have ${known})`;
     if (!problems.some((p) => p.reason === reason)) problems.push({ file: flag, field: "", reason });

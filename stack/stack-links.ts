@@ -8,7 +8,8 @@ import { LinkGate } from "./link-gate.ts";
 /**
  * Every network hop of the live stack, each delayed by half the latency table's round trip
  * each way: client->router (clients in `clientLocation`, the router in the initially active
- * region's location), router->REGION, and REGION->PEER for replication.
+ * region's location unless told otherwise), router->REGION, REGION->PEER for replication, and
+ * router->control-AWSREGION, REGION->control-AWSREGION for control-plane calls.
  */
 export class StackLinks {
   private readonly links = new Map<string, LinkGate>();
@@ -17,12 +18,14 @@ export class StackLinks {
 
   constructor(
     config: EnvironmentConfig,
-    latency: LatencyTable,
+    private readonly latency: LatencyTable,
     clientLocation: string,
     private readonly shutdown: AbortSignal,
+    routerLocation?: string,
   ) {
     const oneWayMs = (a: string, b: string) => latency.roundTrip(a, b).rttMs / 2;
-    this.routerLocation = config.regions.find((r) => r.name === config.initialActive)!.location;
+    this.routerLocation =
+      routerLocation ?? config.regions.find((r) => r.name === config.initialActive)!.location;
     this.client = this.add("client->router", oneWayMs(clientLocation, this.routerLocation));
     for (const [i, region] of config.regions.entries()) {
       const peer = config.regions[1 - i]!;
@@ -39,6 +42,25 @@ export class StackLinks {
   /** A region's transport to its peer (replication). */
   regionTransport(from: string, to: string, inner: Transport): Transport {
     return this.get(`${from}->${to}`).wrap(inner);
+  }
+
+  /**
+   * A transport from `caller` (the router or a region) to the control replicas, each call over
+   * its own CALLER->REPLICA link with the table's delay between their locations (added on first use).
+   */
+  controlTransport(
+    caller: string,
+    callerLocation: string,
+    replicaLocation: (name: string) => string,
+    inner: Transport,
+  ): Transport {
+    return (replica, request, options) => {
+      const name = `${caller}->${replica}`;
+      const link =
+        this.links.get(name) ??
+        this.add(name, this.latency.roundTrip(callerLocation, replicaLocation(replica)).rttMs / 2);
+      return link.wrap(inner)(replica, request, options);
+    };
   }
 
   get(name: string): LinkGate {

@@ -2,9 +2,11 @@ import type { Logger } from "pino";
 import { systemClock } from "../core/clock.ts";
 import { type ControlStore, MemoryControlStore } from "../core/control.ts";
 import { cryptoRandom } from "../core/random.ts";
+import type { ServedApp } from "../core/serve-app.ts";
 import type { Transport } from "../core/transport.ts";
 import { ConfigError } from "../regions/config/config-error.ts";
-import type { EnvironmentConfig } from "../regions/config/schema.ts";
+import { controlReplicas, type EnvironmentConfig } from "../regions/config/schema.ts";
+import type { WriteAck } from "../regions/service/items-routes.ts";
 import { createRegionService } from "../regions/service/region-service.ts";
 import { createControlStore, createStore } from "../regions/store/create-store.ts";
 import { isLoopbackUrl } from "../regions/store/dynamodb-client.ts";
@@ -13,9 +15,11 @@ import { createRouter, type Router } from "../router/create-router.ts";
 import { createHttpTransport } from "../router/transport/http-transport.ts";
 import type { LatencyTable } from "../simulator/latency/latency-table.ts";
 import { controlApi } from "./control-api.ts";
+import { controlTransport } from "./control-transport.ts";
 import { edgeApp } from "./edge-app.ts";
 import { FaultManager } from "./fault-manager.ts";
 import { FaultError, type StackHandles } from "./faults/live-fault.ts";
+import { LiveControlPlane } from "./live-control-plane.ts";
 import { LiveRegion } from "./live-region.ts";
 import { RegionGate } from "./region-gate.ts";
 import { serveOnPort } from "./serve-on-port.ts";
@@ -31,8 +35,12 @@ export interface StackOptions {
   latency: LatencyTable;
   /** Where the load comes from, e.g. "ireland": adds that location's round trip to the router. */
   clientLocation: string;
+  /** Where the router runs (default: the initially active region's location); its AWS region is the table's. */
+  routerLocation?: string;
   adminToken?: string;
   logger?: Logger;
+  /** Told of every write a region acknowledges, as it does (tests check fencing with it). */
+  onWriteAcknowledged?: (region: string, ack: WriteAck) => void;
 }
 
 export interface RunningStack {
@@ -75,38 +83,87 @@ async function compose(
   const config = localOnly(options.config, host, options.regionPorts);
   const shutdown = new AbortController();
   closers.push(() => shutdown.abort(new Error("stack stopped")));
-  const control: ControlStore =
+  // The one authoritative record (the engine the replicas model), served by control replicas
+  // on their own ports: routers and regions reach it only through them.
+  const engine: ControlStore =
     config.store.kind === "memory"
       ? new MemoryControlStore()
       : await createControlStore(config, { ensureTables: true });
-  closers.push(() => (control as ControlStore & { close?: () => Promise<void> }).close?.());
-  const links = new StackLinks(config, options.latency, options.clientLocation, shutdown.signal);
+  closers.push(() => (engine as ControlStore & { close?: () => Promise<void> }).close?.());
+  const links = new StackLinks(
+    config,
+    options.latency,
+    options.clientLocation,
+    shutdown.signal,
+    options.routerLocation,
+  );
+  const controlPlane = new LiveControlPlane(
+    engine,
+    controlReplicas(config),
+    config.control.witness,
+    options.latency,
+    systemClock,
+    host,
+  );
+  closers.push(() => controlPlane.close());
+  await controlPlane.start();
+  const toControl = controlTransport((name) => controlPlane.url(name));
+  closers.push(() => toControl.close());
+  const replicaLocation = (name: string) =>
+    controlPlane.replicas.find((r) => r.name === name)?.location ?? links.routerLocation;
+  const controlAt = (caller: string, location: string) =>
+    controlPlane.clientAt(
+      location,
+      links.controlTransport(caller, location, replicaLocation, toControl.transport),
+      config.control.lease,
+    );
   const http = createHttpTransport(config);
   closers.push(() => http.close());
 
-  const regions = await startRegions(config, options, control, links, http.transport, closers);
+  const regions = await startRegions(config, options, controlAt, links, http.transport, closers);
   const routerTransport = links.routerTransport(http.transport);
-  let router = makeRouter(config, routerTransport, control, options);
+  const routerControl = controlAt("router", links.routerLocation);
+  let router = makeRouter(config, routerTransport, routerControl, options);
   router.start();
   closers.push(() => router.stop());
-  const routerServed = await serveOnPort(
-    edgeApp(links.client, () => router),
-    options.routerPort,
-    host,
-    "--port",
-  );
-  closers.push(() => routerServed.close());
+  const edge = edgeApp(links.client, () => router);
+  let routerServed: ServedApp | undefined = await serveOnPort(edge, options.routerPort, host, "--port");
+  const routerPort = routerServed.port;
+  closers.push(() => routerServed?.close());
 
-  const handles = stackHandles(regions, links, options, async () => {
+  const rebuildRouter = () => {
     router.stop();
-    router = makeRouter(config, routerTransport, control, options);
+    router = makeRouter(config, routerTransport, routerControl, options);
     router.start();
+  };
+  const handles = stackHandles(regions, links, options, async () => rebuildRouter(), {
+    controlPlane,
+    routerAwsRegion: options.latency.awsRegionOf(links.routerLocation),
+    // The router's process is gone with its AWS region: its port refuses; it comes back fresh.
+    setRouterDown: async (down) => {
+      if (down) {
+        router.stop();
+        const served = routerServed;
+        routerServed = undefined;
+        await served?.close();
+      } else if (!routerServed) {
+        rebuildRouter();
+        routerServed = await serveOnPort(edge, routerPort, host, "--port");
+      }
+    },
   });
   const faults = new FaultManager(handles, systemClock, (error, fault) =>
     handles.reportError(error, `healing fault ${fault.id} (${fault.kind})`),
   );
   const status = async () => ({
     router: router.status(),
+    controlPlane: controlPlane.replicas.map(({ name, awsRegion, location, witness, up }) => ({
+      name,
+      awsRegion,
+      location,
+      witness,
+      up,
+    })),
     regions: await Promise.all(regions.map(async (r) => ({ up: r.up, ...(await r.service.status()) }))),
     faults: faults.list(),
   });
@@ -126,7 +183,7 @@ async function compose(
 
   const url = (port: number) => `http://${urlHost(host)}:${port}`;
   return {
-    routerUrl: url(routerServed.port),
+    routerUrl: url(routerPort),
     controlUrl: url(controlServed.port),
     regionUrls: Object.fromEntries(regions.map((r) => [r.name, url(r.port)])),
     config,
@@ -140,7 +197,7 @@ async function compose(
 async function startRegions(
   config: EnvironmentConfig,
   options: StackOptions,
-  control: ControlStore,
+  controlAt: (caller: string, location: string) => ControlStore,
   links: StackLinks,
   transport: Transport,
   closers: Closer[],
@@ -157,12 +214,14 @@ async function startRegions(
       config,
       regionName: region.name,
       store,
-      control,
+      control: controlAt(region.name, region.location),
       clock: systemClock,
       transport: links.regionTransport(region.name, peer.name, transport),
       random: cryptoRandom(),
       ...(options.logger ? { logger: options.logger } : {}),
     });
+    const onAck = options.onWriteAcknowledged;
+    if (onAck) service.onWriteAcknowledged = (ack) => onAck(region.name, ack);
     const gate = new RegionGate(region.name, systemClock, Math.random);
     const live = new LiveRegion(region.name, options.regionPorts[i]!, options.host, service, store, gate);
     regions.push(live);
@@ -181,6 +240,11 @@ function stackHandles(
   links: StackLinks,
   options: StackOptions,
   restartRouter: () => Promise<void>,
+  domain: {
+    controlPlane: LiveControlPlane;
+    routerAwsRegion: string | undefined;
+    setRouterDown(down: boolean): Promise<void>;
+  },
 ): StackHandles {
   const find = (name: string) => {
     const r = regions.find((x) => x.name === name);
@@ -201,6 +265,13 @@ function stackHandles(
     link: (name) => links.get(name),
     linkNames: () => links.names(),
     restartRouter,
+    awsRegions: () => ({
+      regions: options.config.regions.map((r) => ({ name: r.name, awsRegion: r.awsRegion })),
+      router: domain.routerAwsRegion,
+      controlReplicas: domain.controlPlane.replicas.map((r) => ({ name: r.name, awsRegion: r.awsRegion })),
+    }),
+    setControlDown: (awsRegion, down) => domain.controlPlane.setDown(awsRegion, down),
+    setRouterDown: (down) => domain.setRouterDown(down),
     reportError: (error, context) => {
       const message = error instanceof Error ? error.message : String(error);
       if (options.logger) options.logger.error({ err: error }, `live stack: ${context}`);

@@ -11,6 +11,13 @@ function errorRate(text: string): number {
   return rate;
 }
 
+/** The parameter a command's <target> fills: the same name the simulator's scenario uses. */
+function targetField(kind: string): string {
+  if (kind === "partition") return "link";
+  if (kind === "aws-region-outage") return "awsRegion";
+  return "target";
+}
+
 export function register(program: Command): void {
   const fault = program
     .command("fault")
@@ -20,7 +27,8 @@ export function register(program: Command): void {
       "after",
       "\nExamples:\n  failover fault down prod-us --for 30s\n  failover fault hang prod-us\n" +
         "  failover fault brownout prod-us --error-rate 0.2 --added-latency 300ms --for 1m\n" +
-        "  failover fault partition prod-us<->prod-ie --for 20s\n  failover fault heal\n  failover fault list",
+        "  failover fault partition prod-us<->prod-ie --for 20s\n  failover fault aws-region-outage us-east-1 --for 30s\n" +
+        "  failover fault heal\n  failover fault list",
     );
 
   const inject = (name: string, kind: string, description: string, withTarget = true) => {
@@ -35,7 +43,7 @@ export function register(program: Command): void {
       const target = withTarget ? (args[0] as string) : undefined;
       const opts = (withTarget ? args[1] : args[0]) as Record<string, string | undefined>;
       const body: Record<string, unknown> = { kind };
-      if (target !== undefined) body[kind === "partition" ? "link" : "target"] = target;
+      if (target !== undefined) body[targetField(kind)] = target;
       try {
         if (opts.for) body.durationS = parseDurationMs(opts.for, "--for") / 1000;
         if (kind === "brownout") {
@@ -61,6 +69,11 @@ export function register(program: Command): void {
   inject("flap", "flapping", "The region goes down and up over and over");
   inject("pause-replication", "replication-paused", "Replication between the regions stops", false);
   inject("restart-router", "router-restart", "The router restarts, losing its health state", false);
+  inject(
+    "aws-region-outage",
+    "aws-region-outage",
+    "A whole AWS region fails (<target>: e.g. us-east-1): its service region, store, control replicas and router",
+  );
 
   fault
     .command("heal [id]")

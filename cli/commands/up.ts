@@ -28,6 +28,10 @@ export function register(program: Command): void {
       "where clients are, e.g. ireland (default: the active region's location)",
     )
     .option(
+      "--router-location <loc>",
+      "where the router runs, e.g. ohio (default: the active region's location; an aws-region-outage there takes it down)",
+    )
+    .option(
       "--latency-table <name|file>",
       "latency table: inter-region, table11, or a JSON/CSV file",
       "inter-region",
@@ -42,6 +46,7 @@ export function register(program: Command): void {
       const { startStack } = await import("../../stack/start-stack.ts");
       const { CliError } = await import("../run-cli.ts");
       const { ConfigError } = await import("../../regions/config/config-error.ts");
+      const { controlReplicas } = await import("../../regions/config/schema.ts");
       if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(flags.host)) {
         throw new CliError(`--host must be a loopback address; got ${flags.host}`);
       }
@@ -50,9 +55,7 @@ export function register(program: Command): void {
         throw error instanceof ConfigError ? error : new CliError(error.message);
       });
       const [a, b] = options.config.regions;
-      const routerLocation = options.config.regions.find(
-        (r) => r.name === options.config.initialActive,
-      )!.location;
+      const routerLocation = options.routerLocation!;
       const out = process.stdout;
       out.write(
         `router      ${stack.routerUrl}   (in ${routerLocation}; clients in ${options.clientLocation})\n`,
@@ -60,6 +63,10 @@ export function register(program: Command): void {
       for (const r of options.config.regions)
         out.write(`${r.name.padEnd(11)} ${stack.regionUrls[r.name]}   (${r.location})\n`);
       out.write(`control     ${stack.controlUrl}   (faults: failover fault --help)\n`);
+      const replicas = controlReplicas(options.config).map((r) => `control-${r.awsRegion}@${r.location}`);
+      out.write(
+        `control plane ${replicas.join(", ")} (the record's replicas; routers and regions call the nearest)\n`,
+      );
       out.write(`admin token ${options.adminToken}\n`);
       out.write(
         `latency     client->router ${rtt(options, options.clientLocation, routerLocation)} ms RTT, ` +

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type ControlPlacement, controlPlaneProblems, controlPlaneSchema } from "./control-plane-schema.ts";
 import { awsSchema, dnsSchema } from "./dns-schema.ts";
 import { routerDeploySchema } from "./router-deploy-schema.ts";
 import { routerPolicySchema } from "./router-policy-schema.ts";
@@ -69,6 +70,8 @@ const environmentObjectSchema = z
     store: storeSchema.default(() => storeSchema.parse({})),
     replication: replicationSchema.default(() => replicationSchema.parse({})),
     router: routerPolicySchema.default(() => routerPolicySchema.parse({})),
+    /** Where the control record lives (its replicas) and the regions' lease on it. */
+    control: controlPlaneSchema.default(() => controlPlaneSchema.parse({})),
     /** Largest request body the services accept. */
     maxBodyBytes: z
       .number()
@@ -123,7 +126,27 @@ export function crossFieldProblems(raw: unknown): { path: (string | number)[]; m
       message: `"${env.initialActive}" is not one of the regions (${names.join(", ")})`,
     });
   }
+  problems.push(...controlPlaneProblems(raw as Parameters<typeof controlPlaneProblems>[0]));
   return problems;
+}
+
+/**
+ * The control record's replicas as configured, or by default one replica in the initialActive
+ * region (a single-region table: `config validate` refuses that for production).
+ */
+export function controlReplicas(config: EnvironmentConfig): ControlPlacement[] {
+  if (config.control.replicas !== undefined) return config.control.replicas;
+  const home = config.regions.find((r) => r.name === config.initialActive) ?? config.regions[0];
+  return home ? [{ awsRegion: home.awsRegion, location: home.location }] : [];
+}
+
+/**
+ * The synchronous standby a bootstrap control record names: in sync mode the region that is not
+ * initially active (both stores are empty, so it holds every acknowledged write); else none.
+ */
+export function bootstrapSyncStandby(config: EnvironmentConfig): string | null {
+  if (config.replication.mode !== "sync") return null;
+  return config.regions.find((r) => r.name !== config.initialActive)?.name ?? null;
 }
 
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;

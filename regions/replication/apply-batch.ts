@@ -26,7 +26,10 @@ export interface ApplyDeps {
  * a batch delivered twice changes nothing.
  */
 export async function applyBatch(deps: ApplyDeps, batch: ReplicationBatch): Promise<ReplicationReply> {
-  const record = await deps.controlView.read();
+  // The lease's record; a batch from a newer epoch than it knows means a promotion it has not
+  // read yet, so it reads the record before deciding.
+  const known = deps.controlView.current();
+  const record = known === undefined || batch.epoch > known.epoch ? await deps.controlView.read() : known;
   if (record.activeRegion === deps.regionName) {
     return {
       ok: false,

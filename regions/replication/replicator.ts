@@ -6,6 +6,7 @@ import type { ControlView } from "../service/control-view.ts";
 import type { LogEntry, LogPosition, Store } from "../store/store.ts";
 import { findBranchSeq } from "./find-branch.ts";
 import { REPLICATION_PATH, type ReplicationBatch, type ReplicationReply } from "./protocol.ts";
+import type { SyncStandbyRecord } from "./sync-standby.ts";
 
 export interface ReplicatorDeps {
   regionName: string;
@@ -16,6 +17,8 @@ export interface ReplicatorDeps {
   transport: Transport;
   config: ReplicationConfig;
   connectTimeoutMs: number;
+  /** The control record's synchronous standby, which sync mode must change before degrading. */
+  syncStandby: SyncStandbyRecord;
 }
 
 export interface OutboundStatus {
@@ -57,11 +60,14 @@ export class Replicator {
   private again = false;
   private stopped = true;
   private waiters: Waiter[] = [];
+  /** A release of the sync standby in flight (one at a time; waiters share its outcome). */
+  private releasing: Promise<boolean> | undefined;
   /**
-   * Sync mode with degrade-to-async: set when the standby could not confirm in time or could
-   * not be reached; writes are acknowledged without waiting until it has caught up again.
+   * Set while this region records its standby as synchronous again: writes then wait for the
+   * standby instead of being acknowledged without it, so none slips in unconfirmed between the
+   * caught-up check and the record naming the standby.
    */
-  private degraded = false;
+  private rejoining = false;
 
   private readonly rawTransport: boolean;
 
@@ -91,20 +97,27 @@ export class Replicator {
   }
 
   /**
-   * Resolves "replicated" once the standby holds `seq`; after `timeoutMs` without it, or at
-   * once while degraded, "degraded" (degrade-to-async) or "timeout" (refuse-writes).
+   * Resolves "replicated" once the standby holds `seq`. Otherwise, with degrade-to-async,
+   * "degraded" only once the control record says there is no synchronous standby (this region
+   * recorded it by compare-and-set, sync-standby.ts), and "timeout" if it could not record that
+   * (it has been fenced) or with refuse-writes: such a write is not acknowledged.
    */
   waitFor(seq: number, timeoutMs: number): Promise<SyncOutcome> {
     if (this.confirmedHead && this.confirmedHead.seq >= seq) return Promise.resolve("replicated");
-    if (this.degraded && this.canDegrade()) return Promise.resolve("degraded");
+    if (this.canDegrade() && !this.rejoining && this.deps.syncStandby.released()) {
+      return Promise.resolve("degraded");
+    }
     return new Promise((resolve) => {
       const waiter: Waiter = {
         seq,
         resolve,
         timer: this.deps.clock.setTimer(timeoutMs, () => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          this.degraded = true;
-          resolve(this.canDegrade() ? "degraded" : "timeout");
+          if (!this.canDegrade()) {
+            resolve("timeout");
+            return;
+          }
+          void this.release().then((released) => resolve(released ? "degraded" : "timeout"));
         }),
       };
       this.waiters.push(waiter);
@@ -113,20 +126,56 @@ export class Replicator {
 
   /** True while sync-mode writes are acknowledged without the standby (metric and /region). */
   isDegraded(): boolean {
-    return this.degraded && this.deps.config.mode === "sync" && this.canDegrade();
+    return this.deps.config.mode === "sync" && this.canDegrade() && this.deps.syncStandby.released();
   }
 
   private canDegrade(): boolean {
     return this.deps.config.onStandbyUnreachable === "degrade-to-async";
   }
 
-  /** The standby is unreachable: waiting writes stop waiting (degrade) rather than time out one by one. */
+  /** Records "no synchronous standby" (once for all who ask at the same time). */
+  private release(): Promise<boolean> {
+    if (this.deps.syncStandby.released()) return Promise.resolve(true);
+    const epoch = this.deps.controlView.current()?.epoch;
+    if (epoch === undefined) return Promise.resolve(false);
+    this.releasing ??= this.deps.syncStandby.release(epoch).finally(() => {
+      this.releasing = undefined;
+    });
+    return this.releasing;
+  }
+
+  /**
+   * The standby is unreachable: record that there is no synchronous standby now, so waiting
+   * writes are acknowledged (degrade-to-async) rather than time out one by one. If the record
+   * cannot be changed, they keep waiting and time out unacknowledged.
+   */
   private enterDegraded(): void {
-    this.degraded = true;
-    if (!this.canDegrade()) return;
-    for (const waiter of this.waiters.splice(0)) {
-      waiter.timer.cancel();
-      waiter.resolve("degraded");
+    if (this.deps.config.mode !== "sync" || !this.canDegrade()) return;
+    void this.release().then((released) => {
+      if (!released) return;
+      for (const waiter of this.waiters.splice(0)) {
+        waiter.timer.cancel();
+        waiter.resolve("degraded");
+      }
+    });
+  }
+
+  /**
+   * The standby has confirmed every entry: name it the synchronous standby again. `rejoining` is
+   * set before the head is read, so any write acknowledged without the standby has a seq at or
+   * below that head, and the standby holds it when the record names it.
+   */
+  private async rejoin(): Promise<void> {
+    if (this.deps.config.mode !== "sync" || this.rejoining || !this.deps.syncStandby.released()) return;
+    const epoch = this.deps.controlView.current()?.epoch;
+    if (epoch === undefined) return;
+    this.rejoining = true;
+    try {
+      const head = await this.deps.store.head();
+      if ((this.confirmedHead?.seq ?? 0) < head.seq) return;
+      await this.deps.syncStandby.rejoin(epoch);
+    } finally {
+      this.rejoining = false;
     }
   }
 
@@ -176,7 +225,8 @@ export class Replicator {
   /** Ships one batch; returns true if more entries are waiting. */
   private async shipOnce(): Promise<boolean> {
     const { store, controlView, config } = this.deps;
-    const record = await controlView.read();
+    // The lease's record, renewed on its own timer: shipping costs no control-plane round trip.
+    const record = controlView.current() ?? (await controlView.read());
     if (controlView.roleIn(record) !== "active") {
       this.peerHead = undefined;
       this.confirmedHead = undefined;
@@ -207,9 +257,9 @@ export class Replicator {
   private async afterAck(head: LogPosition): Promise<void> {
     this.confirmedHead = this.peerHead;
     const acked = this.peerHead?.seq ?? 0;
-    if (acked >= head.seq) {
+    const caughtUp = acked >= head.seq;
+    if (caughtUp) {
       this.oldestUnackedAtMs = undefined;
-      this.degraded = false; // caught up: synchronous again
     } else {
       const [next] = await this.deps.store.readLog(acked, 1);
       this.oldestUnackedAtMs = next?.atMs;
@@ -220,6 +270,8 @@ export class Replicator {
       waiter.timer.cancel();
       waiter.resolve("replicated");
     }
+    // Caught up: synchronous again, once the record names the standby.
+    if (caughtUp) void this.rejoin();
   }
 
   private async send(batch: ReplicationBatch): Promise<LogPosition> {

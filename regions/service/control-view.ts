@@ -1,46 +1,95 @@
-import type { Clock } from "../../core/clock.ts";
+import { type Clock, sleep, type TimerHandle } from "../../core/clock.ts";
 import type { ControlRecord, ControlStore } from "../../core/control.ts";
+import type { LeaseConfig } from "../config/control-plane-schema.ts";
+import { Lease, type LeaseState } from "./lease.ts";
 
 export type Role = "active" | "standby";
 
 /**
- * A region's view of the control record. Every write reads it afresh (a write is fenced by the
- * record as it is now, not as it was cached); readiness and status use the last good read.
+ * A region's view of the control record, and its lease on it (lease.ts). The record is re-read
+ * every `renewIntervalMs`; writes, replication and status use what the lease holds, so no
+ * request pays a round trip to the control plane, which may be on another continent (AWS's
+ * guidance: calls should not cross regions). A write tagged with a newer epoch than the one
+ * known renews at once (a router has promoted this region).
  * If no record exists yet, the first region to ask creates it naming the configured initial
  * active region, by compare-and-set, so two regions starting together agree.
  */
 export class ControlView {
-  private lastRecord: ControlRecord | undefined;
+  private readonly lease: Lease;
   private lastError: string | undefined;
+  private renewing: Promise<ControlRecord> | undefined;
+  private timer: TimerHandle | undefined;
+  private running = false;
 
   constructor(
     private readonly control: ControlStore,
     private readonly regionName: string,
     private readonly initialActive: string,
     private readonly clock: Clock,
-  ) {}
+    private readonly leaseConfig: LeaseConfig,
+    /** The bootstrap record's synchronous standby (sync mode: the other region; else null). */
+    private readonly bootstrapSyncStandby: string | null = null,
+  ) {
+    this.lease = new Lease(regionName, leaseConfig);
+  }
 
-  async read(): Promise<ControlRecord> {
-    try {
-      let record = await this.control.read();
-      if (!record) {
-        const first: ControlRecord = {
-          activeRegion: this.initialActive,
-          epoch: 1,
-          updatedAtMs: this.clock.nowMs(),
-          reason: `bootstrap by ${this.regionName}: initialActive from config`,
-        };
-        const result = await this.control.compareAndSet(null, first);
-        record = result.ok ? result.record : result.current;
-        if (!record) throw new Error("control record missing after bootstrap");
-      }
-      this.lastRecord = record;
-      this.lastError = undefined;
-      return record;
-    } catch (error) {
-      this.lastError = (error as Error).message;
-      throw error;
-    }
+  /** Starts renewing the lease on the injected clock. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.renewLoop();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.timer?.cancel();
+  }
+
+  /**
+   * Reads the record now (one renewal; concurrent callers share it). Rejects if the control
+   * plane cannot be reached; the lease then runs out on its own.
+   */
+  read(): Promise<ControlRecord> {
+    this.renewing ??= this.readOnce().finally(() => {
+      this.renewing = undefined;
+    });
+    return this.renewing;
+  }
+
+  /**
+   * A record this region wrote itself by compare-and-set (or was shown when its write lost),
+   * sent at sentAtMs: as good as a read for the lease, since the write was decided after then.
+   */
+  adopt(record: ControlRecord, sentAtMs: number): void {
+    this.lease.observeOwnWrite(record, sentAtMs, this.clock.nowMs());
+  }
+
+  /** The record as last read, without a round trip (undefined before the first read). */
+  current(): ControlRecord | undefined {
+    return this.lease.current();
+  }
+
+  leaseState(): LeaseState {
+    return this.lease.state(this.clock.nowMs());
+  }
+
+  /** True while this region may acknowledge a write made in `epoch`. */
+  holds(epoch: number): boolean {
+    return this.lease.holds(epoch, this.clock.nowMs());
+  }
+
+  /** Waits on the injected clock until `atMs` (a promoted region waiting out its predecessor's lease). */
+  async waitUntil(atMs: number): Promise<void> {
+    const delayMs = atMs - this.clock.nowMs();
+    if (delayMs > 0) await sleep(this.clock, delayMs);
+  }
+
+  lastRenewedMs(): number | undefined {
+    return this.lease.lastRenewedMs();
+  }
+
+  get leaseMs(): number {
+    return this.leaseConfig.leaseMs;
   }
 
   roleIn(record: ControlRecord): Role {
@@ -49,6 +98,41 @@ export class ControlView {
 
   /** The last record read successfully, and the last error if the latest read failed. */
   snapshot(): { record: ControlRecord | undefined; error: string | undefined } {
-    return { record: this.lastRecord, error: this.lastError };
+    return { record: this.lease.current(), error: this.lastError };
+  }
+
+  private async renewLoop(): Promise<void> {
+    try {
+      await this.read();
+    } catch {
+      // Recorded in lastError; the lease runs out by itself if renewals keep failing.
+    }
+    if (!this.running) return;
+    this.timer = this.clock.setTimer(this.leaseConfig.renewIntervalMs, () => void this.renewLoop());
+  }
+
+  private async readOnce(): Promise<ControlRecord> {
+    const sentAtMs = this.clock.nowMs();
+    try {
+      let record = await this.control.read();
+      if (!record) {
+        const first: ControlRecord = {
+          activeRegion: this.initialActive,
+          epoch: 1,
+          updatedAtMs: this.clock.nowMs(),
+          reason: `bootstrap by ${this.regionName}: initialActive from config`,
+          syncStandby: this.bootstrapSyncStandby,
+        };
+        const result = await this.control.compareAndSet(null, first);
+        record = result.ok ? result.record : result.current;
+        if (!record) throw new Error("control record missing after bootstrap");
+      }
+      this.lease.observe(record, sentAtMs, this.clock.nowMs());
+      this.lastError = undefined;
+      return record;
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      throw error;
+    }
   }
 }

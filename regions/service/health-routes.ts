@@ -11,7 +11,8 @@ export function healthRoutes(deps: StatusDeps & { metrics: RegionMetrics }): Hon
   app.get("/healthz", (c) => c.json({ ok: true, region: deps.regionName }));
   app.get("/readyz", async (c) => {
     const status = await readRegionStatus(deps);
-    const ready = status.storeReachable && status.role !== "unknown";
+    // An active region whose lease ran out cannot acknowledge writes: not ready, so routers move.
+    const ready = status.storeReachable && status.role !== "unknown" && status.lease.state !== "expired";
     return c.json({ ready, ...summary(status) }, ready ? 200 : 503);
   });
   app.get("/region", async (c) => c.json(await readRegionStatus(deps)));
@@ -31,6 +32,7 @@ function summary(status: RegionStatus) {
     role: status.role,
     epoch: status.epoch,
     storeReachable: status.storeReachable,
+    lease: status.lease.state,
     // Active: entries the standby has not confirmed. Routers wait for 0 before failing back.
     replicationLagEntries: status.replication.lagEntries,
   };

@@ -11,7 +11,7 @@ import { createItemBody, describeZodError, listQuery, replaceItemBody } from "./
 import { readJsonBody } from "./read-json-body.ts";
 import type { RegionMetrics } from "./region-metrics.ts";
 import type { SerialQueue } from "./serial-queue.ts";
-import { admitWrite } from "./write-gate.ts";
+import { admitWrite, EPOCH_HEADER, lostLeaseResponse } from "./write-gate.ts";
 
 export interface ItemsDeps {
   regionName: string;
@@ -25,6 +25,15 @@ export interface ItemsDeps {
   maxBodyBytes: number;
   retryAfterS: number;
   metrics: RegionMetrics;
+  /** Told of every write acknowledged to a client, as it is (observability; the simulator's checker). */
+  onAcknowledged?: (ack: WriteAck) => void;
+}
+
+/** A write this region acknowledged: its log position and whether the standby had confirmed it. */
+export interface WriteAck {
+  seq: number;
+  epoch: number;
+  degraded: boolean;
 }
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -173,7 +182,10 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
   ): Promise<Response> {
     // A plain record, not c.header(): with two or more headers Hono builds a platform Headers
     // object per response (~2 us on Node 20), and writes are the region's costliest requests.
-    const headers: Record<string, string> = { "x-log-seq": String(entry.seq) };
+    const headers: Record<string, string> = {
+      "x-log-seq": String(entry.seq),
+      [EPOCH_HEADER]: String(entry.epoch),
+    };
     if (deps.replication.mode === "sync") {
       const outcome = await deps.replicator.waitFor(entry.seq, deps.replication.syncTimeoutMs);
       if (outcome === "timeout") {
@@ -188,11 +200,27 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
           { seq: entry.seq },
         );
       }
-      // "degraded": acknowledged by this region only, the standby being unreachable (degrade-to-async).
+      // "degraded": acknowledged by this region only, after it recorded in the control record
+      // that it has no synchronous standby (degrade-to-async; see replicator.ts).
       if (outcome === "degraded") headers["x-replication"] = "degraded";
+    }
+    // The lease is checked at acknowledgement, not only at admission: a promotion may have
+    // happened while the write committed or waited for the standby.
+    const lost = lostLeaseResponse(
+      c,
+      deps.controlView,
+      deps.regionName,
+      entry.epoch,
+      entry.seq,
+      deps.retryAfterS,
+    );
+    if (lost !== undefined) {
+      deps.metrics.writes.inc({ result: "unconfirmed" });
+      return lost;
     }
     const degraded = headers["x-replication"] !== undefined;
     deps.metrics.writes.inc({ result: degraded ? "acknowledged_degraded" : "acknowledged" });
+    deps.onAcknowledged?.({ seq: entry.seq, epoch: entry.epoch, degraded });
     if (status === 204) return new Response(null, { status, headers });
     headers["content-type"] = "application/json";
     return new Response(JSON.stringify(item), { status, headers });

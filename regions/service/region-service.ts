@@ -5,15 +5,16 @@ import type { ControlStore } from "../../core/control.ts";
 import { jsonError } from "../../core/http-errors.ts";
 import type { Random } from "../../core/random.ts";
 import type { Transport } from "../../core/transport.ts";
-import type { EnvironmentConfig } from "../config/schema.ts";
+import { bootstrapSyncStandby, type EnvironmentConfig } from "../config/schema.ts";
 import type { InboundState } from "../replication/apply-batch.ts";
 import { OrphanedWrites } from "../replication/orphaned-writes.ts";
 import { Replicator } from "../replication/replicator.ts";
+import { SyncStandbyRecord } from "../replication/sync-standby.ts";
 import { type Store, StoreUnavailableError } from "../store/store.ts";
 import { ControlView } from "./control-view.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { createIdFactory } from "./ids.ts";
-import { itemsRoutes } from "./items-routes.ts";
+import { itemsRoutes, type WriteAck } from "./items-routes.ts";
 import { createRegionMetrics } from "./region-metrics.ts";
 import { type RegionStatus, readRegionStatus } from "./region-status.ts";
 import { replicationRoutes } from "./replication-routes.ts";
@@ -38,6 +39,8 @@ export interface RegionService {
   start(): void;
   stop(): Promise<void>;
   status(): Promise<RegionStatus>;
+  /** Set to be told of every write acknowledged to a client (the simulator's invariant checker). */
+  onWriteAcknowledged: ((ack: WriteAck) => void) | undefined;
 }
 
 /** One region's service: the items API, health, status, metrics and replication, as one Hono app. */
@@ -48,9 +51,24 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     const names = config.regions.map((r) => r.name).join(", ");
     throw new Error(`region "${regionName}" is not in the ${config.name} environment (${names})`);
   }
-  const controlView = new ControlView(deps.control, regionName, config.initialActive, clock);
+  const controlView = new ControlView(
+    deps.control,
+    regionName,
+    config.initialActive,
+    clock,
+    config.control.lease,
+    bootstrapSyncStandby(config),
+  );
   const metrics = createRegionMetrics(regionName);
+  const syncStandby = new SyncStandbyRecord({
+    control: deps.control,
+    view: controlView,
+    regionName,
+    peerName: peer.name,
+    clock,
+  });
   const replicator = new Replicator({
+    syncStandby,
     regionName,
     peerName: peer.name,
     store,
@@ -96,6 +114,7 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
       maxBodyBytes: config.maxBodyBytes,
       retryAfterS: config.router.retryAfterS,
       metrics,
+      onAcknowledged: (ack) => service.onWriteAcknowledged?.(ack),
     }),
   );
   app.route("/_replication", replicationRoutes({ regionName, store, controlView, orphans, inbound, clock }));
@@ -110,10 +129,18 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     return jsonError(c, 500, "internal_error", "the region failed to handle this request; see its logs");
   });
 
-  return {
+  const service: RegionService = {
     app,
-    start: () => replicator.start(),
-    stop: async () => replicator.stop(),
+    onWriteAcknowledged: undefined,
+    start: () => {
+      controlView.start();
+      replicator.start();
+    },
+    stop: async () => {
+      controlView.stop();
+      replicator.stop();
+    },
     status: () => readRegionStatus(statusDeps),
   };
+  return service;
 }

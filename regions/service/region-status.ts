@@ -5,6 +5,7 @@ import type { OrphanedWrites } from "../replication/orphaned-writes.ts";
 import type { OutboundStatus, Replicator } from "../replication/replicator.ts";
 import type { LogPosition, Store } from "../store/store.ts";
 import type { ControlView, Role } from "./control-view.ts";
+import type { LeaseState } from "./lease.ts";
 import type { RegionMetrics } from "./region-metrics.ts";
 
 export interface RegionStatus {
@@ -13,6 +14,8 @@ export interface RegionStatus {
   epoch: number | null;
   activeRegion: string | null;
   storeReachable: boolean;
+  /** The region's lease on the active role (lease.ts): held, waiting, expired, or none (standby). */
+  lease: { state: LeaseState["kind"]; heldUntilMs?: number; servesFromMs?: number; expiredAtMs?: number };
   controlError?: string;
   head: LogPosition | null;
   replication: {
@@ -48,14 +51,21 @@ export async function readRegionStatus(deps: StatusDeps): Promise<RegionStatus> 
   } catch {
     head = null;
   }
-  let controlError: string | undefined;
-  try {
-    await deps.controlView.read();
-  } catch (error) {
-    controlError = (error as Error).message;
+  // The lease's last read, renewed on a timer: status costs no round trip to the control plane
+  // unless what the region knows is older than one lease (or it has not started renewing).
+  // A failed renewal is reported, but what the region knows counts until it is one lease old.
+  let stale = false;
+  const renewedAtMs = deps.controlView.lastRenewedMs();
+  if (renewedAtMs === undefined || deps.clock.nowMs() - renewedAtMs >= deps.controlView.leaseMs) {
+    try {
+      await deps.controlView.read();
+    } catch {
+      stale = true;
+    }
   }
-  const record = deps.controlView.snapshot().record;
-  const role = controlError || !record ? "unknown" : deps.controlView.roleIn(record);
+  const { record, error: controlError } = deps.controlView.snapshot();
+  const role = stale || !record ? "unknown" : deps.controlView.roleIn(record);
+  const lease = deps.controlView.leaseState();
   let lagEntries = 0;
   let lagMs = 0;
   let outbound: OutboundStatus | undefined;
@@ -76,6 +86,7 @@ export async function readRegionStatus(deps: StatusDeps): Promise<RegionStatus> 
     epoch: record?.epoch ?? null,
     activeRegion: record?.activeRegion ?? null,
     storeReachable: head !== null,
+    lease: leaseSummary(lease),
     head,
     replication: {
       mode: deps.replication.mode,
@@ -88,4 +99,17 @@ export async function readRegionStatus(deps: StatusDeps): Promise<RegionStatus> 
   if (outbound) status.replication.outbound = outbound;
   if (controlError) status.controlError = controlError;
   return status;
+}
+
+function leaseSummary(lease: LeaseState): RegionStatus["lease"] {
+  switch (lease.kind) {
+    case "held":
+      return { state: "held", heldUntilMs: lease.heldUntilMs };
+    case "waiting":
+      return { state: "waiting", servesFromMs: lease.servesFromMs };
+    case "expired":
+      return { state: "expired", expiredAtMs: lease.expiredAtMs };
+    default:
+      return { state: lease.kind };
+  }
 }

@@ -31,7 +31,8 @@ export async function startRegionServer(options: {
     base: { service: "failover-region", region: region.name },
   });
   const store = await createStore(config, region.name);
-  const control = await createControlStore(config);
+  // The control replica in this region's AWS region first (the nearest), the others after it.
+  const control = await createControlStore(config, { nearAwsRegion: region.awsRegion });
   const http = createHttpTransport(config);
   const service = createRegionService({
     config,

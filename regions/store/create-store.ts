@@ -1,8 +1,9 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Clock } from "../../core/clock.ts";
 import { type ControlStore, MemoryControlStore } from "../../core/control.ts";
+import { type ControlReplica, FallbackControlStore } from "../../core/fallback-control-store.ts";
 import { ConfigError } from "../config/config-error.ts";
-import type { EnvironmentConfig, RegionConfig } from "../config/schema.ts";
+import { controlReplicas, type EnvironmentConfig, type RegionConfig } from "../config/schema.ts";
 import { createDynamoDbClient, isLoopbackUrl } from "./dynamodb-client.ts";
 import { DynamoDbControlStore } from "./dynamodb-control-store.ts";
 import { toStoreError } from "./dynamodb-errors.ts";
@@ -49,23 +50,77 @@ export interface CreateControlStoreOptions extends CreateStoreOptions {
   /** The in-memory record every router and region of one process shares (memory kind). */
   shared?: MemoryControlStore;
   /**
-   * The region whose AWS region holds the control table (default: `initialActive`). Every
-   * router and region must use the same one; with DynamoDB in AWS it should be a global table
-   * or live outside both service regions, or losing that region also loses promotion.
+   * The AWS region the caller runs in: the control replica there is asked first (the nearest),
+   * then the others in config order. Default: config order.
    */
-  homeRegion?: string;
+  nearAwsRegion?: string;
+  /** An endpoint per replica AWS region, instead of `store.endpoint` (tests: DynamoDB Local). */
+  replicaEndpoints?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The control record as `config.control` places it: in DynamoDB, one client per replica region
+ * (a global table with multi-Region strong consistency answers a conditional write or a
+ * strongly consistent read in any of its replica regions, once a majority has it), tried
+ * nearest first with fallback (core/fallback-control-store.ts); a single replica is just its
+ * DynamoDbControlStore. The witness holds no readable copy, so no client talks to it.
+ */
 export async function createControlStore(
   config: EnvironmentConfig,
   options: CreateControlStoreOptions = {},
 ): Promise<ControlStore> {
   if (config.store.kind === "memory") return options.shared ?? new MemoryControlStore();
-  const client = dynamoDbClient(config, findRegion(config, options.homeRegion ?? config.initialActive));
+  const clients = nearestFirst(controlReplicas(config), options.nearAwsRegion).map((replica) => {
+    const endpoint = options.replicaEndpoints?.[replica.awsRegion];
+    const client = createDynamoDbClient(
+      endpoint === undefined ? config.store : { ...config.store, endpoint },
+      {
+        awsRegion: replica.awsRegion,
+        ...(config.aws?.profile !== undefined ? { profile: config.aws.profile } : {}),
+      },
+    );
+    return { name: `control-${replica.awsRegion}`, client };
+  });
   if (shouldEnsureTables(config, options)) {
-    await ensureTablesOrDestroy(client, () => [controlTableDefinition(config.store.tablePrefix)]);
+    await ensureControlTable(config.store.tablePrefix, clients).catch((error: unknown) => {
+      for (const { client } of clients) client.destroy();
+      throw error;
+    });
   }
-  return new DynamoDbControlStore({ client, tablePrefix: config.store.tablePrefix });
+  const stores: ControlReplica[] = clients.map(({ name, client }) => ({
+    name,
+    store: new DynamoDbControlStore({ client, tablePrefix: config.store.tablePrefix }),
+  }));
+  return stores.length === 1 ? stores[0]!.store : new FallbackControlStore(stores);
+}
+
+/** The replica in the caller's AWS region first, then the rest in config order. */
+function nearestFirst<T extends { awsRegion: string }>(
+  replicas: readonly T[],
+  near: string | undefined,
+): T[] {
+  return [...replicas.filter((r) => r.awsRegion === near), ...replicas.filter((r) => r.awsRegion !== near)];
+}
+
+/**
+ * Creates the control table through the first replica that answers (one table, replicated;
+ * in AWS `failover deploy` creates the MRSC table and the service never does).
+ */
+async function ensureControlTable(
+  tablePrefix: string,
+  clients: readonly { name: string; client: DynamoDBClient }[],
+): Promise<void> {
+  let lastError: unknown;
+  for (const { client } of clients) {
+    try {
+      await ensureTables(client, [controlTableDefinition(tablePrefix)]);
+      return;
+    } catch (error) {
+      if (error instanceof TableSchemaMismatchError) throw error;
+      lastError = error;
+    }
+  }
+  throw toStoreError(lastError, "creating the control table");
 }
 
 function findRegion(config: EnvironmentConfig, regionName: string): RegionConfig {

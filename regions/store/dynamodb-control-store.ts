@@ -11,6 +11,9 @@ import {
   type ControlRecord,
   type ControlStore,
   ControlStoreError,
+  type SyncStandbyCondition,
+  storedForm,
+  syncStandbyOf,
 } from "../../core/control.ts";
 import { describeAwsError } from "./dynamodb-errors.ts";
 import { controlTableName } from "./dynamodb-tables.ts";
@@ -52,34 +55,59 @@ export class DynamoDbControlStore implements ControlStore {
     }
   }
 
-  async compareAndSet(expectedEpoch: number | null, next: ControlRecord): Promise<CompareAndSetResult> {
+  async compareAndSet(
+    expectedEpoch: number | null,
+    next: ControlRecord,
+    expectedSyncStandby?: SyncStandbyCondition,
+  ): Promise<CompareAndSetResult> {
     assertNextEpoch(expectedEpoch, next);
+    // Not "attribute_not_exists(pk) OR epoch = :expected": an absent record must match only a
+    // null expectation, as in MemoryControlStore, or a router holding a stale epoch could
+    // recreate a record that was deleted.
+    const condition =
+      expectedEpoch === null
+        ? { expression: "attribute_not_exists(pk)", names: {}, values: {} }
+        : epochCondition(expectedEpoch, expectedSyncStandby);
+    return this.conditionalPut(next, condition);
+  }
+
+  async setSyncStandby(
+    expectedSyncStandby: string | null,
+    next: ControlRecord,
+  ): Promise<CompareAndSetResult> {
+    const condition = epochCondition(next.epoch, expectedSyncStandby);
+    condition.expression += " AND #active = :active";
+    condition.names["#active"] = "activeRegion";
+    condition.values[":active"] = { S: next.activeRegion };
+    return this.conditionalPut(next, condition);
+  }
+
+  /**
+   * One conditional PutItem: DynamoDB decides which of two racing writers wins (with MRSC, across
+   * the region set); the loser is shown the record that won.
+   */
+  private async conditionalPut(next: ControlRecord, condition: Condition): Promise<CompareAndSetResult> {
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.table,
           Item: { ...CONTROL_KEY, ...recordToAttributes(next) },
-          // Not "attribute_not_exists(pk) OR epoch = :expected": an absent record must match
-          // only a null expectation, as in MemoryControlStore, or a router holding a stale
-          // epoch could recreate a record that was deleted.
-          ...(expectedEpoch === null
-            ? { ConditionExpression: "attribute_not_exists(pk)" }
-            : {
-                ConditionExpression: "#epoch = :expected",
-                ExpressionAttributeNames: { "#epoch": "epoch" },
-                ExpressionAttributeValues: { ":expected": { N: String(expectedEpoch) } },
-              }),
+          ConditionExpression: condition.expression,
+          ...(Object.keys(condition.names).length > 0 ? { ExpressionAttributeNames: condition.names } : {}),
+          ...(Object.keys(condition.values).length > 0
+            ? { ExpressionAttributeValues: condition.values }
+            : {}),
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
-      return { ok: true, record: { ...next } };
+      return { ok: true, record: storedForm(next) };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         // ALL_OLD hands back the record that won; DynamoDB Local before 2.2 did not, hence the read.
         const current = error.Item !== undefined ? recordFromAttributes(error.Item) : await this.read();
         // The SDK retries a timed-out PutItem; if the first attempt had landed, the retry fails its
         // condition on our own record. Finding exactly `next` stored means this call won.
-        if (current !== undefined && sameRecord(current, next)) return { ok: true, record: { ...next } };
+        if (current !== undefined && sameRecord(current, next)) return { ok: true, record: storedForm(next) };
         return { ok: false, current };
       }
       throw new ControlStoreError(`control store write to ${this.table}: ${describeAwsError(error)}`, {
@@ -93,12 +121,39 @@ export class DynamoDbControlStore implements ControlStore {
   }
 }
 
+interface Condition {
+  expression: string;
+  names: Record<string, string>;
+  values: Record<string, AttributeValue>;
+}
+
+/** epoch = :expected, and (when asked) the sync standby as given; an absent attribute is null. */
+function epochCondition(expectedEpoch: number, expectedSyncStandby: SyncStandbyCondition): Condition {
+  const condition: Condition = {
+    expression: "#epoch = :expected",
+    names: { "#epoch": "epoch" },
+    values: { ":expected": { N: String(expectedEpoch) } },
+  };
+  if (expectedSyncStandby === null) {
+    condition.expression += " AND attribute_not_exists(#sync)";
+    condition.names["#sync"] = "syncStandby";
+  } else if (expectedSyncStandby !== undefined) {
+    condition.expression += " AND #sync = :sync";
+    condition.names["#sync"] = "syncStandby";
+    condition.values[":sync"] = { S: expectedSyncStandby };
+  }
+  return condition;
+}
+
 function recordToAttributes(record: ControlRecord): Record<string, AttributeValue> {
+  const sync = syncStandbyOf(record);
   return {
     activeRegion: { S: record.activeRegion },
     epoch: { N: String(record.epoch) },
     updatedAtMs: { N: String(record.updatedAtMs) },
     reason: { S: record.reason },
+    // A null sync standby is stored as no attribute (core/control.ts storedForm).
+    ...(sync === null ? {} : { syncStandby: { S: sync } }),
   };
 }
 
@@ -109,11 +164,13 @@ function recordFromAttributes(attrs: Record<string, AttributeValue>): ControlRec
   if (activeRegion === undefined || epoch === undefined || updatedAtMs === undefined) {
     throw new ControlStoreError(`control record is malformed: ${JSON.stringify(attrs)}`);
   }
+  const syncStandby = attrs.syncStandby?.S;
   return {
     activeRegion,
     epoch: Number(epoch),
     updatedAtMs: Number(updatedAtMs),
     reason: attrs.reason?.S ?? "",
+    ...(syncStandby === undefined ? {} : { syncStandby }),
   };
 }
 
@@ -122,6 +179,7 @@ function sameRecord(a: ControlRecord, b: ControlRecord): boolean {
     a.activeRegion === b.activeRegion &&
     a.epoch === b.epoch &&
     a.updatedAtMs === b.updatedAtMs &&
-    a.reason === b.reason
+    a.reason === b.reason &&
+    syncStandbyOf(a) === syncStandbyOf(b)
   );
 }

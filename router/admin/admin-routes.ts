@@ -29,6 +29,8 @@ export function adminRoutes(deps: AdminDeps): Hono {
       region: z.enum(regionNames),
       reason: z.string().max(200).optional(),
       force: z.boolean().optional(),
+      /** Sync mode: promote a region not recorded as the synchronous standby, losing what it lacks. */
+      acceptDataLoss: z.boolean().optional(),
     })
     .strict();
   const drainBody = z.object({ region: z.enum(regionNames), drained: z.boolean().default(true) }).strict();
@@ -42,10 +44,10 @@ export function adminRoutes(deps: AdminDeps): Hono {
   app.post("/promote", async (c) => {
     const body = await parseBody(c.req.raw, promoteBody);
     if (!body.ok) return jsonError(c, 400, "invalid_body", body.detail);
-    const { region, force = false } = body.value;
-    const reason = `admin promote ${region}${body.value.reason ? ` (${body.value.reason})` : ""}`;
-    const result = await coordinator.promoteTo(region, reason, force);
-    logAction(deps, "promote", { region, force }, result.kind);
+    const { region, force = false, acceptDataLoss = false } = body.value;
+    const reason = `admin promote ${region}${body.value.reason ? ` (${body.value.reason})` : ""}${acceptDataLoss ? " accepting data loss" : ""}`;
+    const result = await coordinator.promoteTo(region, reason, force, acceptDataLoss);
+    logAction(deps, "promote", { region, force, acceptDataLoss }, result.kind);
     if (result.kind === "refused") return jsonError(c, 409, result.error, result.detail);
     return c.json({ result: result.kind, record: result.record });
   });

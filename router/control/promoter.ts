@@ -19,15 +19,27 @@ export class Promoter {
     private readonly routerId: string,
   ) {}
 
-  async promote(from: ControlRecord, target: string, reason: string): Promise<PromoteOutcome> {
+  /**
+   * `requireSync`: sync replication; the promotion holds only if the record still names `target`
+   * as the synchronous standby when it is decided (the active region may have removed it since
+   * this router read the record). The new active starts with no synchronous standby: the old
+   * one is typically gone, and it is named again once it has caught up (sync-standby.ts).
+   */
+  async promote(
+    from: ControlRecord,
+    target: string,
+    reason: string,
+    requireSync = false,
+  ): Promise<PromoteOutcome> {
     const next: ControlRecord = {
       activeRegion: target,
       epoch: from.epoch + 1,
       updatedAtMs: this.clock.nowMs(),
       reason: `router ${this.routerId}: ${reason}`,
+      syncStandby: null,
     };
     try {
-      const result = await this.control.compareAndSet(from.epoch, next);
+      const result = await this.control.compareAndSet(from.epoch, next, requireSync ? target : undefined);
       return result.ok
         ? { kind: "promoted", record: result.record }
         : { kind: "conflict", record: result.current };
@@ -38,9 +50,11 @@ export class Promoter {
 
   /**
    * Reads the record; if none exists yet, creates epoch 1 naming `initialActive` by
-   * compare-and-set (as the regions do), so whoever starts first, everyone agrees.
+   * compare-and-set (as the regions do), so whoever starts first, everyone agrees. In sync mode
+   * the other region starts as the synchronous standby: both stores are empty, so it holds
+   * every acknowledged write.
    */
-  async load(initialActive: string): Promise<ControlRecord> {
+  async load(initialActive: string, syncStandby: string | null = null): Promise<ControlRecord> {
     const record = await this.control.read();
     if (record) return record;
     const first: ControlRecord = {
@@ -48,6 +62,7 @@ export class Promoter {
       epoch: 1,
       updatedAtMs: this.clock.nowMs(),
       reason: `bootstrap by router ${this.routerId}: initialActive from config`,
+      syncStandby,
     };
     const result = await this.control.compareAndSet(null, first);
     const current = result.ok ? result.record : result.current;

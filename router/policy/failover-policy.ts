@@ -30,6 +30,12 @@ export interface PolicyInput {
   minPromotionIntervalMs: number;
   /** When this router last saw the active region change (its promotion or another router's). */
   lastPromotionAtMs: number | undefined;
+  /**
+   * Synchronous replication only: the standby the control record names as holding every
+   * acknowledged write (null: none). Only that region may be promoted automatically (Patroni's
+   * synchronous mode; PRODUCT.md); absent in async mode.
+   */
+  sync?: { standby: string | null };
 }
 
 export type PromotionCause = "failover" | "failback" | "drain";
@@ -58,6 +64,8 @@ export function decide(input: PolicyInput): PolicyDecision {
   if (active.drained) {
     if (!eligible(other))
       return { kind: "stay", blocked: `${active.name} is drained but ${other.name} is not healthy` };
+    const unsynced = notInSync(input, other.name);
+    if (unsynced !== undefined) return { kind: "stay", blocked: `${active.name} is drained but ${unsynced}` };
     return {
       kind: "promote",
       target: other.name,
@@ -74,6 +82,9 @@ export function decide(input: PolicyInput): PolicyDecision {
         blocked: `${active.name} unhealthy (${trouble}) but ${other.name} is not healthy`,
       };
     }
+    const unsynced = notInSync(input, other.name);
+    if (unsynced !== undefined)
+      return { kind: "stay", blocked: `${active.name} unhealthy (${trouble}) but ${unsynced}` };
     const damped = dampedFor(input);
     if (damped !== undefined)
       return { kind: "stay", blocked: `${active.name} unhealthy (${trouble}); ${damped}` };
@@ -108,6 +119,9 @@ function decideFailback(input: PolicyInput, active: RegionView, other: RegionVie
       blocked: `failback to ${other.name} waits: ${other.name} has not caught up (lag ${lag})`,
     };
   }
+  const unsynced = notInSync(input, other.name);
+  if (unsynced !== undefined)
+    return { kind: "stay", blocked: `failback to ${other.name} waits: ${unsynced}` };
   const damped = dampedFor(input);
   if (damped !== undefined) return { kind: "stay", blocked: `failback to ${other.name} waits: ${damped}` };
   return {
@@ -143,4 +157,17 @@ function dampedFor(input: PolicyInput): string | undefined {
   const sinceMs = input.nowMs - input.lastPromotionAtMs;
   if (sinceMs >= input.minPromotionIntervalMs) return undefined;
   return `flap damping: last promotion ${sinceMs} ms ago (minimum ${input.minPromotionIntervalMs} ms)`;
+}
+
+/**
+ * Sync mode: why `target` may not be promoted automatically (it is not the recorded synchronous
+ * standby, so it may lack acknowledged writes); undefined if it may, or in async mode.
+ */
+export function notInSync(input: Pick<PolicyInput, "sync" | "record">, target: string): string | undefined {
+  if (input.sync === undefined || input.sync.standby === target) return undefined;
+  return (
+    `${target} is not recorded as the synchronous standby (${input.record.activeRegion} has acknowledged writes without it), ` +
+    `so promoting it could lose them; sync mode waits for ${input.record.activeRegion} instead ` +
+    `(an operator can accept the loss: failover promote ${target} --accept-data-loss)`
+  );
 }

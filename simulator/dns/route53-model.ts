@@ -46,6 +46,8 @@ export class Route53Model {
     private readonly cells: readonly Cell[],
     private readonly random: Random,
     private readonly onAnswerChange: (cell: Cell, region: string) => void,
+    /** The AWS region a checker location is in (its failure domain), if any. */
+    private readonly awsRegionOf: (location: string) => string | undefined = () => undefined,
   ) {
     this.answers = cells.map((c) => c.activeAtStart);
   }
@@ -64,6 +66,8 @@ export class Route53Model {
         location,
         name: `route53-${location}`,
       };
+      const awsRegion = this.awsRegionOf(location);
+      if (awsRegion !== undefined) checker.awsRegion = awsRegion;
       for (const cell of this.cells) {
         for (const region of cell.regions.values()) {
           this.states.set(this.key(cell, region.name, c), { healthy: true, failures: 0, successes: 0 });
@@ -81,6 +85,8 @@ export class Route53Model {
   }
 
   private probe(checker: Endpoint, cell: Cell, region: string, target: Endpoint, checkerIndex: number): void {
+    // A checker whose AWS region is out reports nothing (it neither passes nor fails a check).
+    if (this.network.internals.faults.awsRegionDown(checker.awsRegion, this.clock.exactMs)) return;
     const url = `http://${region}${cell.config.dns?.healthCheck.path ?? "/readyz"}`;
     this.network
       .send(checker, target, new Request(url), {

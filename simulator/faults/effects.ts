@@ -53,4 +53,23 @@ export interface StoreEffect {
   toMs: number;
 }
 
-export type FaultEffect = RegionEffect | LinkEffect | ReplicationEffect | RouterEffect | StoreEffect;
+/**
+ * Everything placed in one AWS region is gone (aws-region-outage): endpoints there refuse
+ * connections, send nothing, and lose the work in progress. Service regions, stores and routers
+ * there get their own region, store and router effects as well; this one covers the parts that
+ * have no fault of their own (control replicas, Route 53 health checkers).
+ */
+export interface AwsRegionEffect {
+  type: "aws-region";
+  awsRegion: string;
+  fromMs: number;
+  toMs: number;
+}
+
+export type FaultEffect =
+  | RegionEffect
+  | LinkEffect
+  | ReplicationEffect
+  | RouterEffect
+  | StoreEffect
+  | AwsRegionEffect;

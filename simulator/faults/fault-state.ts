@@ -1,6 +1,13 @@
 import type { Endpoint } from "../transport/endpoint.ts";
 import { selectorMatches } from "../transport/endpoint.ts";
-import type { FaultEffect, LinkEffect, RegionEffect, ReplicationEffect, RouterEffect } from "./effects.ts";
+import type {
+  AwsRegionEffect,
+  FaultEffect,
+  LinkEffect,
+  RegionEffect,
+  ReplicationEffect,
+  RouterEffect,
+} from "./effects.ts";
 
 /** What a region is doing at one instant, after stacking every fault on it (see README.md). */
 export interface RegionCondition {
@@ -24,6 +31,7 @@ export class FaultState {
   private readonly links: LinkEffect[] = [];
   private readonly replication: ReplicationEffect[] = [];
   private readonly routers: RouterEffect[] = [];
+  private readonly awsRegions: AwsRegionEffect[] = [];
 
   constructor(effects: readonly FaultEffect[]) {
     for (const e of effects) {
@@ -34,6 +42,7 @@ export class FaultState {
       } else if (e.type === "link") this.links.push(e);
       else if (e.type === "replication") this.replication.push(e);
       else if (e.type === "router") this.routers.push(e);
+      else if (e.type === "aws-region") this.awsRegions.push(e);
     }
     for (const list of this.regions.values()) list.sort((a, b) => a.fromMs - b.fromMs);
   }
@@ -89,6 +98,22 @@ export class FaultState {
     for (const e of this.replication) {
       if (e.from === fromRegion && e.to === toRegion && e.fromMs <= atMs && atMs < e.toMs) return true;
     }
+    return false;
+  }
+
+  /** Is this AWS region out at `atMs` (everything placed there is gone)? */
+  awsRegionDown(awsRegion: string | undefined, atMs: number): boolean {
+    if (awsRegion === undefined) return false;
+    for (const e of this.awsRegions)
+      if (e.awsRegion === awsRegion && e.fromMs <= atMs && atMs < e.toMs) return true;
+    return false;
+  }
+
+  /** Did this AWS region go out at any time in (fromMs, toMs]? (work in progress there is lost) */
+  awsRegionInterrupted(awsRegion: string | undefined, fromMs: number, toMs: number): boolean {
+    if (awsRegion === undefined) return false;
+    for (const e of this.awsRegions)
+      if (e.awsRegion === awsRegion && e.fromMs > fromMs && e.fromMs <= toMs) return true;
     return false;
   }
 

@@ -8,5 +8,6 @@ import "./replication-paused.ts";
 import "./store-down.ts";
 import "./router-restart.ts";
 import "./flapping.ts";
+import "./aws-region-outage.ts";
 
 export { type FaultPlanContext, faultKind, faultKindNames } from "./registry.ts";

@@ -11,7 +11,7 @@ import { endMs, type FaultPlanContext, faultTimingSchema, registerFault } from "
 const schema = z
   .object({
     kind: z.literal("partition"),
-    /** Two endpoint selectors: a region, a router id, "client:<name>", "clients", "routers", "regions", "dns". */
+    /** Two endpoint selectors: a region, a router id, a control replica, "client:<name>", "clients", "routers", "regions", "dns", "control". */
     between: z.tuple([z.string().min(1), z.string().min(1)]),
     /** Drop only packets from between[0] to between[1]. */
     oneWay: z.boolean().default(false),
@@ -19,8 +19,14 @@ const schema = z
   })
   .strict();
 
+/** Control replicas by name, as endpoints call them: control-us-east-1, witness-us-west-2. */
+function controlNames(ctx: FaultPlanContext): string[] {
+  return ctx.domains.controlReplicas.map((r) => `${r.witness ? "witness" : "control"}-${r.awsRegion}`);
+}
+
 function checkSelector(selector: string, ctx: FaultPlanContext): boolean {
-  if (["clients", "routers", "regions", "dns"].includes(selector)) return true;
+  if (["clients", "routers", "regions", "dns", "control"].includes(selector)) return true;
+  if (controlNames(ctx).includes(selector)) return true;
   if (selector.startsWith("client:")) return ctx.clientNames.includes(selector.slice("client:".length));
   return ctx.regionNames.includes(selector) || ctx.routerIds.includes(selector);
 }
@@ -42,7 +48,8 @@ registerFault({
               field: `between[${i}]`,
               reason:
                 `"${selector}" matches nothing: use a region (${ctx.regionNames.join(", ")}), a router ` +
-                `(${ctx.routerIds.join(", ")}), client:<name>, clients, routers, regions or dns`,
+                `(${ctx.routerIds.join(", ")}), a control replica (${controlNames(ctx).join(", ")}), ` +
+                "client:<name>, clients, routers, regions, dns or control",
             },
           ],
     ),

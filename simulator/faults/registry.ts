@@ -25,12 +25,27 @@ export interface FaultTiming {
   label?: string;
 }
 
+/**
+ * Where every part runs: its AWS region, the failure domain an aws-region-outage takes down.
+ * Clients are users, in no AWS region.
+ */
+export interface FailureDomains {
+  regions: readonly { name: string; awsRegion: string }[];
+  /** A router's AWS region: its scenario entry's, or its location's in the latency table (none for a city). */
+  routers: readonly { id: string; awsRegion: string | undefined }[];
+  /** The control record's replicas and witness (regions/config: control.replicas, control.witness). */
+  controlReplicas: readonly { awsRegion: string; location: string; witness: boolean }[];
+  /** Route 53's health checkers (DNS failover only), by location. */
+  checkers: readonly { location: string; awsRegion: string | undefined }[];
+}
+
 /** What a fault kind needs to know about the simulated system to plan its effects. */
 export interface FaultPlanContext {
   regionNames: readonly string[];
   routerIds: readonly string[];
   clientNames: readonly string[];
   policy: RouterPolicy;
+  domains: FailureDomains;
 }
 
 /**
@@ -50,6 +65,8 @@ export interface FaultKind<P extends FaultTiming = FaultTiming> {
   /** The regions this fault makes unable to serve, by the policy: failing over from them is warranted. */
   warrantsFailoverFrom(params: P, context: FaultPlanContext): string[];
   describe(params: P): string;
+  /** The failure domain it takes down, for reports (default: the one service region it names). */
+  domain?(params: P, context: FaultPlanContext): string;
 }
 
 const kinds = new Map<string, FaultKind>();

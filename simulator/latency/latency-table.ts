@@ -16,6 +16,8 @@ export class LatencyTable {
     readonly name: string,
     readonly sameLocation: RoundTrip,
     pairs: Iterable<{ a: string; b: string } & RoundTrip>,
+    /** The AWS region each location is in, where it is one (a failure domain: aws-region-outage). */
+    private readonly awsRegions: Readonly<Record<string, string>> = {},
   ) {
     for (const p of pairs)
       this.pairs.set(pairKey(p.a, p.b), { rttMs: p.rttMs, source: p.source, estimated: p.estimated });
@@ -31,6 +33,11 @@ export class LatencyTable {
     const found = this.find(a, b);
     if (!found) throw new Error(`latency table "${this.name}" has no round trip between ${a} and ${b}`);
     return found;
+  }
+
+  /** The AWS region a location is in, or undefined (a city with no AWS region of its own). */
+  awsRegionOf(location: string): string | undefined {
+    return this.awsRegions[location];
   }
 
   locations(): string[] {

@@ -29,7 +29,18 @@ const userTableSchema = z
     description: z.string().optional(),
     estimation: z.string().optional(),
     sameLocation: z.object({ rttMs, source }).strict().optional(),
-    locations: z.record(z.string(), z.unknown()).optional(),
+    /** Notes on each location; `awsRegion` places it in an AWS region (its failure domain). */
+    locations: z
+      .record(
+        z.string(),
+        z.looseObject({
+          awsRegion: z
+            .string()
+            .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/)
+            .optional(),
+        }),
+      )
+      .optional(),
     pairs: z.array(pairSchema).min(1),
   })
   .strict();
@@ -113,7 +124,14 @@ export function parseJsonTable(text: string, file: string, name: string): Latenc
       ...p,
       estimated: p.estimated ?? p.source.toLowerCase().startsWith("estimated"),
     })),
+    awsRegionsOf(parsed.data.locations ?? {}),
   );
+}
+
+function awsRegionsOf(locations: Record<string, { awsRegion?: string | undefined }>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, note] of Object.entries(locations)) if (note.awsRegion) out[name] = note.awsRegion;
+  return out;
 }
 
 /** CSV: a header `a,b,rttMs,source`, then one pair per line; `*,*` sets the same-location default. */

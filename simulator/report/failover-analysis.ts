@@ -22,6 +22,12 @@ export interface CellFailover {
   /** False when failures went on until clients stopped (service not restored within the run). */
   restored: boolean;
   failedRequests: number;
+  /**
+   * A warranted failover that did not happen while the fault lasted: the routers' first reason
+   * during the fault (a control-plane call that failed, or the policy's blocked reason), from
+   * their decision logs.
+   */
+  notPromotedBecause?: string;
 }
 
 export interface FaultOutcome {
@@ -31,6 +37,8 @@ export interface FaultOutcome {
   startS: number;
   endS: number;
   warrantsFailoverFrom: string[];
+  /** What the fault took down: "AWS us-east-1: prod-us and its store, control-us-east-1, ...". */
+  domain?: string;
   cells: CellFailover[];
 }
 
@@ -74,6 +82,7 @@ export function analyseFaults(
     startS: fault.startMs / 1000,
     endS: fault.endMs / 1000,
     warrantsFailoverFrom: fault.warrantsFailoverFrom,
+    ...(fault.domain !== undefined ? { domain: fault.domain } : {}),
     cells: sortedFailures.map((failures, cell) => {
       const activeAtStart = activeAt(cell, fault.startMs);
       const warranted = fault.warrantsFailoverFrom.includes(activeAtStart);
@@ -98,9 +107,30 @@ export function analyseFaults(
         rtoS: round3(rto.rtoMs / 1000),
         restored: rto.restored,
         failedRequests: rto.failed,
+        ...(warranted && !(promotion && promotion.atMs < fault.endMs)
+          ? whyNotPromoted(fault, cell, decisions)
+          : {}),
       };
     }),
   }));
+}
+
+/** The first control-plane error or blocked decision a router of the cell logged during the fault. */
+function whyNotPromoted(
+  fault: PlannedFault,
+  cell: number,
+  decisions: readonly ObservedDecision[],
+): { notPromotedBecause?: string } {
+  const found = earliest(
+    decisions.filter(
+      (d) =>
+        d.cell === cell &&
+        d.atMs >= fault.startMs &&
+        d.atMs < fault.endMs &&
+        (d.kind === "control-error" || d.kind === "blocked"),
+    ),
+  );
+  return found ? { notPromotedBecause: `${found.routerId} (${found.kind}): ${found.reason}` } : {};
 }
 
 function firstDetection(

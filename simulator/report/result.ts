@@ -24,7 +24,15 @@ export interface ScenarioResult {
     parameters: Record<string, unknown>;
   };
   latencyTable: { name: string; pairs: { a: string; b: string; rttMs: number; source: string }[] };
-  faults: { index: number; kind: string; label: string; startS: number; endS: number }[];
+  faults: {
+    index: number;
+    kind: string;
+    label: string;
+    startS: number;
+    endS: number;
+    /** What it took down (its failure domain). */
+    domain?: string;
+  }[];
   phases: {
     name: string;
     fromS: number;
@@ -68,6 +76,22 @@ export interface ScenarioResult {
     cause: PromotionCause;
     reason: string;
     replicationLagEntries: number;
+  }[];
+  /**
+   * The control record's replicas per cell (a model of a DynamoDB MRSC table): calls answered,
+   * calls refused for want of a majority, and the mean quorum round trip each answer paid.
+   */
+  controlPlane: {
+    cell: number;
+    replicas: {
+      name: string;
+      awsRegion: string;
+      location: string;
+      witness: boolean;
+      answered: number;
+      noQuorum: number;
+      quorumMsMean: number | null;
+    }[];
   }[];
   falseFailovers: FalseFailover[];
   lostWrites: LostWritesResult;

@@ -1,5 +1,4 @@
-import type { ObservedControlStore } from "../system/observed-control.ts";
-import type { OwnCommit } from "../system/observed-store.ts";
+import type { WriteAck } from "../../regions/service/items-routes.ts";
 
 export interface SplitBrainViolation {
   atMs: number;
@@ -7,37 +6,50 @@ export interface SplitBrainViolation {
   region: string;
   epoch: number;
   seq: number;
-  /** Who the control record named at that instant. */
-  activeRegion: string | undefined;
-  activeEpoch: number | undefined;
+  /** The newer epoch that had already acknowledged a write, where, and when. */
+  newerEpoch: number;
+  newerRegion: string;
+  newerFirstAckMs: number;
 }
 
 /**
- * Checks every write a region accepts from a client, at the instant it commits: the control
- * record must name that region, in the epoch the write carries. A write accepted anywhere else
- * means two regions accepted writes at the same virtual time (split brain), which fencing must
- * make impossible. Kept to the first 100 violations; all are counted.
+ * The fencing invariant, checked on every write a region acknowledges to a client, at the
+ * instant it does: no write is acknowledged in an epoch after another region's first
+ * acknowledged write in a later epoch (issue 12's definition of split brain). A region may still
+ * *commit* under an unexpired lease after the control record has moved on (regions/service/
+ * lease.ts); what must never happen is that clients are told yes by two regions whose answers
+ * interleave. Kept to the first 100 violations; all are counted.
  */
 export class SplitBrainChecker {
   readonly violations: SplitBrainViolation[] = [];
   count = 0;
-  /** Last own-write time per region and cell, for "who accepted writes when". */
+  /** Last own-commit time per region and cell, for "who accepted writes when". */
   readonly lastAcceptMs = new Map<string, number>();
+  /** Per cell: the highest epoch with an acknowledged write, and its first acknowledgement. */
+  private readonly newest = new Map<number, { epoch: number; region: string; atMs: number }>();
 
-  check(commit: OwnCommit, cell: number, control: ObservedControlStore, atMs: number): void {
-    this.lastAcceptMs.set(`${cell}|${commit.region}`, atMs);
-    const record = control.current();
-    if (record && record.activeRegion === commit.region && record.epoch === commit.entry.epoch) return;
+  noteCommit(region: string, cell: number, atMs: number): void {
+    this.lastAcceptMs.set(`${cell}|${region}`, atMs);
+  }
+
+  check(ack: WriteAck, region: string, cell: number, atMs: number): void {
+    const newest = this.newest.get(cell);
+    if (newest === undefined || ack.epoch > newest.epoch) {
+      this.newest.set(cell, { epoch: ack.epoch, region, atMs });
+      return;
+    }
+    if (ack.epoch === newest.epoch) return;
     this.count++;
     if (this.violations.length < 100) {
       this.violations.push({
         atMs,
         cell,
-        region: commit.region,
-        epoch: commit.entry.epoch,
-        seq: commit.entry.seq,
-        activeRegion: record?.activeRegion,
-        activeEpoch: record?.epoch,
+        region,
+        epoch: ack.epoch,
+        seq: ack.seq,
+        newerEpoch: newest.epoch,
+        newerRegion: newest.region,
+        newerFirstAckMs: newest.atMs,
       });
     }
   }

@@ -42,7 +42,17 @@ export function summarizeRun(r: ScenarioResult): string {
       ]),
     );
     out.push(textTable(["fault", "active", "detect", "promote", "to", "RTO", "failed"], frows));
+    for (const f of r.failover) {
+      if (f.domain) out.push(`  ${f.label}: took down ${f.domain}`);
+      for (const c of f.cells) {
+        if (c.notPromotedBecause)
+          out.push(
+            `  ${f.label}${f.cells.length > 1 ? ` cell ${c.cell}` : ""}: no promotion while it lasted: ${c.notPromotedBecause}`,
+          );
+      }
+    }
   }
+  out.push(...controlPlaneLines(r));
   if (r.promotions.length > 0) {
     out.push("", "Active region changes");
     for (const p of r.promotions) {
@@ -123,4 +133,23 @@ export function summarizeComparison(results: readonly ScenarioResult[]): string 
     ]);
   }
   return textTable(header, rows);
+}
+
+/** The control record's replicas: where they are, what they answered, what each answer cost. */
+function controlPlaneLines(r: ScenarioResult): string[] {
+  const out = [
+    "",
+    "Control plane (promotions and lease reads are calls to these replicas; times include them)",
+  ];
+  for (const cell of r.controlPlane) {
+    const rows = cell.replicas.map((x) => [
+      `${x.name}${r.controlPlane.length > 1 ? ` cell ${cell.cell}` : ""}`,
+      x.location,
+      x.witness ? "witness" : fmtInt(x.answered),
+      x.witness ? "-" : fmtInt(x.noQuorum),
+      x.quorumMsMean === null ? "-" : `${fmtMs(x.quorumMsMean)} ms`,
+    ]);
+    out.push(textTable(["replica", "location", "answered", "no quorum", "quorum round trip (mean)"], rows));
+  }
+  return out;
 }

@@ -71,7 +71,7 @@ async function buildResult(
   const invariants: string[] = [];
   if (sim.splitBrain.count > 0) {
     invariants.push(
-      `split brain: ${sim.splitBrain.count} write(s) accepted by a region the control record did not name active`,
+      `split brain: ${sim.splitBrain.count} write(s) acknowledged in an epoch after another region's first acknowledged write in a later epoch`,
     );
   }
   if (lostWrites.unexplained > 0) {
@@ -118,6 +118,7 @@ async function buildResult(
       label: f.label,
       startS: f.startMs / 1000,
       endS: f.endMs / 1000,
+      ...(f.domain !== undefined ? { domain: f.domain } : {}),
     })),
     phases: sim.phases.map((p, i) => {
       const counts = recorder.phaseCounts(i);
@@ -175,6 +176,13 @@ async function buildResult(
       cause: p.cause,
       reason: p.reason,
       replicationLagEntries: p.oldActiveHeadSeq - p.newActiveHeadSeq,
+    })),
+    controlPlane: system.cells.map((cell) => ({
+      cell: cell.index,
+      replicas: [...cell.controlPlane.stats.values()].map(({ quorumMsTotal, ...stats }) => ({
+        ...stats,
+        quorumMsMean: stats.answered > 0 ? round3(quorumMsTotal / stats.answered) : null,
+      })),
     })),
     falseFailovers: falses,
     lostWrites,

@@ -171,14 +171,15 @@ function describeBrief(s: ResolvedScenario): Record<string, string> {
   const p = s.config.router.passive;
   const out: Record<string, string> = {
     regions:
-      s.config.regions.map((r) => `${r.name}@${r.location}`).join(", ") +
+      s.config.regions.map((r) => `${r.name}@${r.location} (${r.awsRegion})`).join(", ") +
       ` (initially active: ${s.config.initialActive})`,
+    control: describeControl(s),
     latency: `${s.latencyTableName} table, jitter ${JSON.stringify(s.jitter)}, service time ${s.serviceTime.readMs}/${s.serviceTime.writeMs} ms (read/write)`,
     replication: `${s.config.replication.mode}, every ${s.config.replication.intervalMs} ms, batch ${s.config.replication.batchMax}, sync timeout ${s.config.replication.syncTimeoutMs} ms`,
   };
   if (s.failoverBy === "router") {
     out.router =
-      `${s.routers.map((r) => `${r.id}@${r.location}`).join(", ")}; checks every ${hc.intervalMs} ms (timeout ${hc.timeoutMs} ms, fall ${hc.fallCount}, rise ${hc.riseCount}); ` +
+      `${s.routers.map((r) => `${r.id}@${r.location}${r.awsRegion ? ` (${r.awsRegion})` : ""}`).join(", ")}; checks every ${hc.intervalMs} ms (timeout ${hc.timeoutMs} ms, fall ${hc.fallCount}, rise ${hc.riseCount}); ` +
       `passive ${p.consecutiveFailures} consecutive or ${p.errorRateThreshold * 100}% of >=${p.errorRateMinRequests} in ${p.errorRateWindowMs} ms; ` +
       `timeouts connect ${s.config.router.connectTimeoutMs} / response ${s.config.router.responseTimeoutMs} ms; failback ${s.config.router.failback.mode}; min promotion interval ${s.config.router.minPromotionIntervalMs} ms`;
   } else {
@@ -192,6 +193,18 @@ function describeBrief(s: ResolvedScenario): Record<string, string> {
     ? s.faults.map((f) => `${f.startMs / 1000}-${f.endMs / 1000} s ${f.label}`).join("; ")
     : "none";
   return out;
+}
+
+/** Where the control record's replicas are, the majority they need, the lease and clock drift. */
+function describeControl(s: ResolvedScenario): string {
+  const members = s.domains.controlReplicas;
+  const majority = Math.floor(members.length / 2) + 1;
+  const placed = members.map((m) => `${m.witness ? "witness" : "control"}-${m.awsRegion}@${m.location}`);
+  const { leaseMs, renewIntervalMs, maxClockDriftMs } = s.config.control.lease;
+  return (
+    `${placed.join(", ")} (answers with ${majority} of ${members.length}); lease ${leaseMs} ms, renewed every ${renewIntervalMs} ms, drift bound ${maxClockDriftMs} ms` +
+    (s.clockDriftPpm > 0 ? `; clocks drift up to ${s.clockDriftPpm} ppm` : "")
+  );
 }
 
 function reproduceCommand(

@@ -78,6 +78,8 @@ export class Simulation {
       config: scenario.config,
       topology: scenario.topology,
       routers: scenario.routers,
+      latencyTable: scenario.latencyTable,
+      clockDriftPpm: scenario.clockDriftPpm,
       seed,
       rawTransport: wire === "light",
     });
@@ -129,9 +131,11 @@ export class Simulation {
         region.store.onOwnCommit = (commit) => {
           const atMs = this.engine.clock.exactMs;
           this.ledger.observeCommit(commit, atMs);
-          this.splitBrain.check(commit, cell.index, cell.control, atMs);
+          this.splitBrain.noteCommit(commit.region, cell.index, atMs);
           if (commit.entry.op.kind === "put") known.add(commit.entry.op.item.id);
         };
+        region.service.onWriteAcknowledged = (ack) =>
+          this.splitBrain.check(ack, region.name, cell.index, this.engine.clock.exactMs);
       }
       cell.control.onChange = (change) => {
         const from = change.from?.activeRegion;
@@ -164,6 +168,7 @@ export class Simulation {
           () => void promoteByDns(cell, region, why, clock.nowMs()),
         );
       },
+      (location) => this.scenario.latencyTable.awsRegionOf(location),
     );
   }
 

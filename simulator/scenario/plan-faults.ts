@@ -52,9 +52,16 @@ export function planFaults(
       endMs: (params.startS + params.durationS) * 1000,
       effects: kind.plan(params, context),
       warrantsFailoverFrom: kind.warrantsFailoverFrom(params, context),
+      domain: kind.domain?.(params, context) ?? defaultDomain(params, context),
     });
   });
   return { faults, problems };
+}
+
+/** A fault on one service region takes only that service down, not its AWS region. */
+function defaultDomain(params: Record<string, unknown>, context: FaultPlanContext): string | undefined {
+  const region = context.domains.regions.find((r) => r.name === params.region);
+  return region ? `${region.name} only (the service; AWS ${region.awsRegion} stays up)` : undefined;
 }
 
 /** "between[1]" -> ["between", 1] */

@@ -1,14 +1,17 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError } from "../../regions/config/config-error.ts";
+import { controlPlaneSchema } from "../../regions/config/control-plane-schema.ts";
 import { loadConfigFile, loadEnvironment } from "../../regions/config/load-config.ts";
 import { routerPolicySchema } from "../../regions/config/router-policy-schema.ts";
 import {
+  controlReplicas,
   ENV_NAMES,
   type EnvironmentConfig,
   type EnvName,
   replicationSchema,
 } from "../../regions/config/schema.ts";
+import type { FailureDomains } from "../faults/registry.ts";
 import { type InputProblem, SimInputError } from "../input/input-error.ts";
 import type { Locator } from "../input/locator.ts";
 import { problemsFromZod } from "../input/zod-problems.ts";
@@ -41,11 +44,16 @@ export function resolveScenario(
   const config = mergeConfig(environment, input, locator, problems, at);
   const table = loadTable(input.latency.table, baseDir, locator);
 
-  const routers =
+  const routers = (
     input.failoverBy === "dns"
       ? []
       : (input.routers ??
-        uniqueLocations(input.clients).map((location) => ({ id: `edge-${location}`, location })));
+        uniqueLocations(input.clients).map((location) => ({ id: `edge-${location}`, location })))
+  ).map((r: { id: string; location: string; awsRegion?: string | undefined }) => ({
+    id: r.id,
+    location: r.location,
+    awsRegion: r.awsRegion ?? table.awsRegionOf(r.location),
+  }));
   const clients = input.clients.map((c, i) => resolveClient(c, i, routers, table, input.failoverBy, at));
   checkUniqueNames(clients, at);
   checkPairs(
@@ -58,11 +66,19 @@ export function resolveScenario(
     input.routers !== undefined,
   );
 
+  checkControlPairs(table, config, routers, at);
+  const domains = failureDomains(
+    config,
+    routers,
+    input.failoverBy === "dns" ? input.dns.checkers : [],
+    table,
+  );
   const context = {
     regionNames: config.regions.map((r) => r.name),
     routerIds: routers.map((r) => r.id),
     clientNames: clients.map((c) => c.name),
     policy: config.router,
+    domains,
   };
   const planned = planFaults(input.faults, context, input.durationS, locator);
   problems.push(...planned.problems);
@@ -87,6 +103,8 @@ export function resolveScenario(
     jitter: input.latency.jitter,
     serviceTime: { readMs: input.serviceTimeMs.read, writeMs: input.serviceTimeMs.write },
     routers,
+    domains,
+    clockDriftPpm: input.clockDriftPpm,
     clients,
     dns: input.dns,
     faults: planned.faults,
@@ -136,6 +154,11 @@ function mergeConfig(
     const value = { replication: deepMerge(environment.replication, input.replication) };
     problems.push(...problemsFromZod({ ...locator, value }, replication.error, ["replication"]));
   }
+  const control = controlPlaneSchema.safeParse(deepMerge(environment.control, input.control));
+  if (!control.success) {
+    const value = { control: deepMerge(environment.control, input.control) };
+    problems.push(...problemsFromZod({ ...locator, value }, control.error, ["control"]));
+  }
   const names = environment.regions.map((r) => r.name);
   for (const region of Object.keys(input.regionLocations)) {
     if (!names.includes(region))
@@ -152,7 +175,62 @@ function mergeConfig(
     })),
     router: policy.success ? policy.data : environment.router,
     replication: replication.success ? replication.data : environment.replication,
+    control: control.success ? control.data : environment.control,
   };
+}
+
+/** Every part's AWS region, for aws-region-outage and the reports. */
+function failureDomains(
+  config: EnvironmentConfig,
+  routers: readonly { id: string; awsRegion: string | undefined }[],
+  checkers: readonly string[],
+  table: LatencyTable,
+): FailureDomains {
+  const witness = config.control.witness;
+  return {
+    regions: config.regions.map((r) => ({ name: r.name, awsRegion: r.awsRegion })),
+    routers: routers.map((r) => ({ id: r.id, awsRegion: r.awsRegion })),
+    controlReplicas: [
+      ...controlReplicas(config).map((r) => ({ ...r, witness: false })),
+      ...(witness ? [{ ...witness, witness: true }] : []),
+    ],
+    checkers: checkers.map((location) => ({ location, awsRegion: table.awsRegionOf(location) })),
+  };
+}
+
+/**
+ * Control-plane calls cross the simulated network: every region and router must have a round
+ * trip to every control replica, and the replicas (and witness) to each other (their quorum).
+ */
+function checkControlPairs(
+  table: LatencyTable,
+  config: EnvironmentConfig,
+  routers: readonly { location: string }[],
+  at: At,
+): void {
+  const members = [...controlReplicas(config), ...(config.control.witness ? [config.control.witness] : [])];
+  const callers = [...config.regions.map((r) => r.location), ...routers.map((r) => r.location)];
+  const known = new Set(table.locations());
+  const seen = new Set<string>();
+  for (const member of members) {
+    if (!known.has(member.location)) {
+      at(
+        ["environment"],
+        `control replica ${member.awsRegion} is at "${member.location}", which the latency table "${table.name}" does not know`,
+      );
+      continue;
+    }
+    for (const other of [...callers, ...members.map((m) => m.location)]) {
+      const key = [member.location, other].sort().join("|");
+      if (seen.has(key) || !known.has(other)) continue;
+      seen.add(key);
+      if (table.find(member.location, other) === undefined)
+        at(
+          ["environment"],
+          `the latency table "${table.name}" has no round trip between control replica ${member.awsRegion} (${member.location}) and ${other}`,
+        );
+    }
+  }
 }
 
 function loadTable(table: string, baseDir: string, locator: Locator): LatencyTable {

@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import type { FaultEffect } from "../faults/effects.ts";
-import type { FaultTiming } from "../faults/registry.ts";
+import type { FailureDomains, FaultTiming } from "../faults/registry.ts";
 import type { JitterSpec } from "../latency/jitter.ts";
 import type { LatencyTable } from "../latency/latency-table.ts";
 import type { ServiceTime } from "../transport/sim-network.ts";
@@ -28,6 +28,8 @@ export interface PlannedFault {
   effects: FaultEffect[];
   /** Regions this fault makes unable to serve, by the policy (a failover from them is warranted). */
   warrantsFailoverFrom: string[];
+  /** What the fault takes down, for reports: "AWS us-east-1: prod-us and its store, ...". */
+  domain?: string | undefined;
 }
 
 /** A scenario after validation: everything a run needs, with defaults filled and names checked. */
@@ -49,7 +51,11 @@ export interface ResolvedScenario {
   latencyTableName: string;
   jitter: JitterSpec;
   serviceTime: ServiceTime;
-  routers: { id: string; location: string }[];
+  routers: { id: string; location: string; awsRegion: string | undefined }[];
+  /** Every part's AWS region (faults/registry.ts). */
+  domains: FailureDomains;
+  /** Each router's and region's clock runs at 1 + x ppm, x drawn from the seed in [-this, +this]. */
+  clockDriftPpm: number;
   clients: ResolvedClient[];
   dns: DnsModelSpec;
   faults: PlannedFault[];

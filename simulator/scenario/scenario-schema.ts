@@ -24,7 +24,17 @@ export const clientSchema = z
   })
   .strict();
 
-export const routerSpecSchema = z.object({ id, location }).strict();
+export const routerSpecSchema = z
+  .object({
+    id,
+    location,
+    /** The AWS region it runs in; default: its location's in the latency table (a city has none). */
+    awsRegion: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region id, e.g. us-east-1")
+      .optional(),
+  })
+  .strict();
 
 /** Route 53 failover (PRODUCT.md): 10 s or 30 s checks, threshold 1-10, healthy above 18% of checkers, 60 s TTL. */
 export const dnsModelSchema = z
@@ -122,9 +132,20 @@ export const scenarioFields = {
   regionLocations: z.record(z.string(), location).default({}),
   /** Partial override of the environment's replication settings (validated after merging). */
   replication: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Partial override of the environment's control plane (validated after merging), e.g. the
+   * record in one region only: {replicas: [{awsRegion: us-east-1, location: virginia}]}. The
+   * production survival rule is not applied, so a rehearsal can show what it guards against.
+   */
+  control: z.record(z.string(), z.unknown()).default({}),
   /** Partial override of the environment's router policy (validated after merging). */
   router: z.record(z.string(), z.unknown()).default({}),
   routers: z.array(routerSpecSchema).optional(),
+  /**
+   * Clock drift bound, parts per million: each router's and region's clock runs at its own rate
+   * 1 + x/1e6, x drawn from the seed in [-clockDriftPpm, +clockDriftPpm]. 0: every clock exact.
+   */
+  clockDriftPpm: z.number().min(0).max(100_000).default(0),
   clients: z.array(clientSchema).min(1),
   dns: dnsModelSchema.default(() => dnsModelSchema.parse({})),
   /** Each checked against its kind's schema (simulator/faults/). */

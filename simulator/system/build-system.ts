@@ -1,13 +1,23 @@
+import type { Clock } from "../../core/clock.ts";
+import type { ControlStore } from "../../core/control.ts";
 import { seededRandom } from "../../core/random.ts";
+import { controlCallOptions, remoteControlPlane } from "../../core/remote-control-store.ts";
 import { type Transport, TransportError } from "../../core/transport.ts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import {
+  bootstrapSyncStandby,
+  controlReplicas,
+  type EnvironmentConfig,
+} from "../../regions/config/schema.ts";
 import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
 import { createRouter, type Router } from "../../router/create-router.ts";
 import { markRawCapable } from "../../router/transport/raw-exchange.ts";
+import { nodeClock } from "../engine/drifting-clock.ts";
 import { subsystemSeed } from "../engine/subsystem-seed.ts";
 import type { VirtualClock } from "../engine/virtual-clock.ts";
+import type { LatencyTable } from "../latency/latency-table.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
 import type { SimNetwork } from "../transport/sim-network.ts";
+import { SimControlPlane } from "./control-replicas.ts";
 import { ObservedControlStore } from "./observed-control.ts";
 import { ObservedStore } from "./observed-store.ts";
 
@@ -40,7 +50,10 @@ export interface Cell {
   index: number;
   activeAtStart: string;
   config: EnvironmentConfig;
+  /** The authoritative record (ground truth for checkers); routers and regions reach it only through `controlPlane`. */
   control: ObservedControlStore;
+  /** The record's replicas on the network (a model of a DynamoDB MRSC table). */
+  controlPlane: SimControlPlane;
   regions: Map<string, RegionNode>;
   routers: Map<string, RouterNode>;
 }
@@ -51,7 +64,11 @@ export interface SystemOptions {
   config: EnvironmentConfig;
   topology: "active-standby" | "active-active";
   /** Routers to run in each cell (none when DNS does the failover). */
-  routers: readonly { id: string; location: string }[];
+  routers: readonly { id: string; location: string; awsRegion?: string | undefined }[];
+  /** Orders each caller's control replicas nearest first. */
+  latencyTable: LatencyTable;
+  /** Each router's and region's clock drifts within this bound (0: exact clocks). */
+  clockDriftPpm: number;
   seed: number;
   /** Mark the transport raw-capable, so routers take their raw fast path (see Simulation's WireMode). */
   rawTransport: boolean;
@@ -59,9 +76,11 @@ export interface SystemOptions {
 
 /**
  * Builds the real system in-process: real region services (createRegionService) on
- * ObservedStores, real routers (createRouter), one shared control record per cell, all on the
- * virtual clock, seeded randomness, and the simulated network. Nothing here models the router
- * or the regions: it only wires them.
+ * ObservedStores, real routers (createRouter), one control record per cell served by control
+ * replicas on the network, all on the virtual clock (each node's own, when clocks drift), seeded
+ * randomness, and the simulated network. Nothing here models the router or the regions: it
+ * only wires them. They reach the control record only through a client that calls the nearest
+ * replica over the network and falls back to the next (core/remote-control-store.ts).
  */
 export class SimSystem {
   readonly cells: Cell[] = [];
@@ -127,31 +146,42 @@ export class SimSystem {
       epoch: 1,
       updatedAtMs: clock.nowMs(),
       reason: "simulation start: initialActive",
+      syncStandby: bootstrapSyncStandby(config),
     });
+    const suffix = id === "main" ? "" : `/${id}`;
+    const controlPlane = new SimControlPlane(
+      control,
+      controlReplicas(config),
+      config.control.witness,
+      clock,
+      this.options.network,
+      suffix,
+    );
     const cell: Cell = {
       id,
       index,
       activeAtStart: active,
       config,
       control,
+      controlPlane,
       regions: new Map(),
       routers: new Map(),
     };
-    const suffix = id === "main" ? "" : `/${id}`;
     for (const region of config.regions) {
       const endpoint: Endpoint = {
         id: `${region.name}${suffix}`,
         kind: "region",
         location: region.location,
         name: region.name,
+        awsRegion: region.awsRegion,
       };
       const store = new ObservedStore(region.name, () => clock.nowMs());
       const service = createRegionService({
         config,
         regionName: region.name,
         store,
-        control,
-        clock,
+        control: this.controlClient(endpoint, cell),
+        clock: this.clockOf(`region:${region.name}${suffix}`),
         transport: this.transportFrom(endpoint, cell),
         random: seededRandom(subsystemSeed(seed, `region:${region.name}${suffix}`)),
       });
@@ -165,6 +195,7 @@ export class SimSystem {
         kind: "router",
         location: spec.location,
         name: spec.id,
+        ...(spec.awsRegion !== undefined ? { awsRegion: spec.awsRegion } : {}),
       };
       const router = this.makeRouter(cell, spec.id, endpoint, 1);
       const app = router.app;
@@ -179,21 +210,38 @@ export class SimSystem {
     return createRouter({
       config: cell.config,
       routerId: `${routerId}${suffix}`,
-      clock: this.options.clock,
+      clock: this.clockOf(`router:${routerId}${suffix}`),
       transport: this.transportFrom(endpoint, cell),
       random: seededRandom(subsystemSeed(this.options.seed, `router:${routerId}${suffix}#${generation}`)),
-      control: cell.control,
+      control: this.controlClient(endpoint, cell),
       adminToken: SIM_ADMIN_TOKEN,
     });
   }
 
-  /** The Transport seam for code running at `from`: a region name resolves within the cell. */
+  /** A node's clock: the virtual clock, or its own drifting one (same node, same rate after a restart). */
+  private clockOf(node: string): Clock {
+    return nodeClock(this.options.clock, this.options.clockDriftPpm, this.options.seed, node);
+  }
+
+  /** How code at `from` reaches the control record: its cell's replicas, nearest first, over the network. */
+  private controlClient(from: Endpoint, cell: Cell): ControlStore {
+    return remoteControlPlane(
+      this.transportFrom(from, cell),
+      cell.controlPlane.nearestFirst(from.location, this.options.latencyTable),
+      controlCallOptions(cell.config.control.lease),
+    );
+  }
+
+  /**
+   * The Transport seam for code running at `from`: a region name resolves within the cell, as
+   * does a control replica's ("control-us-east-2").
+   */
   private transportFrom(from: Endpoint, cell: Cell): Transport {
     const network = this.options.network;
     // Raw-capable: the network reads a router's request through its filed parts and honours
     // RawRequest.cancel (simulator/transport/wire.ts), as the router's own HTTP transport does.
     const transport: Transport = (region, request, options) => {
-      const target = cell.regions.get(region)?.endpoint;
+      const target = cell.regions.get(region)?.endpoint ?? cell.controlPlane.endpoint(region);
       if (!target)
         return Promise.reject(new TransportError("unknown", region, "not a region of this environment"));
       return network.send(from, target, request, options);

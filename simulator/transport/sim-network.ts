@@ -115,6 +115,11 @@ class Call {
     const t1 = clock.exactMs;
     if (faults.linkBlocked(this.from, this.to, this.t0, t1)) return; // lost on the wire: the timeout fires
     const target = this.to;
+    // Its whole AWS region is out (aws-region-outage): nothing there accepts a connection.
+    if (faults.awsRegionDown(target.awsRegion, t1)) {
+      this.refuse();
+      return;
+    }
     if (target.kind === "router" && faults.routerDown(target.name, t1)) {
       this.refuse();
       return;
@@ -148,6 +153,10 @@ class Call {
     const { clock, faults, links } = this.net.internals;
     const readyMs = clock.exactMs + processMs;
     const back = links.between(this.to, this.from).oneWayMs();
+    if (faults.awsRegionInterrupted(this.to.awsRegion, arrivedMs, readyMs)) {
+      clock.at(readyMs + back, () => this.fail("reset", "connection reset (its AWS region went out)"));
+      return;
+    }
     if (this.to.kind === "region") {
       const interrupted = faults.regionInterrupted(this.to.name, arrivedMs, readyMs);
       if (interrupted === "down") {
@@ -176,6 +185,7 @@ class Call {
   }
 
   private senderSilent(): boolean {
+    if (this.net.internals.faults.awsRegionDown(this.from.awsRegion, this.t0)) return true;
     if (this.from.kind !== "region") return false;
     const condition = this.net.internals.faults.regionCondition(this.from.name, this.t0);
     return condition.down || condition.hang;

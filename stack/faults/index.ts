@@ -1,3 +1,4 @@
+import { awsRegionOutage } from "./aws-region-outage.ts";
 import { brownout } from "./brownout.ts";
 import { flapping } from "./flapping.ts";
 import type { LiveFaultKind } from "./live-fault.ts";
@@ -10,7 +11,15 @@ import { storeDown } from "./store-down.ts";
 
 /** Every live fault kind, by name. Adding a kind means adding a file and a line here. */
 export const LIVE_FAULTS: ReadonlyMap<string, LiveFaultKind> = new Map(
-  [regionDown, regionHang, brownout, partition, replicationPaused, storeDown, routerRestart, flapping].map(
-    (f) => [f.kind, f],
-  ),
+  [
+    regionDown,
+    regionHang,
+    brownout,
+    partition,
+    replicationPaused,
+    storeDown,
+    routerRestart,
+    flapping,
+    awsRegionOutage,
+  ].map((f) => [f.kind, f]),
 );

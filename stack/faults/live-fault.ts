@@ -15,6 +15,16 @@ export interface StackHandles {
   link(name: string): LinkGate;
   linkNames(): string[];
   restartRouter(): Promise<void>;
+  /** Where each part runs: its AWS region (the failure domain aws-region-outage takes down). */
+  awsRegions(): {
+    regions: { name: string; awsRegion: string }[];
+    router: string | undefined;
+    controlReplicas: { name: string; awsRegion: string }[];
+  };
+  /** Closes (or reopens) the ports of the control replicas in one AWS region; returns their names. */
+  setControlDown(awsRegion: string, down: boolean): Promise<string[]>;
+  /** The router's process is gone (its port refuses) or back, rebuilt with fresh state. */
+  setRouterDown(down: boolean): Promise<void>;
   /** A fault's own timer failed (e.g. a flapping region could not listen again); logged, not thrown. */
   reportError(error: unknown, context: string): void;
 }

@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Item } from "../../regions/store/store.ts";
-import { postJson, type RegionPair, regionPair } from "../support/region-pair.ts";
+import {
+  postJson,
+  RENEW_INTERVAL_MS,
+  type RegionPair,
+  regionPair,
+  withClock,
+} from "../support/region-pair.ts";
 
 let pair: RegionPair;
 beforeEach(() => {
@@ -33,21 +39,26 @@ describe("only the active region accepts writes, only in the current epoch", () 
     await pair.us.app.request("/readyz");
     await promote("prod-ie");
     await promote("prod-us"); // epoch 3, prod-us active again
+    await pair.clock.advance(RENEW_INTERVAL_MS); // prod-us renews its lease and learns of epoch 3
     const stale = await pair.us.app.request("/items", postJson({ data: {} }, { "x-failover-epoch": "1" }));
     expect(stale.status).toBe(409);
     expect(await stale.json()).toMatchObject({ error: "stale_epoch", epoch: 3, activeRegion: "prod-us" });
     expect((await pair.stores.us.head()).seq).toBe(0);
-    const current = await pair.us.app.request("/items", postJson({ data: {} }, { "x-failover-epoch": "3" }));
+    const current = await withClock(
+      pair.clock,
+      pair.us.app.request("/items", postJson({ data: {} }, { "x-failover-epoch": "3" })),
+    );
     expect(current.status).toBe(201);
   });
 
   it("after promotion the old active refuses writes and the new one accepts them", async () => {
     expect((await pair.us.app.request("/items", postJson({ data: { n: 1 } }))).status).toBe(201);
     await promote("prod-ie");
+    await pair.clock.advance(RENEW_INTERVAL_MS); // both regions renew and learn of epoch 2
     const old = await pair.us.app.request("/items", postJson({ data: { n: 2 } }));
     expect(old.status).toBe(503);
     expect(await old.json()).toMatchObject({ error: "not_active", activeRegion: "prod-ie", epoch: 2 });
-    const fresh = await pair.ie.app.request("/items", postJson({ data: { n: 3 } }));
+    const fresh = await withClock(pair.clock, pair.ie.app.request("/items", postJson({ data: { n: 3 } })));
     expect(fresh.status).toBe(201);
   });
 
@@ -62,9 +73,9 @@ describe("only the active region accepts writes, only in the current epoch", () 
         ["prod-ie", pair.ie],
       ] as const) {
         const epoch = (await pair.control.read())?.epoch ?? 1;
-        const res = await region.app.request(
-          "/items",
-          postJson({ data: { round } }, { "x-failover-epoch": String(epoch) }),
+        const res = await withClock(
+          pair.clock,
+          region.app.request("/items", postJson({ data: { round } }, { "x-failover-epoch": String(epoch) })),
         );
         if (res.status === 201) {
           const set = accepted.get(epoch) ?? new Set();
@@ -159,14 +170,20 @@ describe("replication from active to standby", () => {
       expect(res.status).toBe(201); // acknowledged before the standby has it
       lostIds.push(((await res.json()) as Item).id);
     }
-    await promote("prod-ie"); // prod-us is lost; operators promote the standby
+    await pair.us.stop(); // prod-us is lost (it sends nothing more)...
+    await promote("prod-ie"); // ...and operators promote the standby
     pair.down.delete("prod-ie");
     pair.down.add("prod-us");
-    const after = await pair.ie.app.request("/items", postJson({ data: { after: true } }));
+    await pair.clock.advance(RENEW_INTERVAL_MS); // prod-ie renews and learns it is active in epoch 2
+    const after = await withClock(
+      pair.clock,
+      pair.ie.app.request("/items", postJson({ data: { after: true } })),
+    );
     expect(after.status).toBe(201);
     for (const id of lostIds) expect((await pair.ie.app.request(`/items/${id}`)).status).toBe(404);
     // prod-us comes back as standby: its diverged tail is recorded as orphaned, then it resyncs.
     pair.down.delete("prod-us");
+    pair.us.start();
     await pair.clock.advance(1000);
     const status = (await (await pair.us.app.request("/region")).json()) as {
       role: string;

@@ -138,8 +138,12 @@ describe("health and status", () => {
     expect(await read.json()).toMatchObject({ error: "store_unavailable" });
   });
 
-  it("readyz is 503 when the control record cannot be read (role unknown)", async () => {
+  it("readyz is 503 once the control record has not been readable for a lease (role unknown)", async () => {
+    expect((await pair.ie.app.request("/readyz")).status).toBe(200);
     pair.control.down = true;
+    await pair.clock.advance(1000); // within the 2 s lease: what the region knows still holds
+    expect((await pair.ie.app.request("/readyz")).status).toBe(200);
+    await pair.clock.advance(1000);
     const res = await pair.ie.app.request("/readyz");
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ ready: false, role: "unknown" });

@@ -13,13 +13,14 @@ const TOKEN = "s3cret-admin-token";
 let router: Router | undefined;
 afterEach(() => router?.stop());
 
-function setup(adminToken: string | null = TOKEN) {
+function setup(adminToken: string | null = TOKEN, sync?: { standby: string | null }) {
   const clock = new ManualClock(0);
   const control = new MemoryControlStore({
     activeRegion: "prod-us",
     epoch: 1,
     updatedAtMs: 0,
     reason: "test",
+    ...(sync ? { syncStandby: sync.standby } : {}),
   });
   const regions = new FakeRegions(clock, control);
   const lines: Record<string, unknown>[] = [];
@@ -30,7 +31,7 @@ function setup(adminToken: string | null = TOKEN) {
     },
   });
   router = createRouter({
-    config: routerEnvironment(),
+    config: routerEnvironment({}, sync ? { replication: { mode: "sync" } } : {}),
     routerId: "edge-1",
     clock,
     transport: regions.transport,
@@ -174,5 +175,31 @@ describe("/metrics", () => {
     // Probes at 2000, 4000, 6000 failed; the streak began when the 2000 probe was sent: 5000 ms to detect.
     expect(text).toContain('failover_router_time_to_detect_seconds_sum{region="prod-us"} 5');
     expect(text).toContain('failover_router_time_to_promote_seconds_count{cause="failover"} 1');
+  });
+
+  it("sync mode: promoting a region not recorded in sync needs acceptDataLoss, and the refusal shows the known lag", async () => {
+    const { post, clock, control } = setup(TOKEN, { standby: null });
+    await clock.advance(10);
+    const refused = await post("/promote", { region: "prod-ie" });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({
+      error: "not_in_sync",
+      detail: expect.stringMatching(/not recorded as the synchronous standby.*Known lag: .*acceptDataLoss/),
+    });
+    expect(await control.read()).toMatchObject({ activeRegion: "prod-us", epoch: 1 });
+    const accepted = await post("/promote", { region: "prod-ie", acceptDataLoss: true });
+    expect(accepted.status).toBe(200);
+    expect(await control.read()).toMatchObject({
+      activeRegion: "prod-ie",
+      epoch: 2,
+      reason: expect.stringContaining("accepting data loss"),
+    });
+  });
+
+  it("sync mode: the recorded synchronous standby is promoted without acceptDataLoss", async () => {
+    const { post, clock, control } = setup(TOKEN, { standby: "prod-ie" });
+    await clock.advance(10);
+    expect((await post("/promote", { region: "prod-ie" })).status).toBe(200);
+    expect(await control.read()).toMatchObject({ activeRegion: "prod-ie", epoch: 2 });
   });
 });

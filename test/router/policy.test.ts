@@ -102,3 +102,43 @@ describe("failover policy", () => {
     });
   });
 });
+
+describe("failover policy in sync mode: only the recorded synchronous standby is promoted automatically", () => {
+  const down = { health: "down" as const, downReason: "3 probes failed" };
+
+  it("fails over to the standby the record names", () => {
+    expect(decide(input({ us: down, sync: { standby: "prod-ie" } }))).toMatchObject({
+      kind: "promote",
+      target: "prod-ie",
+    });
+  });
+
+  it("stays, and says why and what an operator can do, when the active region acknowledged without it", () => {
+    const decision = decide(input({ us: down, sync: { standby: null } }));
+    expect(decision.kind).toBe("stay");
+    expect(decision).toMatchObject({
+      blocked: expect.stringContaining("prod-ie is not recorded as the synchronous standby"),
+    });
+    expect(decision).toMatchObject({
+      blocked: expect.stringContaining("failover promote prod-ie --accept-data-loss"),
+    });
+  });
+
+  it("holds a drain and an automatic failback to the same rule", () => {
+    expect(decide(input({ us: { drained: true }, sync: { standby: null } })).kind).toBe("stay");
+    const failback = input({
+      record: { activeRegion: "prod-ie", epoch: 2, updatedAtMs: 0, reason: "" },
+      failback: { mode: "automatic", holdDownMs: 1000 },
+      lastPromotionAtMs: 0,
+      sync: { standby: null },
+    });
+    expect(decide(failback)).toMatchObject({
+      kind: "stay",
+      blocked: expect.stringContaining("failback to prod-us waits"),
+    });
+    expect(decide({ ...failback, sync: { standby: "prod-us" } })).toMatchObject({
+      kind: "promote",
+      target: "prod-us",
+    });
+  });
+});

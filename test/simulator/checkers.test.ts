@@ -47,44 +47,39 @@ function fault(index: number, startMs: number, endMs: number, warrants: string[]
   };
 }
 
-describe("split-brain checker", () => {
-  it("accepts writes by the region the control record names, in its epoch", async () => {
-    const control = new ObservedControlStore(() => 0, {
-      activeRegion: "prod-us",
-      epoch: 1,
-      updatedAtMs: 0,
-      reason: "start",
-    });
+describe("split-brain checker (acknowledgement order across epochs)", () => {
+  it("accepts acknowledgements in one epoch, and an older epoch's before a newer one's first", () => {
     const checker = new SplitBrainChecker();
-    checker.check({ region: "prod-us", entry: entry(1, 1, "prod-us", 5) }, 0, control, 5);
+    checker.check({ seq: 1, epoch: 1, degraded: false }, "prod-us", 0, 5);
+    checker.check({ seq: 2, epoch: 1, degraded: false }, "prod-us", 0, 9);
+    checker.check({ seq: 3, epoch: 2, degraded: false }, "prod-ie", 0, 10);
+    checker.check({ seq: 4, epoch: 2, degraded: false }, "prod-ie", 0, 11);
     expect(checker.count).toBe(0);
   });
 
-  it("flags a write accepted by a region after another was promoted", async () => {
-    let now = 0;
-    const control = new ObservedControlStore(() => now, {
-      activeRegion: "prod-us",
-      epoch: 1,
-      updatedAtMs: 0,
-      reason: "start",
-    });
-    now = 10;
-    await control.compareAndSet(1, {
-      activeRegion: "prod-ie",
-      epoch: 2,
-      updatedAtMs: 10,
-      reason: "router x: failover: y",
-    });
+  it("flags an acknowledgement in an older epoch after a newer epoch's first, naming both", () => {
     const checker = new SplitBrainChecker();
-    checker.check({ region: "prod-us", entry: entry(7, 1, "prod-us", 11) }, 0, control, 11);
+    checker.check({ seq: 1, epoch: 1, degraded: false }, "prod-us", 0, 5);
+    checker.check({ seq: 9, epoch: 2, degraded: false }, "prod-ie", 0, 10);
+    checker.check({ seq: 2, epoch: 1, degraded: true }, "prod-us", 0, 12);
     expect(checker.count).toBe(1);
-    expect(checker.violations[0]).toMatchObject({
+    expect(checker.violations[0]).toEqual({
+      atMs: 12,
+      cell: 0,
       region: "prod-us",
       epoch: 1,
-      activeRegion: "prod-ie",
-      activeEpoch: 2,
+      seq: 2,
+      newerEpoch: 2,
+      newerRegion: "prod-ie",
+      newerFirstAckMs: 10,
     });
-    expect(control.changes.map((c) => [c.atMs, c.to.activeRegion])).toEqual([[10, "prod-ie"]]);
+  });
+
+  it("keeps cells apart (active/active runs one pair per cell)", () => {
+    const checker = new SplitBrainChecker();
+    checker.check({ seq: 1, epoch: 2, degraded: false }, "prod-ie", 1, 5);
+    checker.check({ seq: 1, epoch: 1, degraded: false }, "prod-us", 0, 6);
+    expect(checker.count).toBe(0);
   });
 });
 

@@ -10,6 +10,19 @@ const context: FaultPlanContext = {
   routerIds: ["edge-virginia"],
   clientNames: ["us"],
   policy: routerPolicySchema.parse({}),
+  domains: {
+    regions: [
+      { name: "prod-us", awsRegion: "us-east-1" },
+      { name: "prod-ie", awsRegion: "eu-west-1" },
+    ],
+    routers: [{ id: "edge-virginia", awsRegion: "us-east-1" }],
+    controlReplicas: [
+      { awsRegion: "us-east-1", location: "virginia", witness: false },
+      { awsRegion: "us-east-2", location: "ohio", witness: false },
+      { awsRegion: "us-west-2", location: "oregon", witness: true },
+    ],
+    checkers: [],
+  },
 };
 
 /** Plans one fault entry through its registered kind, as a scenario would. */
@@ -23,6 +36,7 @@ function plan(entry: Record<string, unknown>): FaultEffect[] {
 describe("fault registry", () => {
   it("has one registered kind per fault file", () => {
     expect(faultKindNames()).toEqual([
+      "aws-region-outage",
       "brownout",
       "flapping",
       "partition",
@@ -49,6 +63,48 @@ describe("fault registry", () => {
       durationS: 1,
     });
     expect(partition.check(p, context)[0]?.field).toBe("between[1]");
+  });
+});
+
+describe("aws-region-outage", () => {
+  it("takes down every part placed in that AWS region, and nothing elsewhere", () => {
+    const effects = plan({ kind: "aws-region-outage", awsRegion: "us-east-1", startS: 10, durationS: 5 });
+    expect(effects).toEqual([
+      { type: "aws-region", awsRegion: "us-east-1", fromMs: 10_000, toMs: 15_000 },
+      expect.objectContaining({
+        type: "region",
+        region: "prod-us",
+        mode: "down",
+        fromMs: 10_000,
+        toMs: 15_000,
+      }),
+      { type: "store", region: "prod-us", fromMs: 10_000, toMs: 15_000 },
+      { type: "router", routerId: "edge-virginia", fromMs: 10_000, toMs: 15_000 },
+    ]);
+    const kind = faultKind("aws-region-outage")!;
+    const ohio = kind.schema.parse({
+      kind: "aws-region-outage",
+      awsRegion: "us-east-2",
+      startS: 1,
+      durationS: 1,
+    });
+    expect(kind.plan(ohio, context)).toEqual([
+      { type: "aws-region", awsRegion: "us-east-2", fromMs: 1000, toMs: 2000 },
+    ]);
+    expect(kind.warrantsFailoverFrom(ohio, context)).toEqual([]);
+    expect(kind.domain?.(ohio, context)).toBe("AWS us-east-2: control us-east-2");
+  });
+
+  it("refuses connections to a control replica there and silences what runs there", async () => {
+    const state = new FaultState(
+      plan({ kind: "aws-region-outage", awsRegion: "us-east-1", startS: 10, durationS: 5 }),
+    );
+    expect(state.awsRegionDown("us-east-1", 12_000)).toBe(true);
+    expect(state.awsRegionDown("us-east-1", 15_000)).toBe(false);
+    expect(state.awsRegionDown("us-east-2", 12_000)).toBe(false);
+    expect(state.awsRegionDown(undefined, 12_000)).toBe(false);
+    expect(state.awsRegionInterrupted("us-east-1", 9_000, 10_500)).toBe(true);
+    expect(state.regionCondition("prod-us", 12_000).down).toBe(true);
   });
 });
 

@@ -53,6 +53,9 @@ describe("failover fault (a real process against a running stack)", () => {
     expect((await fault("pause-replication")).stdout).toMatch(
       /^fault \d+: replication-paused until healed\n$/,
     );
+    expect((await fault("aws-region-outage", "us-west-2")).stdout).toMatch(
+      /^fault \d+: aws-region-outage us-west-2 until healed\n$/,
+    );
     const params = (await stackStatus(stack)).faults.map((f) => ({
       kind: f.kind,
       params: (f as { params?: unknown }).params,
@@ -61,9 +64,11 @@ describe("failover fault (a real process against a running stack)", () => {
       { kind: "brownout", params: { target: "prod-ie", errorRate: 0.25, addedLatencyMs: 40 } },
       { kind: "partition", params: { link: "prod-us<->prod-ie" } },
       { kind: "replication-paused", params: {} },
+      // The same parameter name as the simulator's scenario entry.
+      { kind: "aws-region-outage", params: { awsRegion: "us-west-2" } },
     ]);
     const healed = await fault("heal");
-    expect(healed.stdout.trim().split("\n")).toHaveLength(3);
+    expect(healed.stdout.trim().split("\n")).toHaveLength(4);
     expect(region(await stackStatus(stack), "prod-us").up).toBe(true);
   });
 

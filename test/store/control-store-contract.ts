@@ -57,6 +57,39 @@ export function describeControlStoreContract(
       expect(await control.read()).toEqual(first);
     });
 
+    it("changes only the sync standby within an epoch, conditional on the standby it expects", async () => {
+      const first = { ...record("prod-us", 1), syncStandby: "prod-ie" };
+      await control.compareAndSet(null, first);
+      expect(await control.read()).toEqual(first);
+      const released = { ...record("prod-us", 1, "prod-us: no sync standby"), syncStandby: null };
+      // The wrong expectation loses and is shown the record.
+      expect(await control.setSyncStandby(null, released)).toEqual({ ok: false, current: first });
+      const stored = record("prod-us", 1, "prod-us: no sync standby");
+      expect(await control.setSyncStandby("prod-ie", released)).toEqual({ ok: true, record: stored });
+      expect(await control.read()).toEqual(stored); // a null standby is stored as absent
+      const rejoined = { ...record("prod-us", 1, "caught up"), syncStandby: "prod-ie" };
+      expect(await control.setSyncStandby(null, rejoined)).toEqual({ ok: true, record: rejoined });
+      // Not across epochs or roles: those are promotions.
+      expect(
+        (await control.setSyncStandby("prod-ie", { ...record("prod-us", 2), syncStandby: null })).ok,
+      ).toBe(false);
+      expect(
+        (await control.setSyncStandby("prod-ie", { ...record("prod-ie", 1), syncStandby: null })).ok,
+      ).toBe(false);
+      expect(await control.read()).toEqual(rejoined);
+    });
+
+    it("promotes on a sync-standby condition only while the record still names that standby", async () => {
+      await control.compareAndSet(null, { ...record("prod-us", 1), syncStandby: "prod-ie" });
+      await control.setSyncStandby("prod-ie", { ...record("prod-us", 1, "released"), syncStandby: null });
+      // The active region removed prod-ie first: a promotion that needs it in sync loses.
+      const promoted = record("prod-ie", 2, "router edge-1: failover");
+      const lost = await control.compareAndSet(1, promoted, "prod-ie");
+      expect(lost).toEqual({ ok: false, current: record("prod-us", 1, "released") });
+      // An operator who accepts the loss promotes without the condition; null matches absent.
+      expect(await control.compareAndSet(1, promoted, null)).toEqual({ ok: true, record: promoted });
+    });
+
     it("lets exactly one of several racing promotions from the same epoch win", async () => {
       await control.compareAndSet(null, record("prod-us", 1));
       const contenders = Array.from({ length: 6 }, (_, i) =>

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
-import { MemoryControlStore } from "../../core/control.ts";
+import { ControlStoreError, MemoryControlStore } from "../../core/control.ts";
+import { FallbackControlStore } from "../../core/fallback-control-store.ts";
 import { ConfigError } from "../../regions/config/config-error.ts";
 import { type EnvironmentConfig, environmentSchema } from "../../regions/config/schema.ts";
 import { createControlStore, createStore } from "../../regions/store/create-store.ts";
@@ -92,4 +93,41 @@ describe("createControlStore", () => {
       await Promise.all([router.close(), region.close()]);
     }
   });
+
+  it("MRSC replicas: asks the nearest replica region first and falls back when it is down (DynamoDB Local)", async () => {
+    const down = `http://127.0.0.1:${await findFreePort()}`;
+    const config = environmentSchema.parse({
+      ...environment({ kind: "dynamodb", tablePrefix: uniqueTablePrefix("mrsc"), endpoint: down }),
+      control: {
+        replicas: [
+          { awsRegion: "us-east-1", location: "virginia" },
+          { awsRegion: "us-east-2", location: "ohio" },
+          { awsRegion: "us-west-2", location: "oregon" },
+        ],
+      },
+    });
+    const up = inject("dynamodbEndpoint");
+    // us-east-1 (nearest to a caller there) is down; us-east-2 is DynamoDB Local.
+    const control = await createControlStore(config, {
+      nearAwsRegion: "us-east-1",
+      ensureTables: true,
+      replicaEndpoints: { "us-east-2": up },
+    });
+    const onlyDown = await createControlStore(config, { nearAwsRegion: "us-east-1", ensureTables: false });
+    try {
+      expect(control).toBeInstanceOf(FallbackControlStore);
+      const first = { activeRegion: "stage-us", epoch: 1, updatedAtMs: 1, reason: "bootstrap" };
+      expect(await control.compareAndSet(null, first)).toEqual({ ok: true, record: first });
+      expect(await control.read()).toEqual(first);
+      const next = { activeRegion: "stage-ie", epoch: 2, updatedAtMs: 2, reason: "failover" };
+      expect((await control.compareAndSet(1, next)).ok).toBe(true);
+      // Every replica endpoint down: one ControlStoreError naming each.
+      const error = await onlyDown.read().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ControlStoreError);
+      expect((error as Error).message).toMatch(/control-us-east-1.*control-us-east-2.*control-us-west-2/);
+    } finally {
+      await (control as FallbackControlStore).close();
+      await (onlyDown as FallbackControlStore).close();
+    }
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { ManualClock } from "../../core/clock.ts";
-import { MemoryControlStore } from "../../core/control.ts";
+import { type ControlStore, ControlStoreError, MemoryControlStore } from "../../core/control.ts";
 import { inProcessTransport } from "../../core/in-process-transport.ts";
 import { seededRandom } from "../../core/random.ts";
 import { type EnvironmentConfig, environmentSchema } from "../../regions/config/schema.ts";
@@ -16,6 +16,13 @@ export function testEnvironment(overrides: Record<string, unknown> = {}): Enviro
       { name: "prod-ie", location: "ireland", awsRegion: "eu-west-1", endpoint: "http://127.0.0.1:2" },
     ],
     maxBodyBytes: 2048,
+    control: {
+      replicas: [
+        { awsRegion: "us-east-1", location: "virginia" },
+        { awsRegion: "us-east-2", location: "ohio" },
+        { awsRegion: "us-west-2", location: "oregon" },
+      ],
+    },
     ...overrides,
   });
 }
@@ -28,6 +35,8 @@ export interface RegionPair {
   ie: RegionService;
   /** Regions the transport refuses to reach (a dead region). */
   down: Set<string>;
+  /** Regions cut off from the control plane: their reads and writes of the record fail. */
+  controlCut: Set<string>;
   stop(): Promise<void>;
 }
 
@@ -39,8 +48,17 @@ export function regionPair(config: EnvironmentConfig = testEnvironment()): Regio
   const targets = new Map<string, RegionService["app"]>();
   const down = new Set<string>();
   const transport = inProcessTransport(targets, down);
+  const controlCut = new Set<string>();
   const make = (regionName: string, store: MemoryStore, seed: number) =>
-    createRegionService({ config, regionName, store, control, clock, transport, random: seededRandom(seed) });
+    createRegionService({
+      config,
+      regionName,
+      store,
+      control: cuttableControl(control, () => controlCut.has(regionName)),
+      clock,
+      transport,
+      random: seededRandom(seed),
+    });
   const us = make("prod-us", stores.us, 1);
   const ie = make("prod-ie", stores.ie, 2);
   targets.set("prod-us", us.app);
@@ -54,6 +72,7 @@ export function regionPair(config: EnvironmentConfig = testEnvironment()): Regio
     us,
     ie,
     down,
+    controlCut,
     stop: async () => {
       await us.stop();
       await ie.stop();
@@ -66,5 +85,50 @@ export function postJson(body: unknown, headers: Record<string, string> = {}): R
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
+  };
+}
+
+/**
+ * Awaits `work` while moving the manual clock forward in steps, so work that waits on the clock
+ * (a promoted region waiting out its predecessor's lease) can finish. Fails after `maxMs`.
+ */
+export async function withClock(
+  clock: ManualClock,
+  work: Response | Promise<Response>,
+  stepMs = 50,
+  maxMs = 10_000,
+): Promise<Response> {
+  let done = false;
+  const tracked = Promise.resolve(work).finally(() => {
+    done = true;
+  });
+  for (let elapsedMs = 0; !done; elapsedMs += stepMs) {
+    if (elapsedMs >= maxMs) throw new Error(`still waiting after ${maxMs} virtual ms`);
+    await clock.advance(stepMs);
+  }
+  return tracked;
+}
+
+/** One lease renewal interval of the test environment (regions re-read the control record). */
+export const RENEW_INTERVAL_MS = 500;
+
+/** One region's way to the shared control record, which fails while `cut()` says so. */
+function cuttableControl(control: ControlStore, cut: () => boolean): ControlStore {
+  const guard = () => {
+    if (cut()) throw new ControlStoreError("control plane unreachable from this region");
+  };
+  return {
+    read: async () => {
+      guard();
+      return control.read();
+    },
+    compareAndSet: async (expected, next, sync) => {
+      guard();
+      return control.compareAndSet(expected, next, sync);
+    },
+    setSyncStandby: async (expected, next) => {
+      guard();
+      return control.setSyncStandby(expected, next);
+    },
   };
 }

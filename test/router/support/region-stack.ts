@@ -12,7 +12,7 @@ import { MemoryStore } from "../../../regions/store/memory-store.ts";
 import { createRouter, type Router } from "../../../router/create-router.ts";
 import { serveRouter } from "../../../router/node-server.ts";
 import { createHttpTransport, type HttpTransport } from "../../../router/transport/http-transport.ts";
-import { routerEnvironment } from "./router-env.ts";
+import { FAST_LEASE, routerEnvironment } from "./router-env.ts";
 import { TcpProxy } from "./tcp-proxy.ts";
 
 /**
@@ -77,7 +77,7 @@ export async function regionStack(options: StackOptions = {}): Promise<Stack> {
     if (!replication) throw new Error("stack not ready");
     return replication(region, request, opts);
   };
-  const placeholder = routerEnvironment(options.policy ?? FAST_POLICY);
+  const placeholder = routerEnvironment(options.policy ?? FAST_POLICY, { control: { lease: FAST_LEASE } });
   const nodes = {} as Stack["regions"];
   for (const [i, name] of (["prod-us", "prod-ie"] as const).entries()) {
     const store = new MemoryStore();
@@ -97,7 +97,7 @@ export async function regionStack(options: StackOptions = {}): Promise<Stack> {
     const port = proxy ? await proxy.listen() : served.port;
     nodes[name] = { name, service, store, served, port, regionPort: served.port, proxy };
   }
-  const config = routerEnvironment(options.policy ?? FAST_POLICY, {}, [
+  const config = routerEnvironment(options.policy ?? FAST_POLICY, { control: { lease: FAST_LEASE } }, [
     `http://127.0.0.1:${nodes["prod-us"].port}`,
     `http://127.0.0.1:${nodes["prod-ie"].port}`,
   ]);

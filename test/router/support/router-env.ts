@@ -1,5 +1,12 @@
 import { type EnvironmentConfig, environmentSchema } from "../../../regions/config/schema.ts";
 
+/**
+ * A lease for tests over real sockets with sub-second timeouts: a promoted region waits
+ * leaseMs + maxClockDriftMs = 270 ms, under FAST_POLICY's 400 ms response timeout, and a holder
+ * renews every 50 ms against a 230 ms validity, which survives a busy machine's pauses.
+ */
+export const FAST_LEASE = { leaseMs: 250, renewIntervalMs: 50, maxClockDriftMs: 20 };
+
 /** Production-shaped regions with a router policy for tests; `router` overrides merge into the defaults below. */
 export function routerEnvironment(
   router: Record<string, unknown> = {},

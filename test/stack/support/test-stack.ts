@@ -2,7 +2,7 @@ import { freePort } from "../../../core/free-port.ts";
 import { loadEnvironment } from "../../../regions/config/load-config.ts";
 import { type EnvironmentConfig, environmentSchema } from "../../../regions/config/schema.ts";
 import { loadLatencyTable } from "../../../simulator/latency/load-latency-table.ts";
-import { type RunningStack, startStack } from "../../../stack/start-stack.ts";
+import { type RunningStack, type StackOptions, startStack } from "../../../stack/start-stack.ts";
 
 /**
  * Router timings short enough for a test to watch a whole failover in a second or two, on the
@@ -35,12 +35,20 @@ export const FAST_ROUTER = {
   retryAfterS: 1,
 } as const;
 
+/** Lease for live-stack tests: renewed every 150 ms, valid 600 ms less a 50 ms drift bound. */
+export const FAST_STACK_LEASE = { leaseMs: 600, renewIntervalMs: 150, maxClockDriftMs: 50 };
+
 export interface TestStackOptions {
   replication?: Partial<EnvironmentConfig["replication"]>;
   /** Merged over FAST_ROUTER, one level deep (healthCheck, passive, failback, retry). */
   router?: Record<string, unknown>;
   clientLocation?: string;
+  /** Where the router runs (default: virginia, the active region's location, AWS us-east-1). */
+  routerLocation?: string;
   store?: EnvironmentConfig["store"];
+  /** Replaces production's control plane (its replicas, witness, lease). */
+  control?: Record<string, unknown>;
+  onWriteAcknowledged?: StackOptions["onWriteAcknowledged"];
 }
 
 export const ADMIN_TOKEN = "test-admin-token";
@@ -58,9 +66,16 @@ export function testConfig(options: TestStackOptions = {}): EnvironmentConfig {
   }
   return environmentSchema.parse({
     ...base,
+    // A lease that fits FAST_ROUTER's 1.5 s response timeout: a promoted region waits 650 ms.
+    control: { ...base.control, lease: FAST_STACK_LEASE },
     store: options.store ?? { kind: "memory", tablePrefix: "failover-test" },
     replication: { ...base.replication, ...options.replication },
     router,
+    // Production refuses a control record that one region's loss would take (config validate);
+    // a rehearsal of exactly that runs the same topology under another environment name.
+    ...(options.control
+      ? { control: { ...base.control, lease: FAST_STACK_LEASE, ...options.control }, name: "staging" }
+      : {}),
   });
 }
 
@@ -76,7 +91,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ru
     regionPorts: [ports[2]!, ports[3]!],
     latency: loadLatencyTable("inter-region"),
     clientLocation: options.clientLocation ?? "virginia",
+    ...(options.routerLocation ? { routerLocation: options.routerLocation } : {}),
     adminToken: ADMIN_TOKEN,
+    ...(options.onWriteAcknowledged ? { onWriteAcknowledged: options.onWriteAcknowledged } : {}),
   });
 }
 
