@@ -7,6 +7,7 @@ import { ConfigError } from "../regions/config/config-error.ts";
 import type { EnvironmentConfig } from "../regions/config/schema.ts";
 import { createRegionService } from "../regions/service/region-service.ts";
 import { createControlStore, createStore } from "../regions/store/create-store.ts";
+import { dropLocalTables } from "../regions/store/drop-tables.ts";
 import { isLoopbackUrl } from "../regions/store/dynamodb-client.ts";
 import { MemoryStore } from "../regions/store/memory-store.ts";
 import { createRouter, type Router } from "../router/create-router.ts";
@@ -33,6 +34,8 @@ export interface StackOptions {
   clientLocation: string;
   adminToken?: string;
   logger?: Logger;
+  /** DynamoDB store: drop the prefix's tables before starting (`failover up --fresh`). */
+  fresh?: boolean;
 }
 
 export interface RunningStack {
@@ -73,6 +76,7 @@ async function compose(
 ): Promise<RunningStack> {
   const { host } = options;
   const config = localOnly(options.config, host, options.regionPorts);
+  if (options.fresh && config.store.kind === "dynamodb") await dropLocalTables(config);
   const shutdown = new AbortController();
   closers.push(() => shutdown.abort(new Error("stack stopped")));
   const control: ControlStore =
