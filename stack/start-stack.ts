@@ -1,11 +1,14 @@
+import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { systemClock } from "../core/clock.ts";
 import { type ControlStore, MemoryControlStore } from "../core/control.ts";
+import { freePort } from "../core/free-port.ts";
 import { cryptoRandom } from "../core/random.ts";
 import type { Transport } from "../core/transport.ts";
 import { ConfigError } from "../regions/config/config-error.ts";
 import type { EnvironmentConfig } from "../regions/config/schema.ts";
 import { createRegionService } from "../regions/service/region-service.ts";
+import { replicationTopology } from "../regions/service/replication-endpoints.ts";
 import { createControlStore, createStore } from "../regions/store/create-store.ts";
 import { dropLocalTables } from "../regions/store/drop-tables.ts";
 import { isLoopbackUrl } from "../regions/store/dynamodb-client.ts";
@@ -29,6 +32,8 @@ export interface StackOptions {
   controlPort: number;
   /** One port per region, in config order. */
   regionPorts: [number, number];
+  /** Each region's replication listener, in config order (default: free ports). */
+  replicationPorts?: [number, number];
   latency: LatencyTable;
   /** Where the load comes from, e.g. "ireland": adds that location's round trip to the router. */
   clientLocation: string;
@@ -42,6 +47,8 @@ export interface RunningStack {
   routerUrl: string;
   controlUrl: string;
   regionUrls: Record<string, string>;
+  /** Each region's region-to-region (replication) listener. */
+  replicationUrls: Record<string, string>;
   config: EnvironmentConfig;
   faults: FaultManager;
   status(): Promise<unknown>;
@@ -75,7 +82,8 @@ async function compose(
   closeAll: () => Promise<void>,
 ): Promise<RunningStack> {
   const { host } = options;
-  const config = localOnly(options.config, host, options.regionPorts);
+  const replicationPorts = options.replicationPorts ?? (await freePortsBeside(host, options.regionPorts));
+  const config = localOnly(options.config, host, options.regionPorts, replicationPorts);
   if (options.fresh && config.store.kind === "dynamodb") await dropLocalTables(config);
   const shutdown = new AbortController();
   closers.push(() => shutdown.abort(new Error("stack stopped")));
@@ -87,8 +95,10 @@ async function compose(
   const links = new StackLinks(config, options.latency, options.clientLocation, shutdown.signal);
   const http = createHttpTransport(config);
   closers.push(() => http.close());
+  const replicationHttp = createHttpTransport(replicationTopology(config));
+  closers.push(() => replicationHttp.close());
 
-  const regions = await startRegions(config, options, control, links, http.transport, closers);
+  const regions = await startRegions(config, options, control, links, replicationHttp.transport, closers);
   const routerTransport = links.routerTransport(http.transport);
   let router = makeRouter(config, routerTransport, control, options);
   router.start();
@@ -133,6 +143,7 @@ async function compose(
     routerUrl: url(routerServed.port),
     controlUrl: url(controlServed.port),
     regionUrls: Object.fromEntries(regions.map((r) => [r.name, url(r.port)])),
+    replicationUrls: Object.fromEntries(regions.map((r) => [r.name, url(r.replicationPort)])),
     config,
     faults,
     status,
@@ -140,16 +151,21 @@ async function compose(
   };
 }
 
-/** Both regions, each with its own store, serving behind its gate; replication over its link. */
+/**
+ * Both regions, each with its own store, serving behind its gate; replication over its link to
+ * the peer's replication listener (`replicationTransport`).
+ */
 async function startRegions(
   config: EnvironmentConfig,
   options: StackOptions,
   control: ControlStore,
   links: StackLinks,
-  transport: Transport,
+  replicationTransport: Transport,
   closers: Closer[],
 ): Promise<LiveRegion[]> {
   const regions: LiveRegion[] = [];
+  // One key per stack, shared by its two regions: nothing outside this process can sign for them.
+  const replicationKey = new Uint8Array(randomBytes(32));
   for (const [i, region] of config.regions.entries()) {
     const peer = config.regions[1 - i]!;
     const store =
@@ -163,12 +179,22 @@ async function startRegions(
       store,
       control,
       clock: systemClock,
-      transport: links.regionTransport(region.name, peer.name, transport),
+      transport: links.regionTransport(region.name, peer.name, replicationTransport),
+      replicationKey,
       random: cryptoRandom(),
       ...(options.logger ? { logger: options.logger } : {}),
     });
     const gate = new RegionGate(region.name, systemClock, Math.random);
-    const live = new LiveRegion(region.name, options.regionPorts[i]!, options.host, service, store, gate);
+    const replicationPort = Number(new URL(region.replicationEndpoint!).port);
+    const live = new LiveRegion(
+      region.name,
+      options.regionPorts[i]!,
+      options.host,
+      service,
+      store,
+      gate,
+      replicationPort,
+    );
     regions.push(live);
     closers.push(async () => {
       gate.releaseHung();
@@ -237,7 +263,12 @@ function makeRouter(
  * with local credentials instead of looking for the environment's profile. A DynamoDB store
  * must be on a loopback endpoint: the live stack never touches AWS.
  */
-function localOnly(config: EnvironmentConfig, host: string, ports: [number, number]): EnvironmentConfig {
+function localOnly(
+  config: EnvironmentConfig,
+  host: string,
+  ports: [number, number],
+  replicationPorts: [number, number],
+): EnvironmentConfig {
   if (config.store.kind === "dynamodb" && !(config.store.endpoint && isLoopbackUrl(config.store.endpoint))) {
     throw new ConfigError([
       {
@@ -250,8 +281,22 @@ function localOnly(config: EnvironmentConfig, host: string, ports: [number, numb
   const { aws: _aws, dns: _dns, ...rest } = config;
   return {
     ...rest,
-    regions: config.regions.map((r, i) => ({ ...r, endpoint: `http://${urlHost(host)}:${ports[i]}` })),
+    regions: config.regions.map((r, i) => ({
+      ...r,
+      endpoint: `http://${urlHost(host)}:${ports[i]}`,
+      replicationEndpoint: `http://${urlHost(host)}:${replicationPorts[i]}`,
+    })),
   };
+}
+
+/** Two free ports for the replication listeners, distinct from the regions' own. */
+async function freePortsBeside(host: string, taken: [number, number]): Promise<[number, number]> {
+  const ports = new Set<number>();
+  while (ports.size < 2) {
+    const port = await freePort(host);
+    if (!taken.includes(port)) ports.add(port);
+  }
+  return [...ports] as [number, number];
 }
 
 /** An IPv6 address goes in brackets in a URL (RFC 3986 §3.2.2): http://[::1]:8080. */

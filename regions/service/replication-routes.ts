@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { jsonError } from "../../core/http-errors.ts";
 import { type ApplyDeps, applyBatch } from "../replication/apply-batch.ts";
+import { SIGNATURE_HEADERS } from "../replication/auth/sign-request.ts";
 import type { ReplicationBatch } from "../replication/protocol.ts";
 import { describeZodError } from "./item-bodies.ts";
 
@@ -33,12 +34,17 @@ export function replicationRoutes(deps: ApplyDeps): Hono {
   app.post("/entries", async (c) => {
     let raw: unknown;
     try {
-      raw = await c.req.json();
+      // The text the listener already read and verified (cached by Hono), parsed once here.
+      raw = JSON.parse(await c.req.text());
     } catch {
       return jsonError(c, 400, "malformed_json", "replication batch is not valid JSON");
     }
     const parsed = batchSchema.safeParse(raw);
     if (!parsed.success) return jsonError(c, 400, "invalid_batch", describeZodError(parsed.error));
+    // The listener verified the signed epoch header (auth/require-signature.ts); the body must agree.
+    if (c.req.header(SIGNATURE_HEADERS.epoch) !== String(parsed.data.epoch)) {
+      return jsonError(c, 401, "bad_signature", "the batch's epoch is not the signed epoch");
+    }
     try {
       const reply = await applyBatch(deps, parsed.data as unknown as ReplicationBatch);
       return c.json(reply, reply.ok ? 200 : 409);
