@@ -6,7 +6,8 @@ import type { ControlView } from "../service/control-view.ts";
 import type { LogEntry, LogPosition, Store } from "../store/store.ts";
 import type { RequestSigner } from "./auth/request-signer.ts";
 import { findBranchSeq } from "./find-branch.ts";
-import { REPLICATION_PATH, type ReplicationBatch, type ReplicationReply } from "./protocol.ts";
+import { REPLICATION_PATH, type ReplicationBatch } from "./protocol.ts";
+import { ReplicationRefused, ReplicationStall, replyOf } from "./replication-stall.ts";
 
 export interface ReplicatorDeps {
   regionName: string;
@@ -19,6 +20,8 @@ export interface ReplicatorDeps {
   connectTimeoutMs: number;
   /** Signs each batch for the peer's replication listener (auth/request-signer.ts). */
   signer: RequestSigner;
+  /** Reports a standby that is reachable but does not apply batches (replication-stall.ts). */
+  stall?: ReplicationStall;
 }
 
 export interface OutboundStatus {
@@ -67,9 +70,11 @@ export class Replicator {
   private degraded = false;
 
   private readonly rawTransport: boolean;
+  readonly stall: ReplicationStall;
 
   constructor(private readonly deps: ReplicatorDeps) {
     this.rawTransport = isRawCapable(deps.transport);
+    this.stall = deps.stall ?? new ReplicationStall(deps.clock);
   }
 
   start(): void {
@@ -99,7 +104,7 @@ export class Replicator {
    */
   waitFor(seq: number, timeoutMs: number): Promise<SyncOutcome> {
     if (this.confirmedHead && this.confirmedHead.seq >= seq) return Promise.resolve("replicated");
-    if (this.degraded && this.canDegrade()) return Promise.resolve("degraded");
+    if (this.degraded && this.canDegrade() && !this.stall.active) return Promise.resolve("degraded");
     return new Promise((resolve) => {
       const waiter: Waiter = {
         seq,
@@ -107,7 +112,8 @@ export class Replicator {
         timer: this.deps.clock.setTimer(timeoutMs, () => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
           this.degraded = true;
-          resolve(this.canDegrade() ? "degraded" : "timeout");
+          // A stalled standby is reachable and refusing: not "degraded", the write is not acknowledged.
+          resolve(this.canDegrade() && !this.stall.active ? "degraded" : "timeout");
         }),
       };
       this.waiters.push(waiter);
@@ -116,7 +122,7 @@ export class Replicator {
 
   /** True while sync-mode writes are acknowledged without the standby (metric and /region). */
   isDegraded(): boolean {
-    return this.degraded && this.deps.config.mode === "sync" && this.canDegrade();
+    return this.degraded && this.deps.config.mode === "sync" && this.canDegrade() && !this.stall.active;
   }
 
   private canDegrade(): boolean {
@@ -163,11 +169,12 @@ export class Replicator {
     try {
       backlog = await this.shipOnce();
       this.lastError = undefined;
+      this.stall.recovered(this.deps.peerName);
     } catch (error) {
       this.lastError = (error as Error).message;
       // The standby may have restarted or diverged: ask for its head again next time.
       this.peerHead = undefined;
-      this.enterDegraded();
+      if (this.stall.failed(error, this.deps.peerName) !== "stalled") this.enterDegraded();
     } finally {
       this.running = false;
     }
@@ -231,11 +238,15 @@ export class Replicator {
       connectTimeoutMs: this.deps.connectTimeoutMs,
       responseTimeoutMs: this.deps.config.syncTimeoutMs,
     });
-    const reply = (await response.json()) as ReplicationReply;
+    const reply = await replyOf(response);
     this.lastContactMs = this.deps.clock.nowMs();
     if (reply.ok) return reply.head;
     if (reply.error === "gap" && reply.head) return reply.head;
-    throw new Error(`${this.deps.peerName} refused replication: ${reply.error}: ${reply.detail}`);
+    throw new ReplicationRefused(
+      response.status,
+      reply.error,
+      `${this.deps.peerName} refused replication (${response.status}): ${reply.error}: ${reply.detail}`,
+    );
   }
 
   /**

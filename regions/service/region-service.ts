@@ -11,6 +11,7 @@ import { ReplayGuard } from "../replication/auth/replay-guard.ts";
 import { DEVELOPMENT_REPLICATION_KEY } from "../replication/auth/replication-key.ts";
 import { requestSigner } from "../replication/auth/request-signer.ts";
 import { OrphanedWrites } from "../replication/orphaned-writes.ts";
+import { ReplicationStall } from "../replication/replication-stall.ts";
 import { Replicator } from "../replication/replicator.ts";
 import { type Store, StoreUnavailableError } from "../store/store.ts";
 import { ControlView } from "./control-view.ts";
@@ -78,6 +79,7 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     config: config.replication,
     connectTimeoutMs: config.router.connectTimeoutMs,
     signer: requestSigner(key, regionName, clock, bootId(clock)),
+    stall: new ReplicationStall(clock, metrics, deps.logger),
   });
   const orphans = new OrphanedWrites();
   const inbound: InboundState = { senderHead: undefined, lastReceivedAtMs: undefined };
@@ -113,6 +115,7 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
       newId: createIdFactory(clock, deps.random),
       clock,
       maxBodyBytes: config.maxBodyBytes,
+      writeLimits: config.writeLimits,
       retryAfterS: config.router.retryAfterS,
       metrics,
     }),

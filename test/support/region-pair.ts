@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import { ManualClock } from "../../core/clock.ts";
 import { MemoryControlStore } from "../../core/control.ts";
 import { inProcessTransport } from "../../core/in-process-transport.ts";
@@ -34,18 +35,38 @@ export interface RegionPair {
   stop(): Promise<void>;
 }
 
+export interface RegionPairOptions {
+  logger?: Logger;
+  /** Each region's replication key (default: the development key for both). */
+  keys?: { us?: Uint8Array; ie?: Uint8Array };
+  stores?: { us?: MemoryStore; ie?: MemoryStore };
+}
+
 /** prod-us and prod-ie in process: memory stores, one control record, a manual clock. */
-export function regionPair(config: EnvironmentConfig = testEnvironment()): RegionPair {
+export function regionPair(
+  config: EnvironmentConfig = testEnvironment(),
+  options: RegionPairOptions = {},
+): RegionPair {
   const clock = new ManualClock(1_700_000_000_000);
   const control = new MemoryControlStore();
-  const stores = { us: new MemoryStore(), ie: new MemoryStore() };
+  const stores = { us: options.stores?.us ?? new MemoryStore(), ie: options.stores?.ie ?? new MemoryStore() };
   const targets = new Map<string, RegionService["app"]>();
   const down = new Set<string>();
   const transport = inProcessTransport(targets, down);
-  const make = (regionName: string, store: MemoryStore, seed: number) =>
-    createRegionService({ config, regionName, store, control, clock, transport, random: seededRandom(seed) });
-  const us = make("prod-us", stores.us, 1);
-  const ie = make("prod-ie", stores.ie, 2);
+  const make = (regionName: string, store: MemoryStore, seed: number, replicationKey?: Uint8Array) =>
+    createRegionService({
+      config,
+      regionName,
+      store,
+      control,
+      clock,
+      transport,
+      random: seededRandom(seed),
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(replicationKey ? { replicationKey } : {}),
+    });
+  const us = make("prod-us", stores.us, 1, options.keys?.us);
+  const ie = make("prod-ie", stores.ie, 2, options.keys?.ie);
   // The transport carries replication only: it reaches each region's replication listener.
   targets.set("prod-us", us.replicationApp);
   targets.set("prod-ie", ie.replicationApp);
