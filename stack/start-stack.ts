@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { systemClock } from "../core/clock.ts";
 import { type ControlStore, MemoryControlStore } from "../core/control.ts";
@@ -7,6 +6,7 @@ import { cryptoRandom } from "../core/random.ts";
 import type { Transport } from "../core/transport.ts";
 import { ConfigError } from "../regions/config/config-error.ts";
 import type { EnvironmentConfig } from "../regions/config/schema.ts";
+import { liveStackReplicationKey } from "../regions/replication/auth/replication-key.ts";
 import { createRegionService } from "../regions/service/region-service.ts";
 import { replicationTopology } from "../regions/service/replication-endpoints.ts";
 import { createControlStore, createStore } from "../regions/store/create-store.ts";
@@ -119,9 +119,17 @@ async function compose(
   const faults = new FaultManager(handles, systemClock, (error, fault) =>
     handles.reportError(error, `healing fault ${fault.id} (${fault.kind})`),
   );
+  const url = (port: number) => `http://${urlHost(host)}:${port}`;
   const status = async () => ({
     router: router.status(),
-    regions: await Promise.all(regions.map(async (r) => ({ up: r.up, ...(await r.service.status()) }))),
+    regions: await Promise.all(
+      regions.map(async (r) => ({
+        up: r.up,
+        url: url(r.port),
+        replicationUrl: url(r.replicationPort),
+        ...(await r.service.status()),
+      })),
+    ),
     faults: faults.list(),
   });
   const controlServed = await serveOnPort(
@@ -138,7 +146,6 @@ async function compose(
     await faults.heal().catch((error: unknown) => handles.reportError(error, "healing faults on close"));
   });
 
-  const url = (port: number) => `http://${urlHost(host)}:${port}`;
   return {
     routerUrl: url(routerServed.port),
     controlUrl: url(controlServed.port),
@@ -164,8 +171,9 @@ async function startRegions(
   closers: Closer[],
 ): Promise<LiveRegion[]> {
   const regions: LiveRegion[] = [];
-  // One key per stack, shared by its two regions: nothing outside this process can sign for them.
-  const replicationKey = new Uint8Array(randomBytes(32));
+  // $FAILOVER_REPLICATION_KEY if set, else the fixed development key: `failover orphans --stack`
+  // signs with the same one (the stack listens on loopback only).
+  const replicationKey = liveStackReplicationKey(process.env);
   for (const [i, region] of config.regions.entries()) {
     const peer = config.regions[1 - i]!;
     const store =

@@ -81,7 +81,7 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     signer: requestSigner(key, regionName, clock, bootId(clock)),
     stall: new ReplicationStall(clock, metrics, deps.logger),
   });
-  const orphans = new OrphanedWrites();
+  const orphans = new OrphanedWrites(store, clock);
   const inbound: InboundState = { senderHead: undefined, lastReceivedAtMs: undefined };
   const statusDeps = {
     regionName,

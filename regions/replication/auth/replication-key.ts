@@ -64,6 +64,12 @@ export async function resolveReplicationKey(
   ]);
 }
 
+/** The live stack's key (loopback only): $FAILOVER_REPLICATION_KEY when it is long enough, else the development key. */
+export function liveStackReplicationKey(env: NodeJS.ProcessEnv): Uint8Array {
+  const key = new TextEncoder().encode(env.FAILOVER_REPLICATION_KEY ?? "");
+  return key.length >= REPLICATION_KEY_BYTES_MIN ? key : DEVELOPMENT_REPLICATION_KEY;
+}
+
 function checked(value: string, source: string, file: string): Uint8Array {
   const key = new TextEncoder().encode(value);
   if (key.length >= REPLICATION_KEY_BYTES_MIN) return key;
