@@ -6,15 +6,19 @@ import type { RegionGate } from "./region-gate.ts";
 import { serveOnPort } from "./serve-on-port.ts";
 
 /**
- * One region of the live stack: its service on its own port, behind its gate. Taking it down
+ * One region of the live stack: its service on its own port (and its replication listener on
+ * another), behind its gate. Taking it down
  * closes the listening socket (connections are really refused) and stops its replication;
  * bringing it up serves the same service and store again, like a process restarting on
  * durable storage. Up and down are queued, so a heal never races a flap half-way through.
  */
 export class LiveRegion {
   private served: ServedApp | undefined;
+  private servedReplication: ServedApp | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly front = new Hono();
+  /** The replication listener, behind the same gate: a fault on the region acts on both. */
+  private readonly replicationFront = new Hono();
 
   constructor(
     readonly name: string,
@@ -23,8 +27,13 @@ export class LiveRegion {
     readonly service: RegionService,
     readonly store: Store,
     readonly gate: RegionGate,
+    readonly replicationPort: number,
   ) {
     this.front.all("*", async (c) => (await this.gate.intercept()) ?? this.service.app.fetch(c.req.raw));
+    this.replicationFront.all(
+      "*",
+      async (c) => (await this.gate.intercept()) ?? this.service.replicationApp.fetch(c.req.raw),
+    );
   }
 
   get up(): boolean {
@@ -35,6 +44,18 @@ export class LiveRegion {
     return this.queued(async () => {
       if (this.served) return;
       this.served = await serveOnPort(this.front, this.port, this.host, "--region-ports");
+      try {
+        this.servedReplication = await serveOnPort(
+          this.replicationFront,
+          this.replicationPort,
+          this.host,
+          "--region-ports",
+        );
+      } catch (error) {
+        await this.served.close();
+        this.served = undefined;
+        throw error;
+      }
       this.service.start();
     });
   }
@@ -44,8 +65,11 @@ export class LiveRegion {
       const served = this.served;
       if (!served) return;
       this.served = undefined;
+      const replication = this.servedReplication;
+      this.servedReplication = undefined;
       await this.service.stop();
-      await served.close();
+      // Both sockets at once, as a process dying closes them: nothing answers in between.
+      await Promise.all([served.close(), replication?.close()]);
     });
   }
 

@@ -1,14 +1,18 @@
 import type { Logger } from "pino";
 import { systemClock } from "../core/clock.ts";
 import { type ControlStore, MemoryControlStore } from "../core/control.ts";
+import { freePort } from "../core/free-port.ts";
 import { cryptoRandom } from "../core/random.ts";
 import type { ServedApp } from "../core/serve-app.ts";
 import type { Transport } from "../core/transport.ts";
 import { ConfigError } from "../regions/config/config-error.ts";
 import { controlReplicas, type EnvironmentConfig } from "../regions/config/schema.ts";
+import { liveStackReplicationKey } from "../regions/replication/auth/replication-key.ts";
 import type { WriteAck } from "../regions/service/items-routes.ts";
 import { createRegionService } from "../regions/service/region-service.ts";
+import { replicationTopology } from "../regions/service/replication-endpoints.ts";
 import { createControlStore, createStore } from "../regions/store/create-store.ts";
+import { dropLocalTables } from "../regions/store/drop-tables.ts";
 import { isLoopbackUrl } from "../regions/store/dynamodb-client.ts";
 import { MemoryStore } from "../regions/store/memory-store.ts";
 import { createRouter, type Router } from "../router/create-router.ts";
@@ -32,6 +36,8 @@ export interface StackOptions {
   controlPort: number;
   /** One port per region, in config order. */
   regionPorts: [number, number];
+  /** Each region's replication listener, in config order (default: free ports). */
+  replicationPorts?: [number, number];
   latency: LatencyTable;
   /** Where the load comes from, e.g. "ireland": adds that location's round trip to the router. */
   clientLocation: string;
@@ -41,12 +47,16 @@ export interface StackOptions {
   logger?: Logger;
   /** Told of every write a region acknowledges, as it does (tests check fencing with it). */
   onWriteAcknowledged?: (region: string, ack: WriteAck) => void;
+  /** DynamoDB store: drop the prefix's tables before starting (`failover up --fresh`). */
+  fresh?: boolean;
 }
 
 export interface RunningStack {
   routerUrl: string;
   controlUrl: string;
   regionUrls: Record<string, string>;
+  /** Each region's region-to-region (replication) listener. */
+  replicationUrls: Record<string, string>;
   config: EnvironmentConfig;
   faults: FaultManager;
   status(): Promise<unknown>;
@@ -80,7 +90,9 @@ async function compose(
   closeAll: () => Promise<void>,
 ): Promise<RunningStack> {
   const { host } = options;
-  const config = localOnly(options.config, host, options.regionPorts);
+  const replicationPorts = options.replicationPorts ?? (await freePortsBeside(host, options.regionPorts));
+  const config = localOnly(options.config, host, options.regionPorts, replicationPorts);
+  if (options.fresh && config.store.kind === "dynamodb") await dropLocalTables(config);
   const shutdown = new AbortController();
   closers.push(() => shutdown.abort(new Error("stack stopped")));
   // The one authoritative record (the engine the replicas model), served by control replicas
@@ -119,8 +131,10 @@ async function compose(
     );
   const http = createHttpTransport(config);
   closers.push(() => http.close());
+  const replicationHttp = createHttpTransport(replicationTopology(config));
+  closers.push(() => replicationHttp.close());
 
-  const regions = await startRegions(config, options, controlAt, links, http.transport, closers);
+  const regions = await startRegions(config, options, controlAt, links, replicationHttp.transport, closers);
   const routerTransport = links.routerTransport(http.transport);
   const routerControl = controlAt("router", links.routerLocation);
   let router = makeRouter(config, routerTransport, routerControl, options);
@@ -155,6 +169,7 @@ async function compose(
   const faults = new FaultManager(handles, systemClock, (error, fault) =>
     handles.reportError(error, `healing fault ${fault.id} (${fault.kind})`),
   );
+  const url = (port: number) => `http://${urlHost(host)}:${port}`;
   const status = async () => ({
     router: router.status(),
     controlPlane: controlPlane.replicas.map(({ name, awsRegion, location, witness, up }) => ({
@@ -164,7 +179,14 @@ async function compose(
       witness,
       up,
     })),
-    regions: await Promise.all(regions.map(async (r) => ({ up: r.up, ...(await r.service.status()) }))),
+    regions: await Promise.all(
+      regions.map(async (r) => ({
+        up: r.up,
+        url: url(r.port),
+        replicationUrl: url(r.replicationPort),
+        ...(await r.service.status()),
+      })),
+    ),
     faults: faults.list(),
   });
   const controlServed = await serveOnPort(
@@ -181,11 +203,11 @@ async function compose(
     await faults.heal().catch((error: unknown) => handles.reportError(error, "healing faults on close"));
   });
 
-  const url = (port: number) => `http://${urlHost(host)}:${port}`;
   return {
     routerUrl: url(routerPort),
     controlUrl: url(controlServed.port),
     regionUrls: Object.fromEntries(regions.map((r) => [r.name, url(r.port)])),
+    replicationUrls: Object.fromEntries(regions.map((r) => [r.name, url(r.replicationPort)])),
     config,
     faults,
     status,
@@ -193,16 +215,22 @@ async function compose(
   };
 }
 
-/** Both regions, each with its own store, serving behind its gate; replication over its link. */
+/**
+ * Both regions, each with its own store, serving behind its gate; replication over its link to
+ * the peer's replication listener (`replicationTransport`).
+ */
 async function startRegions(
   config: EnvironmentConfig,
   options: StackOptions,
   controlAt: (caller: string, location: string) => ControlStore,
   links: StackLinks,
-  transport: Transport,
+  replicationTransport: Transport,
   closers: Closer[],
 ): Promise<LiveRegion[]> {
   const regions: LiveRegion[] = [];
+  // $FAILOVER_REPLICATION_KEY if set, else the fixed development key: `failover orphans --stack`
+  // signs with the same one (the stack listens on loopback only).
+  const replicationKey = liveStackReplicationKey(process.env);
   for (const [i, region] of config.regions.entries()) {
     const peer = config.regions[1 - i]!;
     const store =
@@ -216,14 +244,24 @@ async function startRegions(
       store,
       control: controlAt(region.name, region.location),
       clock: systemClock,
-      transport: links.regionTransport(region.name, peer.name, transport),
+      transport: links.regionTransport(region.name, peer.name, replicationTransport),
+      replicationKey,
       random: cryptoRandom(),
       ...(options.logger ? { logger: options.logger } : {}),
     });
     const onAck = options.onWriteAcknowledged;
     if (onAck) service.onWriteAcknowledged = (ack) => onAck(region.name, ack);
     const gate = new RegionGate(region.name, systemClock, Math.random);
-    const live = new LiveRegion(region.name, options.regionPorts[i]!, options.host, service, store, gate);
+    const replicationPort = Number(new URL(region.replicationEndpoint!).port);
+    const live = new LiveRegion(
+      region.name,
+      options.regionPorts[i]!,
+      options.host,
+      service,
+      store,
+      gate,
+      replicationPort,
+    );
     regions.push(live);
     closers.push(async () => {
       gate.releaseHung();
@@ -304,7 +342,12 @@ function makeRouter(
  * with local credentials instead of looking for the environment's profile. A DynamoDB store
  * must be on a loopback endpoint: the live stack never touches AWS.
  */
-function localOnly(config: EnvironmentConfig, host: string, ports: [number, number]): EnvironmentConfig {
+function localOnly(
+  config: EnvironmentConfig,
+  host: string,
+  ports: [number, number],
+  replicationPorts: [number, number],
+): EnvironmentConfig {
   if (config.store.kind === "dynamodb" && !(config.store.endpoint && isLoopbackUrl(config.store.endpoint))) {
     throw new ConfigError([
       {
@@ -317,8 +360,22 @@ function localOnly(config: EnvironmentConfig, host: string, ports: [number, numb
   const { aws: _aws, dns: _dns, ...rest } = config;
   return {
     ...rest,
-    regions: config.regions.map((r, i) => ({ ...r, endpoint: `http://${urlHost(host)}:${ports[i]}` })),
+    regions: config.regions.map((r, i) => ({
+      ...r,
+      endpoint: `http://${urlHost(host)}:${ports[i]}`,
+      replicationEndpoint: `http://${urlHost(host)}:${replicationPorts[i]}`,
+    })),
   };
+}
+
+/** Two free ports for the replication listeners, distinct from the regions' own. */
+async function freePortsBeside(host: string, taken: [number, number]): Promise<[number, number]> {
+  const ports = new Set<number>();
+  while (ports.size < 2) {
+    const port = await freePort(host);
+    if (!taken.includes(port)) ports.add(port);
+  }
+  return [...ports] as [number, number];
 }
 
 /** An IPv6 address goes in brackets in a URL (RFC 3986 §3.2.2): http://[::1]:8080. */

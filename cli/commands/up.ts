@@ -18,6 +18,11 @@ export function register(program: Command): void {
       "--dynamodb-endpoint <url>",
       "DynamoDB-compatible endpoint for --store dynamodb (e.g. DynamoDB Local)",
     )
+    .option(
+      "--table-prefix <prefix>",
+      "--store dynamodb: table prefix (default failover-live-<env>; the same on every start)",
+    )
+    .option("--fresh", "--store dynamodb: drop the prefix's tables first and start empty")
     .addOption(new Option("--replication <mode>", "override the replication mode").choices(["async", "sync"]))
     .option("--host <host>", "address to bind (loopback)", "127.0.0.1")
     .option("--port <n>", "router port", toPort, 8080)
@@ -39,7 +44,10 @@ export function register(program: Command): void {
     .addHelpText(
       "after",
       "\nWhile it runs, change things with `failover fault ...` (see `failover fault --help`) and point k6 at the\n" +
-        "router. Ctrl-C stops everything.",
+        "router. Ctrl-C stops everything.\n\n" +
+        "The memory store (the default) forgets everything when the stack stops. --store dynamodb keeps the\n" +
+        "data in DynamoDB Local tables named by --table-prefix, so a restart with the same flags finds it\n" +
+        "again; add --fresh to start empty.",
     )
     .action(async (flags) => {
       const { stackOptionsFromFlags } = await import("../../stack/stack-from-flags.ts");

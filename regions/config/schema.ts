@@ -25,6 +25,11 @@ export const regionSchema = z
     endpoint: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
     /** The public endpoint DNS health checks probe (defaults to endpoint). */
     publicEndpoint: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    /**
+     * Where the peer region reaches this region's replication listener (/_replication/*): a
+     * listener of its own, never the client-facing one (regions/service/replication-listener.ts).
+     */
+    replicationEndpoint: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   })
   .strict();
 
@@ -61,6 +66,41 @@ export const replicationSchema = z
   })
   .strict();
 
+/** How region-to-region requests are authenticated (regions/replication/auth/). */
+export const replicationAuthSchema = z
+  .object({
+    /** The environment variable holding the shared HMAC key (at least 32 bytes). */
+    keyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name")
+      .default("FAILOVER_REPLICATION_KEY"),
+    /** Else: an AWS Secrets Manager secret (name or ARN) whose string value is the key. */
+    keySecretId: z.string().min(1).max(2048).optional(),
+    /** A signed request older or newer than this (by the receiver's clock), in ms, is refused. */
+    windowMs: z.number().int().min(1000).max(600_000).default(30_000),
+  })
+  .strict();
+
+/**
+ * What one write may hold, checked at the write gate before anything is stored (JSON 400
+ * naming the limit), so every acknowledged write can also be replicated, stored and read back.
+ */
+export const writeLimitsSchema = z
+  .object({
+    /** Nesting of objects and arrays in the request body, the body itself being level 1. */
+    jsonDepthMax: z.number().int().min(2).max(1000).default(32),
+    /** Object members in the whole body, counted at every level. */
+    jsonKeysMax: z.number().int().min(1).max(1_000_000).default(10_000),
+    /** Longest string (key or value), in UTF-8 bytes. */
+    jsonStringBytesMax: z
+      .number()
+      .int()
+      .min(1)
+      .max(16 * 1024 * 1024)
+      .default(64 * 1024),
+  })
+  .strict();
+
 const environmentObjectSchema = z
   .object({
     name: z.enum(ENV_NAMES),
@@ -72,6 +112,8 @@ const environmentObjectSchema = z
     router: routerPolicySchema.default(() => routerPolicySchema.parse({})),
     /** Where the control record lives (its replicas) and the regions' lease on it. */
     control: controlPlaneSchema.default(() => controlPlaneSchema.parse({})),
+    replicationAuth: replicationAuthSchema.default(() => replicationAuthSchema.parse({})),
+    writeLimits: writeLimitsSchema.default(() => writeLimitsSchema.parse({})),
     /** Largest request body the services accept. */
     maxBodyBytes: z
       .number()
@@ -153,3 +195,4 @@ export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type RegionConfig = z.infer<typeof regionSchema>;
 export type ReplicationConfig = z.infer<typeof replicationSchema>;
 export type StoreConfig = z.infer<typeof storeSchema>;
+export type WriteLimits = z.infer<typeof writeLimitsSchema>;

@@ -51,7 +51,8 @@ export async function applyBatch(deps: ApplyDeps, batch: ReplicationBatch): Prom
 
   if (batch.resyncAfterSeq !== undefined) {
     const diverged = await deps.store.readLog(batch.resyncAfterSeq, Number.MAX_SAFE_INTEGER);
-    deps.orphans.record(diverged);
+    // Durable first: once clear() has run, the orphans' data exists nowhere else.
+    await deps.orphans.record(diverged);
     await deps.store.clear();
     return { ok: true, head: { seq: 0, epoch: 0 } };
   }

@@ -4,8 +4,10 @@ import { isRawCapable, rawOnlyRequest } from "../../router/transport/raw-exchang
 import type { ReplicationConfig } from "../config/schema.ts";
 import type { ControlView } from "../service/control-view.ts";
 import type { LogEntry, LogPosition, Store } from "../store/store.ts";
+import type { RequestSigner } from "./auth/request-signer.ts";
 import { findBranchSeq } from "./find-branch.ts";
-import { REPLICATION_PATH, type ReplicationBatch, type ReplicationReply } from "./protocol.ts";
+import { REPLICATION_PATH, type ReplicationBatch } from "./protocol.ts";
+import { ReplicationRefused, ReplicationStall, replyOf } from "./replication-stall.ts";
 import type { SyncStandbyRecord } from "./sync-standby.ts";
 
 export interface ReplicatorDeps {
@@ -19,6 +21,10 @@ export interface ReplicatorDeps {
   connectTimeoutMs: number;
   /** The control record's synchronous standby, which sync mode must change before degrading. */
   syncStandby: SyncStandbyRecord;
+  /** Signs each batch for the peer's replication listener (auth/request-signer.ts). */
+  signer: RequestSigner;
+  /** Reports a standby that is reachable but does not apply batches (replication-stall.ts). */
+  stall?: ReplicationStall;
 }
 
 export interface OutboundStatus {
@@ -70,9 +76,11 @@ export class Replicator {
   private rejoining = false;
 
   private readonly rawTransport: boolean;
+  readonly stall: ReplicationStall;
 
   constructor(private readonly deps: ReplicatorDeps) {
     this.rawTransport = isRawCapable(deps.transport);
+    this.stall = deps.stall ?? new ReplicationStall(deps.clock);
   }
 
   start(): void {
@@ -104,7 +112,7 @@ export class Replicator {
    */
   waitFor(seq: number, timeoutMs: number): Promise<SyncOutcome> {
     if (this.confirmedHead && this.confirmedHead.seq >= seq) return Promise.resolve("replicated");
-    if (this.canDegrade() && !this.rejoining && this.deps.syncStandby.released()) {
+    if (this.canDegrade() && !this.rejoining && !this.stall.active && this.deps.syncStandby.released()) {
       return Promise.resolve("degraded");
     }
     return new Promise((resolve) => {
@@ -113,7 +121,8 @@ export class Replicator {
         resolve,
         timer: this.deps.clock.setTimer(timeoutMs, () => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          if (!this.canDegrade()) {
+          // A stalled standby is reachable and refusing: not "degraded", the write is not acknowledged.
+          if (!this.canDegrade() || this.stall.active) {
             resolve("timeout");
             return;
           }
@@ -126,7 +135,12 @@ export class Replicator {
 
   /** True while sync-mode writes are acknowledged without the standby (metric and /region). */
   isDegraded(): boolean {
-    return this.deps.config.mode === "sync" && this.canDegrade() && this.deps.syncStandby.released();
+    return (
+      this.deps.config.mode === "sync" &&
+      this.canDegrade() &&
+      !this.stall.active &&
+      this.deps.syncStandby.released()
+    );
   }
 
   private canDegrade(): boolean {
@@ -209,11 +223,12 @@ export class Replicator {
     try {
       backlog = await this.shipOnce();
       this.lastError = undefined;
+      this.stall.recovered(this.deps.peerName);
     } catch (error) {
       this.lastError = (error as Error).message;
       // The standby may have restarted or diverged: ask for its head again next time.
       this.peerHead = undefined;
-      this.enterDegraded();
+      if (this.stall.failed(error, this.deps.peerName) !== "stalled") this.enterDegraded();
     } finally {
       this.running = false;
     }
@@ -275,16 +290,20 @@ export class Replicator {
   }
 
   private async send(batch: ReplicationBatch): Promise<LogPosition> {
-    const request = this.batchRequest(JSON.stringify(batch));
+    const request = this.batchRequest(JSON.stringify(batch), batch.epoch);
     const response = await this.deps.transport(this.deps.peerName, request, {
       connectTimeoutMs: this.deps.connectTimeoutMs,
       responseTimeoutMs: this.deps.config.syncTimeoutMs,
     });
-    const reply = (await response.json()) as ReplicationReply;
+    const reply = await replyOf(response);
     this.lastContactMs = this.deps.clock.nowMs();
     if (reply.ok) return reply.head;
     if (reply.error === "gap" && reply.head) return reply.head;
-    throw new Error(`${this.deps.peerName} refused replication: ${reply.error}: ${reply.detail}`);
+    throw new ReplicationRefused(
+      response.status,
+      reply.error,
+      `${this.deps.peerName} refused replication (${response.status}): ${reply.error}: ${reply.detail}`,
+    );
   }
 
   /**
@@ -292,11 +311,12 @@ export class Replicator {
    * plain parts, as the router's forwarding does: an undici Request and its body stream cost
    * ~9 us to build and more to read on Node 20, per batch (see router/transport/raw-exchange.ts).
    */
-  private batchRequest(json: string): Request {
+  private batchRequest(json: string, epoch: number): Request {
     const url = `http://${this.deps.peerName}${REPLICATION_PATH}`;
-    const headers = { "content-type": "application/json" };
-    if (this.rawTransport) return rawOnlyRequest(url, "POST", { headers, body: utf8.encode(json) });
-    return new Request(url, { method: "POST", headers, body: json });
+    const body = utf8.encode(json);
+    const headers = { "content-type": "application/json", ...this.deps.signer.headers(body, epoch) };
+    if (this.rawTransport) return rawOnlyRequest(url, "POST", { headers, body });
+    return new Request(url, { method: "POST", headers, body });
   }
 }
 

@@ -1,4 +1,7 @@
 import { Hono } from "hono";
+import { jsonError } from "../../core/http-errors.ts";
+import { orphanView } from "../replication/orphaned-writes.ts";
+import { describeZodError, listQuery } from "./item-bodies.ts";
 import type { RegionMetrics } from "./region-metrics.ts";
 import { type RegionStatus, readRegionStatus, type StatusDeps } from "./region-status.ts";
 
@@ -16,8 +19,20 @@ export function healthRoutes(deps: StatusDeps & { metrics: RegionMetrics }): Hon
     return c.json({ ready, ...summary(status) }, ready ? 200 : 503);
   });
   app.get("/region", async (c) => c.json(await readRegionStatus(deps)));
-  // The writes this region accepted as active that the next active never received (lost).
-  app.get("/region/orphaned", (c) => c.json({ count: deps.orphans.count, orphaned: deps.orphans.list() }));
+  // The writes this region accepted as active that the next active never received (lost), kept
+  // whole in the store; paged by id (`after`, `limit`), as /items is.
+  app.get("/region/orphaned", async (c) => {
+    const query = listQuery.safeParse(c.req.query());
+    if (!query.success) return jsonError(c, 400, "invalid_query", describeZodError(query.error));
+    const { after, limit } = query.data;
+    const page = await deps.orphans.list(after, limit);
+    const last = page[page.length - 1];
+    return c.json({
+      count: deps.orphans.count,
+      orphaned: page.map(orphanView),
+      next: page.length === limit && last ? last.id : null,
+    });
+  });
   app.get("/metrics", async (c) => {
     await readRegionStatus(deps);
     c.header("content-type", deps.metrics.registry.contentType);

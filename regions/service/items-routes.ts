@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Clock } from "../../core/clock.ts";
 import { jsonError } from "../../core/http-errors.ts";
-import type { ReplicationConfig } from "../config/schema.ts";
+import type { ReplicationConfig, WriteLimits } from "../config/schema.ts";
 import type { Replicator } from "../replication/replicator.ts";
 import type { Item, LogEntry, Store, WriteOp } from "../store/store.ts";
 import type { ControlView } from "./control-view.ts";
@@ -23,6 +23,8 @@ export interface ItemsDeps {
   newId: IdFactory;
   clock: Clock;
   maxBodyBytes: number;
+  /** Depth, keys and string sizes a write may hold (json-limits.ts); unchecked when omitted. */
+  writeLimits?: WriteLimits;
   retryAfterS: number;
   metrics: RegionMetrics;
   /** Told of every write acknowledged to a client, as it is (observability; the simulator's checker). */
@@ -72,7 +74,7 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
         "Idempotency-Key must be 1-255 visible ASCII characters",
       );
     }
-    const body = await readJsonBody(c, createItemBody);
+    const body = await readJsonBody(c, createItemBody, deps.writeLimits);
     if (body instanceof Response) return body;
     const outcome = await deps.writes.run(async () => {
       const admitted = await admitWrite(c, deps.controlView, deps.regionName, deps.retryAfterS);
@@ -106,7 +108,7 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
   app.put("/:id", limit, async (c) => {
     const id = c.req.param("id");
     if (!isUlid(id)) return badId(c, id, "id");
-    const body = await readJsonBody(c, replaceItemBody);
+    const body = await readJsonBody(c, replaceItemBody, deps.writeLimits);
     if (body instanceof Response) return body;
     const outcome = await deps.writes.run(async () => {
       const admitted = await admitWrite(c, deps.controlView, deps.regionName, deps.retryAfterS);

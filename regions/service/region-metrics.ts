@@ -7,6 +7,8 @@ export interface RegionMetrics {
   lagEntries: Gauge;
   lagMs: Gauge;
   orphanedWrites: Gauge;
+  replicationStalled: Gauge;
+  replicationFailures: Counter<"reason">;
 }
 
 export function createRegionMetrics(regionName: string): RegionMetrics {
@@ -33,6 +35,17 @@ export function createRegionMetrics(regionName: string): RegionMetrics {
     orphanedWrites: new Gauge({
       name: "failover_replication_orphaned_writes",
       help: "Writes accepted here as active that the next active never received (lost on rejoin).",
+      registers: [registry],
+    }),
+    replicationStalled: new Gauge({
+      name: "failover_replication_stalled",
+      help: "1 while the standby is reachable but does not apply batches (replication stuck), else 0.",
+      registers: [registry],
+    }),
+    replicationFailures: new Counter({
+      name: "failover_replication_failures_total",
+      help: "Failed shipments to the standby by reason: unreachable, fenced (epoch), stalled (not applied).",
+      labelNames: ["reason"],
       registers: [registry],
     }),
   };

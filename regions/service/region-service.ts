@@ -7,7 +7,11 @@ import type { Random } from "../../core/random.ts";
 import type { Transport } from "../../core/transport.ts";
 import { bootstrapSyncStandby, type EnvironmentConfig } from "../config/schema.ts";
 import type { InboundState } from "../replication/apply-batch.ts";
+import { ReplayGuard } from "../replication/auth/replay-guard.ts";
+import { DEVELOPMENT_REPLICATION_KEY } from "../replication/auth/replication-key.ts";
+import { requestSigner } from "../replication/auth/request-signer.ts";
 import { OrphanedWrites } from "../replication/orphaned-writes.ts";
+import { ReplicationStall } from "../replication/replication-stall.ts";
 import { Replicator } from "../replication/replicator.ts";
 import { SyncStandbyRecord } from "../replication/sync-standby.ts";
 import { type Store, StoreUnavailableError } from "../store/store.ts";
@@ -17,6 +21,7 @@ import { createIdFactory } from "./ids.ts";
 import { itemsRoutes, type WriteAck } from "./items-routes.ts";
 import { createRegionMetrics } from "./region-metrics.ts";
 import { type RegionStatus, readRegionStatus } from "./region-status.ts";
+import { replicationListenerApp } from "./replication-listener.ts";
 import { replicationRoutes } from "./replication-routes.ts";
 import { SerialQueue } from "./serial-queue.ts";
 
@@ -31,10 +36,23 @@ export interface RegionServiceDeps {
   /** Randomness for ULIDs: cryptoRandom() in production, a derived seed in simulation. */
   random: Random;
   logger?: Logger;
+  /**
+   * The shared key region-to-region requests are signed with (auth/replication-key.ts); the
+   * fixed development key when omitted (tests, the live stack, the simulator).
+   */
+  replicationKey?: Uint8Array;
+  /**
+   * Reaches the peer's replication listener (`replicationApp`), by region name. Defaults to
+   * `transport`, for callers whose transport already routes replication paths there.
+   */
+  replicationTransport?: Transport;
 }
 
 export interface RegionService {
+  /** The client-facing app: items, health, status, metrics. No region-to-region route. */
   app: Hono;
+  /** The region-to-region app (/_replication/*), signed requests only: serve it on its own listener. */
+  replicationApp: Hono;
   /** Starts the replication loop on the injected clock. */
   start(): void;
   stop(): Promise<void>;
@@ -51,6 +69,7 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     const names = config.regions.map((r) => r.name).join(", ");
     throw new Error(`region "${regionName}" is not in the ${config.name} environment (${names})`);
   }
+  const key = deps.replicationKey ?? DEVELOPMENT_REPLICATION_KEY;
   const controlView = new ControlView(
     deps.control,
     regionName,
@@ -74,11 +93,13 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     store,
     controlView,
     clock,
-    transport: deps.transport,
+    transport: deps.replicationTransport ?? deps.transport,
     config: config.replication,
     connectTimeoutMs: config.router.connectTimeoutMs,
+    signer: requestSigner(key, regionName, clock, bootId(clock)),
+    stall: new ReplicationStall(clock, metrics, deps.logger),
   });
-  const orphans = new OrphanedWrites();
+  const orphans = new OrphanedWrites(store, clock);
   const inbound: InboundState = { senderHead: undefined, lastReceivedAtMs: undefined };
   const statusDeps = {
     regionName,
@@ -112,12 +133,12 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
       newId: createIdFactory(clock, deps.random),
       clock,
       maxBodyBytes: config.maxBodyBytes,
+      writeLimits: config.writeLimits,
       retryAfterS: config.router.retryAfterS,
       metrics,
       onAcknowledged: (ack) => service.onWriteAcknowledged?.(ack),
     }),
   );
-  app.route("/_replication", replicationRoutes({ regionName, store, controlView, orphans, inbound, clock }));
   app.notFound((c) => jsonError(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     c.header("x-region", regionName);
@@ -129,8 +150,16 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     return jsonError(c, 500, "internal_error", "the region failed to handle this request; see its logs");
   });
 
+  const replicationApp = replicationListenerApp({
+    regionName,
+    routes: replicationRoutes({ regionName, store, controlView, orphans, inbound, clock }),
+    auth: { key, guard: new ReplayGuard(clock, config.replicationAuth.windowMs), peerName: peer.name },
+    logger: deps.logger,
+  });
+
   const service: RegionService = {
     app,
+    replicationApp,
     onWriteAcknowledged: undefined,
     start: () => {
       controlView.start();
@@ -143,4 +172,15 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     status: () => readRegionStatus(statusDeps),
   };
   return service;
+}
+
+let boots = 0;
+/**
+ * Tells this service's nonces apart from an earlier boot's: the start time plus a counter for
+ * services built in the same process at the same instant (tests, the simulator). Not secret:
+ * the signature, not the nonce, carries the authentication.
+ */
+function bootId(clock: Clock): string {
+  boots += 1;
+  return `${clock.nowMs().toString(36)}-${boots.toString(36)}`;
 }

@@ -2,6 +2,7 @@ import type { Clock } from "../../core/clock.ts";
 import type { ReplicationConfig } from "../config/schema.ts";
 import type { InboundState } from "../replication/apply-batch.ts";
 import type { OrphanedWrites } from "../replication/orphaned-writes.ts";
+import type { StallState } from "../replication/replication-stall.ts";
 import type { OutboundStatus, Replicator } from "../replication/replicator.ts";
 import type { LogPosition, Store } from "../store/store.ts";
 import type { ControlView, Role } from "./control-view.ts";
@@ -28,6 +29,11 @@ export interface RegionStatus {
     orphanedWrites: number;
     /** Sync mode only: writes are being acknowledged without the standby (it is unreachable). */
     degraded: boolean;
+    /**
+     * Active only: the standby is reachable but does not apply batches (replication-stall.ts):
+     * since when, how many failures, the last error. Sync mode acknowledges no write meanwhile.
+     */
+    stalled?: StallState;
   };
 }
 
@@ -97,6 +103,8 @@ export async function readRegionStatus(deps: StatusDeps): Promise<RegionStatus> 
     },
   };
   if (outbound) status.replication.outbound = outbound;
+  const stalled = role === "active" ? deps.replicator.stall.state : undefined;
+  if (stalled) status.replication.stalled = { ...stalled };
   if (controlError) status.controlError = controlError;
   return status;
 }

@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { jsonError } from "../../core/http-errors.ts";
 import { type ApplyDeps, applyBatch } from "../replication/apply-batch.ts";
+import { SIGNATURE_HEADERS } from "../replication/auth/sign-request.ts";
+import { orphanView } from "../replication/orphaned-writes.ts";
 import type { ReplicationBatch } from "../replication/protocol.ts";
 import { describeZodError } from "./item-bodies.ts";
 
@@ -33,12 +35,17 @@ export function replicationRoutes(deps: ApplyDeps): Hono {
   app.post("/entries", async (c) => {
     let raw: unknown;
     try {
-      raw = await c.req.json();
+      // The text the listener already read and verified (cached by Hono), parsed once here.
+      raw = JSON.parse(await c.req.text());
     } catch {
       return jsonError(c, 400, "malformed_json", "replication batch is not valid JSON");
     }
     const parsed = batchSchema.safeParse(raw);
     if (!parsed.success) return jsonError(c, 400, "invalid_batch", describeZodError(parsed.error));
+    // The listener verified the signed epoch header (auth/require-signature.ts); the body must agree.
+    if (c.req.header(SIGNATURE_HEADERS.epoch) !== String(parsed.data.epoch)) {
+      return jsonError(c, 401, "bad_signature", "the batch's epoch is not the signed epoch");
+    }
     try {
       const reply = await applyBatch(deps, parsed.data as unknown as ReplicationBatch);
       return c.json(reply, reply.ok ? 200 : 409);
@@ -46,5 +53,31 @@ export function replicationRoutes(deps: ApplyDeps): Hono {
       return c.json({ ok: false, error: "store_unavailable", detail: (error as Error).message }, 503);
     }
   });
+  // An operator re-applied this orphan through the active region's write path (`failover
+  // orphans reapply`, which signs with the replication key): record where it went.
+  app.post("/orphans/:id/reapplied", async (c) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await c.req.text());
+    } catch {
+      return jsonError(c, 400, "malformed_json", "send {region, seq, epoch} as JSON");
+    }
+    const parsed = reappliedSchema.safeParse(raw);
+    if (!parsed.success) return jsonError(c, 400, "invalid_body", describeZodError(parsed.error));
+    const result = await deps.store.markOrphanReapplied(c.req.param("id"), {
+      atMs: deps.clock.nowMs(),
+      ...parsed.data,
+    });
+    if (result.ok) return c.json(orphanView(result.orphan));
+    if (result.reason === "not_found")
+      return jsonError(c, 404, "not_found", `no orphan ${c.req.param("id")}`);
+    return jsonError(c, 409, "already_reapplied", `orphan ${c.req.param("id")} was re-applied already`, {
+      orphan: orphanView(result.orphan),
+    });
+  });
   return app;
 }
+
+const reappliedSchema = z
+  .object({ region: z.string().min(1).max(64), seq: z.number().int().min(1), epoch: z.number().int().min(1) })
+  .strict();

@@ -1,13 +1,15 @@
 import { pino } from "pino";
 import { systemClock } from "../../core/clock.ts";
 import { cryptoRandom } from "../../core/random.ts";
-import type { ServedApp } from "../../core/serve-app.ts";
 import { createHttpTransport } from "../../router/transport/http-transport.ts";
 import { loadEnvironment } from "../config/load-config.ts";
 import type { EnvName } from "../config/schema.ts";
+import { resolveReplicationKey } from "../replication/auth/replication-key.ts";
+import { secretsManagerFetcher } from "../replication/auth/replication-key-secret.ts";
 import { createControlStore, createStore } from "../store/create-store.ts";
 import { createRegionService } from "./region-service.ts";
-import { serveRegion } from "./serve-region.ts";
+import { replicationEndpointOf, replicationTopology } from "./replication-endpoints.ts";
+import { type ServedRegion, serveRegion } from "./serve-region.ts";
 
 /**
  * The production composition of one region (`failover serve region`): the environment's config,
@@ -18,8 +20,9 @@ export async function startRegionServer(options: {
   env: EnvName;
   regionName: string;
   port?: number | undefined;
+  replicationPort?: number | undefined;
   host: string;
-}): Promise<ServedApp> {
+}): Promise<ServedRegion> {
   const config = loadEnvironment(options.env);
   const region = config.regions.find((r) => r.name === options.regionName);
   if (!region) {
@@ -30,10 +33,20 @@ export async function startRegionServer(options: {
     level: process.env.LOG_LEVEL ?? "info",
     base: { service: "failover-region", region: region.name },
   });
+  // First, before any connection is opened: staging and production refuse to start without a key.
+  const replicationKey = await resolveReplicationKey(config, {
+    env: process.env,
+    awsRegion: region.awsRegion,
+    fetchSecret: secretsManagerFetcher(
+      config.aws?.profile !== undefined ? { profile: config.aws.profile } : {},
+    ),
+  });
+  const replicationUrl = replicationEndpointOf(config, region);
   const store = await createStore(config, region.name);
   // The control replica in this region's AWS region first (the nearest), the others after it.
   const control = await createControlStore(config, { nearAwsRegion: region.awsRegion });
   const http = createHttpTransport(config);
+  const replicationHttp = createHttpTransport(replicationTopology(config));
   const service = createRegionService({
     config,
     regionName: region.name,
@@ -41,13 +54,21 @@ export async function startRegionServer(options: {
     control,
     clock: systemClock,
     transport: http.transport,
+    replicationTransport: replicationHttp.transport,
+    replicationKey,
     random: cryptoRandom(),
     logger,
   });
-  const port = options.port ?? Number(new URL(region.endpoint).port || 80);
-  const served = await serveRegion(service, { port, host: options.host });
+  const port = options.port ?? portOf(region.endpoint);
+  const replicationPort = options.replicationPort ?? portOf(replicationUrl);
+  const served = await serveRegion(service, { port, host: options.host, replicationPort });
   logger.info(
-    { url: served.url, store: config.store.kind, replication: config.replication.mode },
+    {
+      url: served.url,
+      replicationUrl: served.replication.url,
+      store: config.store.kind,
+      replication: config.replication.mode,
+    },
     "region serving",
   );
   return {
@@ -56,6 +77,12 @@ export async function startRegionServer(options: {
       await served.close();
       await store.close();
       await http.close();
+      await replicationHttp.close();
     },
   };
+}
+
+function portOf(url: string): number {
+  const parsed = new URL(url);
+  return Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));
 }

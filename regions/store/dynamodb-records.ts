@@ -1,5 +1,5 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import type { Item, LogEntry, LogPosition, WriteOp } from "./store.ts";
+import type { Item, LogEntry, LogPosition, OrphanedWrite, OrphanReapplied, WriteOp } from "./store.ts";
 
 /**
  * How the store's records map onto DynamoDB attributes (tables in dynamodb-tables.ts).
@@ -16,6 +16,8 @@ export type Attributes = Record<string, AttributeValue>;
 export const LOG_PK = "log";
 /** Partition of the meta table holding one index row per item, sk = id (ordered listing). */
 export const ITEM_INDEX_PK = "item";
+/** Partition of the meta table holding orphaned writes, sk = orphanId; clear() leaves it alone. */
+export const ORPHAN_PK = "orphan";
 export const HEAD_KEY: Attributes = { pk: { S: "head" }, sk: { S: "head" } };
 
 /**
@@ -85,6 +87,32 @@ export function logEntryFromAttributes(attrs: Attributes): LogEntry {
   const key = attrs.idempotencyKey?.S;
   if (key !== undefined) entry.idempotencyKey = key;
   return entry;
+}
+
+export function orphanKey(id: string): Attributes {
+  return { pk: { S: ORPHAN_PK }, sk: { S: id } };
+}
+
+/** The entry as JSON, as a log row's op is: it round-trips exactly. */
+export function orphanToAttributes(orphan: OrphanedWrite): Attributes {
+  const attrs: Attributes = {
+    ...orphanKey(orphan.id),
+    entry: { S: JSON.stringify(orphan.entry) },
+    orphanedAtMs: { N: String(orphan.orphanedAtMs) },
+  };
+  if (orphan.reapplied !== undefined) attrs.reapplied = { S: JSON.stringify(orphan.reapplied) };
+  return attrs;
+}
+
+export function orphanFromAttributes(attrs: Attributes): OrphanedWrite {
+  const orphan: OrphanedWrite = {
+    id: str(attrs, "sk"),
+    entry: JSON.parse(str(attrs, "entry")) as LogEntry,
+    orphanedAtMs: num(attrs, "orphanedAtMs"),
+  };
+  const reapplied = attrs.reapplied?.S;
+  if (reapplied !== undefined) orphan.reapplied = JSON.parse(reapplied) as OrphanReapplied;
+  return orphan;
 }
 
 export function headToAttributes(position: LogPosition): Attributes {

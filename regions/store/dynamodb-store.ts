@@ -3,13 +3,16 @@ import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
   type CancellationReason,
+  ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
   QueryCommand,
   ScanCommand,
   TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { type Clock, sleep, systemClock } from "../../core/clock.ts";
@@ -27,6 +30,10 @@ import {
   LOG_PK,
   logEntryFromAttributes,
   logEntryToAttributes,
+  ORPHAN_PK,
+  orphanFromAttributes,
+  orphanKey,
+  orphanToAttributes,
   paddedSeq,
 } from "./dynamodb-records.ts";
 import { itemsTableName, metaTableName } from "./dynamodb-tables.ts";
@@ -35,6 +42,9 @@ import {
   type Item,
   type LogEntry,
   type LogPosition,
+  type MarkReappliedResult,
+  type OrphanedWrite,
+  type OrphanReapplied,
   type Store,
   StoreUnavailableError,
 } from "./store.ts";
@@ -182,8 +192,58 @@ export class DynamoDbStore implements Store {
     // The head goes first: if clearing stops half-way, the store reads as empty (head 0) and the
     // leftover log rows make the next seq-1 commit fail with seq_conflict instead of forking.
     await this.deleteRows(this.metaTable, [HEAD_KEY]);
-    await this.deleteAll(this.metaTable, ["pk", "sk"]);
+    await this.deleteAll(this.metaTable, ["pk", "sk"], ORPHAN_PK);
     await this.deleteAll(this.itemsTable, ["id"]);
+  }
+
+  async saveOrphans(orphans: OrphanedWrite[]): Promise<void> {
+    // Conditional puts, a batch at a time: saving one again must not erase its `reapplied`.
+    for (let i = 0; i < orphans.length; i += BATCH_WRITE_MAX) {
+      await Promise.all(orphans.slice(i, i + BATCH_WRITE_MAX).map((orphan) => this.putOrphan(orphan)));
+    }
+  }
+
+  async listOrphans(afterId: string | undefined, limit: number): Promise<OrphanedWrite[]> {
+    const after = afterId === "" ? undefined : afterId;
+    const rows = await this.queryPartition(ORPHAN_PK, after, Math.floor(limit), "listOrphans");
+    return rows.map(orphanFromAttributes);
+  }
+
+  async markOrphanReapplied(id: string, reapplied: OrphanReapplied): Promise<MarkReappliedResult> {
+    if (id === "") return { ok: false, reason: "not_found" };
+    try {
+      const out = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.metaTable,
+          Key: orphanKey(id),
+          UpdateExpression: "SET reapplied = :r",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(reapplied)",
+          ExpressionAttributeValues: { ":r": { S: JSON.stringify(reapplied) } },
+          ReturnValues: "ALL_NEW",
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return { ok: true, orphan: orphanFromAttributes(out.Attributes!) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException))
+        throw toStoreError(error, "markOrphanReapplied");
+      if (error.Item === undefined) return { ok: false, reason: "not_found" };
+      return { ok: false, reason: "already_reapplied", orphan: orphanFromAttributes(error.Item) };
+    }
+  }
+
+  private async putOrphan(orphan: OrphanedWrite): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.metaTable,
+          Item: orphanToAttributes(orphan),
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw toStoreError(error, "saveOrphans");
+    }
   }
 
   async close(): Promise<void> {
@@ -327,8 +387,8 @@ export class DynamoDbStore implements Store {
     return ids.flatMap((id) => found.get(id) ?? []);
   }
 
-  /** Scans a table and deletes every row, a page at a time. */
-  private async deleteAll(table: string, keyNames: string[]): Promise<void> {
+  /** Scans a table and deletes every row (but those of partition `keepPk`), a page at a time. */
+  private async deleteAll(table: string, keyNames: string[], keepPk?: string): Promise<void> {
     let startKey: Attributes | undefined;
     do {
       const out = await this.call("clear", () =>
@@ -338,6 +398,9 @@ export class DynamoDbStore implements Store {
             ConsistentRead: true,
             ProjectionExpression: keyNames.map((_, i) => `#k${i}`).join(", "),
             ExpressionAttributeNames: Object.fromEntries(keyNames.map((name, i) => [`#k${i}`, name])),
+            ...(keepPk === undefined
+              ? {}
+              : { FilterExpression: "#k0 <> :keep", ExpressionAttributeValues: { ":keep": { S: keepPk } } }),
             ExclusiveStartKey: startKey,
           }),
         ),

@@ -3,6 +3,9 @@ import {
   type Item,
   type LogEntry,
   type LogPosition,
+  type MarkReappliedResult,
+  type OrphanedWrite,
+  type OrphanReapplied,
   type Store,
   StoreUnavailableError,
   type WriteOp,
@@ -22,6 +25,8 @@ export class MemoryStore implements Store {
   private sortedIds: string[] = [];
   private log: LogEntry[] = [];
   private idempotency = new Map<string, string>();
+  /** Orphaned writes by id; never cleared (see Store.saveOrphans). */
+  private orphans = new Map<string, OrphanedWrite>();
   down = false;
 
   async ping(): Promise<void> {
@@ -80,6 +85,32 @@ export class MemoryStore implements Store {
     this.sortedIds = [];
     this.log = [];
     this.idempotency.clear();
+  }
+
+  async saveOrphans(orphans: OrphanedWrite[]): Promise<void> {
+    this.throwIfDown();
+    for (const orphan of orphans) {
+      if (!this.orphans.has(orphan.id)) this.orphans.set(orphan.id, structuredClone(orphan));
+    }
+  }
+
+  async listOrphans(afterId: string | undefined, limit: number): Promise<OrphanedWrite[]> {
+    this.throwIfDown();
+    // Orphans are few (one resync's diverged tail at a time): sorting on read is cheap enough.
+    return [...this.orphans.keys()]
+      .filter((id) => afterId === undefined || id > afterId)
+      .sort()
+      .slice(0, limit)
+      .map((id) => structuredClone(this.orphans.get(id)!));
+  }
+
+  async markOrphanReapplied(id: string, reapplied: OrphanReapplied): Promise<MarkReappliedResult> {
+    this.throwIfDown();
+    const orphan = this.orphans.get(id);
+    if (!orphan) return { ok: false, reason: "not_found" };
+    if (orphan.reapplied) return { ok: false, reason: "already_reapplied", orphan: structuredClone(orphan) };
+    orphan.reapplied = { ...reapplied };
+    return { ok: true, orphan: structuredClone(orphan) };
   }
 
   async close(): Promise<void> {}

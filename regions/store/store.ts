@@ -48,6 +48,39 @@ export interface LogPosition {
   epoch: number;
 }
 
+/**
+ * A write this region accepted as active that the next active region never received: kept
+ * whole (its log entry) when the region rejoins as standby and its diverged tail is dropped,
+ * so an operator can see it and re-apply it on purpose (`failover orphans`).
+ */
+export interface OrphanedWrite {
+  /** `orphanId(entry)`: sorts by epoch, then seq. */
+  id: string;
+  entry: LogEntry;
+  /** When the resync that dropped it from the log ran. */
+  orphanedAtMs: number;
+  /** Set once an operator re-applied it through the active region's write path. */
+  reapplied?: OrphanReapplied;
+}
+
+export interface OrphanReapplied {
+  atMs: number;
+  /** The region whose write path took it, and the new log entry it became there. */
+  region: string;
+  seq: number;
+  epoch: number;
+}
+
+export type MarkReappliedResult =
+  | { ok: true; orphan: OrphanedWrite }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "already_reapplied"; orphan: OrphanedWrite };
+
+/** Zero-padded, so ids sort as epoch then seq (16 digits hold any safe integer). */
+export function orphanId(entry: Pick<LogEntry, "epoch" | "seq">): string {
+  return `e${String(entry.epoch).padStart(16, "0")}-s${String(entry.seq).padStart(16, "0")}`;
+}
+
 export interface Store {
   /** Resolves if the store answers; rejects otherwise (readiness). */
   ping(): Promise<void>;
@@ -67,6 +100,15 @@ export interface Store {
    * with a log tail the new active never received (diverged): it is resynced from seq 1.
    */
   clear(): Promise<void>;
+  /**
+   * Keeps orphaned writes (whole) before a resync clears the log; saving one again is a no-op.
+   * They survive clear(): they are what clear() would otherwise lose.
+   */
+  saveOrphans(orphans: OrphanedWrite[]): Promise<void>;
+  /** Orphans with id > afterId (all if undefined), in id order, at most `limit`. */
+  listOrphans(afterId: string | undefined, limit: number): Promise<OrphanedWrite[]>;
+  /** Records that an orphan was re-applied; refuses one already marked. */
+  markOrphanReapplied(id: string, reapplied: OrphanReapplied): Promise<MarkReappliedResult>;
   close(): Promise<void>;
 }
 

@@ -27,6 +27,8 @@ const SIM_ADMIN_TOKEN = "simulated-admin-token";
 export interface RegionNode {
   name: string;
   endpoint: Endpoint;
+  /** The region's replication listener: same region and location, its own app (replicationApp). */
+  replicationEndpoint: Endpoint;
   store: ObservedStore;
   service: RegionService;
 }
@@ -175,6 +177,8 @@ export class SimSystem {
         name: region.name,
         awsRegion: region.awsRegion,
       };
+      // Faults select by kind and name, so they act on both of a region's listeners alike.
+      const replicationEndpoint: Endpoint = { ...endpoint, id: `${endpoint.id}#replication` };
       const store = new ObservedStore(region.name, () => clock.nowMs());
       const service = createRegionService({
         config,
@@ -183,11 +187,14 @@ export class SimSystem {
         control: this.controlClient(endpoint, cell),
         clock: this.clockOf(`region:${region.name}${suffix}`),
         transport: this.transportFrom(endpoint, cell),
+        replicationTransport: this.transportFrom(endpoint, cell, "replication"),
         random: seededRandom(subsystemSeed(seed, `region:${region.name}${suffix}`)),
       });
       const app = service.app;
       endpoint.fetch = (request) => Promise.resolve(app.fetch(request));
-      cell.regions.set(region.name, { name: region.name, endpoint, store, service });
+      const replicationApp = service.replicationApp;
+      replicationEndpoint.fetch = (request) => Promise.resolve(replicationApp.fetch(request));
+      cell.regions.set(region.name, { name: region.name, endpoint, replicationEndpoint, store, service });
     }
     for (const spec of this.options.routers) {
       const endpoint: Endpoint = {
@@ -233,15 +240,23 @@ export class SimSystem {
   }
 
   /**
-   * The Transport seam for code running at `from`: a region name resolves within the cell, as
-   * does a control replica's ("control-us-east-2").
+   * The Transport seam for code running at `from`: a region name resolves within the cell, to
+   * the region's client-facing listener or (for a region's replicator) its replication listener,
+   * as does a control replica's ("control-us-east-2").
    */
-  private transportFrom(from: Endpoint, cell: Cell): Transport {
+  private transportFrom(
+    from: Endpoint,
+    cell: Cell,
+    listener: "client" | "replication" = "client",
+  ): Transport {
     const network = this.options.network;
     // Raw-capable: the network reads a router's request through its filed parts and honours
     // RawRequest.cancel (simulator/transport/wire.ts), as the router's own HTTP transport does.
     const transport: Transport = (region, request, options) => {
-      const target = cell.regions.get(region)?.endpoint ?? cell.controlPlane.endpoint(region);
+      const node = cell.regions.get(region);
+      const target =
+        (listener === "client" ? node?.endpoint : node?.replicationEndpoint) ??
+        cell.controlPlane.endpoint(region);
       if (!target)
         return Promise.reject(new TransportError("unknown", region, "not a region of this environment"));
       return network.send(from, target, request, options);

@@ -5,6 +5,7 @@ import {
   RENEW_INTERVAL_MS,
   type RegionPair,
   regionPair,
+  sendBatch,
   withClock,
 } from "../support/region-pair.ts";
 
@@ -118,7 +119,7 @@ describe("replication from active to standby", () => {
       prev: { seq: 0, epoch: 0 },
       entries,
     };
-    const send = () => pair.ie.app.request("/_replication/entries", postJson(batch));
+    const send = () => sendBatch(pair, pair.ie, batch);
     const first = await send();
     expect(await first.json()).toEqual({ ok: true, head: { seq: 5, epoch: 1 } });
     const itemsAfterFirst = await pair.stores.ie.listItems(undefined, 100);
@@ -130,16 +131,22 @@ describe("replication from active to standby", () => {
 
   it("refuses batches from a region that is not active in the current epoch", async () => {
     await pair.us.app.request("/readyz");
-    const toActive = await pair.us.app.request(
-      "/_replication/entries",
-      postJson({ from: "prod-ie", epoch: 1, senderHead: { seq: 0, epoch: 0 }, prev: null, entries: [] }),
+    const toActive = await sendBatch(
+      pair,
+      pair.us,
+      { from: "prod-ie", epoch: 1, senderHead: { seq: 0, epoch: 0 }, prev: null, entries: [] },
+      { from: "prod-ie" },
     );
     expect(toActive.status).toBe(409);
     expect(await toActive.json()).toMatchObject({ ok: false, error: "not_standby" });
-    const res = await pair.ie.app.request(
-      "/_replication/entries",
-      postJson({ from: "prod-ie", epoch: 1, senderHead: { seq: 0, epoch: 0 }, prev: null, entries: [] }),
-    );
+    // Signed by prod-us (the only peer prod-ie accepts), but naming prod-ie as the sender.
+    const res = await sendBatch(pair, pair.ie, {
+      from: "prod-ie",
+      epoch: 1,
+      senderHead: { seq: 0, epoch: 0 },
+      prev: null,
+      entries: [],
+    });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ ok: false, error: "stale_epoch" });
   });

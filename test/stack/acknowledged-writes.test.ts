@@ -36,7 +36,7 @@ async function waitForRejoin(s: RunningStack) {
 }
 
 async function orphanedItemIds(s: RunningStack): Promise<Set<string>> {
-  const response = await fetch(`${s.regionUrls["prod-us"]}/region/orphaned`);
+  const response = await fetch(`${s.regionUrls["prod-us"]}/region/orphaned?limit=1000`);
   const body = (await response.json()) as { orphaned: { itemId: string }[] };
   return new Set(body.orphaned.map((o) => o.itemId));
 }

@@ -86,4 +86,49 @@ describe("the live stack on DynamoDB Local", () => {
     cli.child.kill("SIGINT");
     expect(await cli.exited).toBe(0);
   });
+
+  it("`failover up --store dynamodb` keeps its tables across a restart with the same flags; --fresh starts empty", async () => {
+    const [port, controlPort] = await distinctFreePorts("127.0.0.1", 2);
+    // staging's topology: only this test uses its default prefix (failover-live-staging).
+    const flags = [
+      "up",
+      "--env",
+      "staging",
+      "--store",
+      "dynamodb",
+      "--dynamodb-endpoint",
+      inject("dynamodbEndpoint"),
+      "--port",
+      String(port),
+      "--control-port",
+      String(controlPort),
+    ];
+    const start = async (extra: string[] = []) => {
+      const cli = runFailover([...flags, ...extra]);
+      running.push(cli);
+      await cli.waitForOutput(/Ctrl-C to stop/, 60_000);
+      return cli;
+    };
+    const stop = async (cli: CliProcess) => {
+      cli.child.kill("SIGINT");
+      expect(await cli.exited).toBe(0);
+    };
+    const first = await start();
+    const created = await sendJson(`http://127.0.0.1:${port}/items`, "POST", {
+      data: { kept: "across restarts" },
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+    await stop(first);
+
+    const second = await start();
+    const again = await sendJson(`http://127.0.0.1:${port}/items/${id}`, "GET");
+    expect(again.status).toBe(200);
+    expect(again.json.data).toEqual({ kept: "across restarts" });
+    await stop(second);
+
+    const fresh = await start(["--fresh"]);
+    expect((await sendJson(`http://127.0.0.1:${port}/items/${id}`, "GET")).status).toBe(404);
+    await stop(fresh);
+  }, 180_000);
 });

@@ -13,6 +13,14 @@ afterEach(async () => {
 });
 
 describe("failover up (a real process)", () => {
+  it("says in --help that the memory store forgets on restart and how --store dynamodb keeps data", async () => {
+    const help = await failoverOnce(["up", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/memory store \(the default\) forgets everything/);
+    expect(help.stdout).toContain("--fresh");
+    expect(help.stdout).toContain("--table-prefix");
+  });
+
   it("starts, prints its URLs, serves on the router port, and stops cleanly on SIGINT with exit code 0", async () => {
     const [port, controlPort] = await distinctFreePorts("127.0.0.1", 2);
     const cli = runFailover(["up", "--port", String(port), "--control-port", String(controlPort)]);

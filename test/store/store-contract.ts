@@ -1,6 +1,6 @@
 import { monotonicFactory } from "ulid";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Item, LogEntry, Store, WriteOp } from "../../regions/store/store.ts";
+import { type Item, type LogEntry, orphanId, type Store, type WriteOp } from "../../regions/store/store.ts";
 
 /**
  * The behaviour every Store adapter must have (regions/store/store.ts). Run once per adapter:
@@ -294,6 +294,69 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const winner = results[0]!.ok ? a : b;
       expect(await store.getIdempotentItemId("same")).toBe(winner.id);
       expect(await store.listItems(undefined, 10)).toEqual([winner]);
+    });
+
+    it("keeps orphaned writes whole across clear(), lists them in id order with paging, and saves idempotently", async () => {
+      const entries = await commitAll([
+        { kind: "put", item: makeItem(nextId(), { deep: { list: [1, "two", null, { x: true }] } }) },
+        { kind: "delete", id: nextId() },
+        { kind: "put", item: makeItem(nextId(), { n: 3 }) },
+      ]);
+      const withKey = { ...entries[2]!, idempotencyKey: "orphan-key" };
+      const orphans = [entries[0]!, entries[1]!, withKey].map((entry) => ({
+        id: orphanId(entry),
+        entry,
+        orphanedAtMs: 9_000,
+      }));
+      await store.saveOrphans(orphans);
+      await store.clear();
+      expect(await store.head()).toEqual({ seq: 0, epoch: 0 });
+      expect(await store.listItems(undefined, 10)).toEqual([]);
+      expect(await store.listOrphans(undefined, 10)).toEqual(orphans);
+      expect(await store.listOrphans(undefined, 2)).toEqual(orphans.slice(0, 2));
+      expect(await store.listOrphans(orphans[1]!.id, 10)).toEqual(orphans.slice(2));
+      // Saved again (a resync retried): no duplicates, and a mark already made is kept.
+      const marked = await store.markOrphanReapplied(orphans[0]!.id, {
+        atMs: 10_000,
+        region: "test-ie",
+        seq: 7,
+        epoch: 2,
+      });
+      expect(marked).toEqual({
+        ok: true,
+        orphan: { ...orphans[0], reapplied: { atMs: 10_000, region: "test-ie", seq: 7, epoch: 2 } },
+      });
+      await store.saveOrphans(orphans);
+      const listed = await store.listOrphans(undefined, 10);
+      expect(listed.length).toBe(3);
+      expect(listed[0]!.reapplied).toEqual({ atMs: 10_000, region: "test-ie", seq: 7, epoch: 2 });
+    });
+
+    it("marks an orphan re-applied once; a second mark or an unknown id is refused", async () => {
+      const [entry] = await commitAll([{ kind: "put", item: makeItem(nextId()) }]);
+      const orphan = { id: orphanId(entry!), entry: entry!, orphanedAtMs: 1 };
+      await store.saveOrphans([orphan]);
+      const mark = { atMs: 2, region: "test-ie", seq: 1, epoch: 2 };
+      expect((await store.markOrphanReapplied(orphan.id, mark)).ok).toBe(true);
+      expect(await store.markOrphanReapplied(orphan.id, { ...mark, atMs: 3 })).toEqual({
+        ok: false,
+        reason: "already_reapplied",
+        orphan: { ...orphan, reapplied: mark },
+      });
+      expect(await store.markOrphanReapplied(orphanId({ epoch: 9, seq: 9 }), mark)).toEqual({
+        ok: false,
+        reason: "not_found",
+      });
+    });
+
+    it("orders orphan ids by epoch, then seq", () => {
+      const ids = [
+        orphanId({ epoch: 2, seq: 1 }),
+        orphanId({ epoch: 1, seq: 10 }),
+        orphanId({ epoch: 1, seq: 9 }),
+        orphanId({ epoch: 10, seq: 1 }),
+      ];
+      expect([...ids].sort()).toEqual([ids[2], ids[1], ids[0], ids[3]]);
     });
   });
 }

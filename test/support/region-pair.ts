@@ -1,8 +1,12 @@
+import type { Logger } from "pino";
 import { ManualClock } from "../../core/clock.ts";
 import { type ControlStore, ControlStoreError, MemoryControlStore } from "../../core/control.ts";
 import { inProcessTransport } from "../../core/in-process-transport.ts";
 import { seededRandom } from "../../core/random.ts";
 import { type EnvironmentConfig, environmentSchema } from "../../regions/config/schema.ts";
+import { DEVELOPMENT_REPLICATION_KEY } from "../../regions/replication/auth/replication-key.ts";
+import { signatureHeaders } from "../../regions/replication/auth/sign-request.ts";
+import { REPLICATION_PATH } from "../../regions/replication/protocol.ts";
 import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
 import { MemoryStore } from "../../regions/store/memory-store.ts";
 
@@ -40,16 +44,26 @@ export interface RegionPair {
   stop(): Promise<void>;
 }
 
+export interface RegionPairOptions {
+  logger?: Logger;
+  /** Each region's replication key (default: the development key for both). */
+  keys?: { us?: Uint8Array; ie?: Uint8Array };
+  stores?: { us?: MemoryStore; ie?: MemoryStore };
+}
+
 /** prod-us and prod-ie in process: memory stores, one control record, a manual clock. */
-export function regionPair(config: EnvironmentConfig = testEnvironment()): RegionPair {
+export function regionPair(
+  config: EnvironmentConfig = testEnvironment(),
+  options: RegionPairOptions = {},
+): RegionPair {
   const clock = new ManualClock(1_700_000_000_000);
   const control = new MemoryControlStore();
-  const stores = { us: new MemoryStore(), ie: new MemoryStore() };
+  const stores = { us: options.stores?.us ?? new MemoryStore(), ie: options.stores?.ie ?? new MemoryStore() };
   const targets = new Map<string, RegionService["app"]>();
   const down = new Set<string>();
   const transport = inProcessTransport(targets, down);
   const controlCut = new Set<string>();
-  const make = (regionName: string, store: MemoryStore, seed: number) =>
+  const make = (regionName: string, store: MemoryStore, seed: number, replicationKey?: Uint8Array) =>
     createRegionService({
       config,
       regionName,
@@ -58,11 +72,14 @@ export function regionPair(config: EnvironmentConfig = testEnvironment()): Regio
       clock,
       transport,
       random: seededRandom(seed),
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(replicationKey ? { replicationKey } : {}),
     });
-  const us = make("prod-us", stores.us, 1);
-  const ie = make("prod-ie", stores.ie, 2);
-  targets.set("prod-us", us.app);
-  targets.set("prod-ie", ie.app);
+  const us = make("prod-us", stores.us, 1, options.keys?.us);
+  const ie = make("prod-ie", stores.ie, 2, options.keys?.ie);
+  // The transport carries replication only: it reaches each region's replication listener.
+  targets.set("prod-us", us.replicationApp);
+  targets.set("prod-ie", ie.replicationApp);
   us.start();
   ie.start();
   return {
@@ -78,6 +95,40 @@ export function regionPair(config: EnvironmentConfig = testEnvironment()): Regio
       await ie.stop();
     },
   };
+}
+
+/**
+ * Headers signing `body` as `from` would (the fixed development key unless `key` is given), on
+ * the pair's clock: what the peer's replicator sends with a batch.
+ */
+export function signedBatchHeaders(
+  clock: ManualClock,
+  body: string,
+  options: { from?: string; epoch?: number; nonce?: string; key?: Uint8Array; timestampMs?: number } = {},
+): Record<string, string> {
+  signedCount += 1;
+  return signatureHeaders(options.key ?? DEVELOPMENT_REPLICATION_KEY, {
+    method: "POST",
+    path: REPLICATION_PATH,
+    body,
+    from: options.from ?? "prod-us",
+    timestampMs: options.timestampMs ?? clock.nowMs(),
+    epoch: options.epoch ?? (JSON.parse(body) as { epoch: number }).epoch,
+    nonce: options.nonce ?? `test-${signedCount}`,
+  });
+}
+let signedCount = 0;
+
+/** POSTs a replication batch to `service`'s replication listener, signed unless `signed` is false. */
+export function sendBatch(
+  pair: RegionPair,
+  service: RegionService,
+  batch: unknown,
+  sign: Parameters<typeof signedBatchHeaders>[2] | false = {},
+): Promise<Response> {
+  const body = JSON.stringify(batch);
+  const headers = sign === false ? {} : signedBatchHeaders(pair.clock, body, sign);
+  return Promise.resolve(service.replicationApp.request(REPLICATION_PATH, postJson(body, headers)));
 }
 
 export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {

@@ -79,6 +79,7 @@ export async function regionStack(options: StackOptions = {}): Promise<Stack> {
   };
   const placeholder = routerEnvironment(options.policy ?? FAST_POLICY, { control: { lease: FAST_LEASE } });
   const nodes = {} as Stack["regions"];
+  const replicationUrls: string[] = [];
   for (const [i, name] of (["prod-us", "prod-ie"] as const).entries()) {
     const store = new MemoryStore();
     const service = createRegionService({
@@ -92,7 +93,8 @@ export async function regionStack(options: StackOptions = {}): Promise<Stack> {
       logger: pino({ level: "silent" }),
     });
     const wrapped = { ...service, app: wrapRegion(name, service.app, options) };
-    const served = await serveRegion(wrapped, { port: 0, host: "127.0.0.1" });
+    const served = await serveRegion(wrapped, { port: 0, host: "127.0.0.1", replicationPort: 0 });
+    replicationUrls.push(served.replication.url);
     const proxy = options.proxied ? new TcpProxy(served.port) : undefined;
     const port = proxy ? await proxy.listen() : served.port;
     nodes[name] = { name, service, store, served, port, regionPort: served.port, proxy };
@@ -101,7 +103,11 @@ export async function regionStack(options: StackOptions = {}): Promise<Stack> {
     `http://127.0.0.1:${nodes["prod-us"].port}`,
     `http://127.0.0.1:${nodes["prod-ie"].port}`,
   ]);
-  const replicationTransport = createHttpTransport(config);
+  // Replication goes straight to each region's own replication listener (not via a proxy).
+  const replicationTransport = createHttpTransport({
+    ...config,
+    regions: config.regions.map((r, i) => ({ ...r, endpoint: replicationUrls[i]! })),
+  });
   replication = replicationTransport.transport;
   const routers: RouterNode[] = [];
 
