@@ -182,7 +182,10 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
   ): Promise<Response> {
     // A plain record, not c.header(): with two or more headers Hono builds a platform Headers
     // object per response (~2 us on Node 20), and writes are the region's costliest requests.
-    const headers: Record<string, string> = { "x-log-seq": String(entry.seq), [EPOCH_HEADER]: String(entry.epoch) };
+    const headers: Record<string, string> = {
+      "x-log-seq": String(entry.seq),
+      [EPOCH_HEADER]: String(entry.epoch),
+    };
     if (deps.replication.mode === "sync") {
       const outcome = await deps.replicator.waitFor(entry.seq, deps.replication.syncTimeoutMs);
       if (outcome === "timeout") {
