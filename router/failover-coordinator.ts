@@ -325,7 +325,12 @@ export class FailoverCoordinator {
 
   private adopt(record: ControlRecord, how: "read" | "conflict" | "promoted"): void {
     const known = this.record;
-    if (known && record.epoch <= known.epoch) return;
+    if (known && record.epoch < known.epoch) return;
+    if (known && record.epoch === known.epoch) {
+      // Within an epoch only the active region changes the record: its synchronous standby.
+      if (syncStandbyOf(record) !== syncStandbyOf(known)) this.record = record;
+      return;
+    }
     this.record = record;
     for (const region of this.deps.config.regions) {
       this.deps.metrics.active.labels(region.name).set(region.name === record.activeRegion ? 1 : 0);
