@@ -10,7 +10,7 @@ export interface Endpoint {
   /** The region name, router id, client name or checker id that faults and reports use. */
   name: string;
   /** Servers only (regions, routers): the in-process app. Replaced when a router restarts. */
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: (request: Request, peerAddress: string) => Promise<Response>;
 }
 
 /**
