@@ -27,7 +27,9 @@ export function requestGuard(metrics: RouterMetrics): MiddlewareHandler {
       if (refusal.status === 405) c.header("allow", ALLOW_HEADER);
       return refuse(c, metrics, refusal.status, refusal.error, refusal.detail);
     }
-    const pathAndQuery = pathAndQueryOf(c.req.raw.url);
+    // On Node the raw request target, before the URL parser resolved dot segments and
+    // backslashes: the router judges what the client sent, not a parser's reading of it.
+    const pathAndQuery = pathAndQueryOf(nodeRequestTarget(c.env) ?? c.req.raw.url);
     const verdict = judgePath(pathAndQuery);
     if (verdict.kind === "bad") return refuse(c, metrics, 400, "bad_path", verdict.detail);
     if (verdict.kind === "internal") {
@@ -39,6 +41,11 @@ export function requestGuard(metrics: RouterMetrics): MiddlewareHandler {
     c.set(FORWARD_PATH_KEY, verdict.pathAndQuery);
     return next();
   };
+}
+
+/** The request target as it came over the wire (@hono/node-server's `incoming.url`), on Node only. */
+function nodeRequestTarget(env: unknown): string | undefined {
+  return (env as { incoming?: { url?: string } } | undefined)?.incoming?.url;
 }
 
 function refuse(

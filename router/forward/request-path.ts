@@ -17,7 +17,11 @@ export type PathVerdict =
   | { kind: "bad"; detail: string }
   | { kind: "internal"; path: string };
 
-/** First segments (lower-cased) that belong to region-to-region or operator traffic, never clients. */
+/**
+ * First segments (lower-cased) that belong to operators, never clients: a region's status and
+ * metrics. Besides these, any segment starting with `_` is internal (`/_replication`,
+ * `/_router`, and whatever a region adds in that namespace), wherever it appears.
+ */
 const INTERNAL_FIRST_SEGMENTS: ReadonlySet<string> = new Set(["region", "metrics"]);
 
 const HEX = /^[0-9A-Fa-f]{2}$/;
@@ -53,7 +57,8 @@ function finish(path: string, query: string): PathVerdict {
       return { kind: "bad", detail: "empty path segments ('//') are not allowed" };
   }
   const first = segments[0]!.toLowerCase();
-  if (first.startsWith("_") || INTERNAL_FIRST_SEGMENTS.has(first)) return { kind: "internal", path };
+  if (INTERNAL_FIRST_SEGMENTS.has(first) || segments.some((s) => s.startsWith("_")))
+    return { kind: "internal", path };
   return { kind: "ok", pathAndQuery: path + query, path };
 }
 
