@@ -127,33 +127,35 @@ describe("a hostile client on the live stack", () => {
     const writes: Awaited<ReturnType<typeof normalWrite>>[] = [];
     const during: number[] = [];
     let deepAccepted = 0;
+    const notJson = new Set<string>();
+    let hostileSent = 0;
     for (let i = 0; i < 1000; i++) {
-      if (i % 5 === 4) {
+      if (i % 10 === 9) {
         const write = await normalWrite(i);
         writes.push(write);
         during.push(write.ms);
         continue;
       }
-      const [kind, payload] = HOSTILE[i % HOSTILE.length]!;
-      const answer = await rawExchange(port, payload(), { timeoutMs: 10_000 });
+      // Each kind five times in a row: five TRACEs in a row used to fail production over.
+      const [kind, payload] = HOSTILE[Math.floor(hostileSent++ / 5) % HOSTILE.length]!;
+      // No HTTP answer at all (the connection dropped) is recorded as status 0 and fails below.
+      const answer = await rawExchange(port, payload(), { timeoutMs: 10_000 }).catch(() => ({
+        status: 0,
+        headers: { "content-type": "json" } as Record<string, string>,
+        body: "",
+      }));
       const counts = byKind.get(kind) ?? new Map<number, number>();
       counts.set(answer.status, (counts.get(answer.status) ?? 0) + 1);
       byKind.set(kind, counts);
       // A 500 may follow a commit (issue 13: the item was stored, replication then stalled).
       if (kind === "JSON nested 5,000 deep" && answer.status !== 400) deepAccepted++;
-      // Every refusal is JSON (or, for a HEAD-less success, whatever the region sent).
-      if (answer.status >= 400)
-        expect(answer.headers["content-type"], `${kind}: ${answer.status}`).toContain("json");
-      // Nothing a client sends is answered with a stack trace.
-      expect(answer.body).not.toMatch(/\n\s+at \S+ \(/);
+      // Every refusal is JSON, and nothing a client sends is answered with a stack trace.
+      if (answer.status >= 400 && !answer.headers["content-type"]?.includes("json"))
+        notJson.add(`${kind}: ${answer.status}`);
+      if (/\n\s+at \S+ \(/.test(answer.body)) notJson.add(`${kind}: a stack trace`);
     }
     for (const [kind, counts] of byKind)
       console.info(`[measure] hostile ${kind}: ${[...counts].map(([s, n]) => `${n}x ${s}`).join(", ")}`);
-
-    // Refused before any region: internal paths, methods, framing.
-    expect([...byKind.get("replication, encoded")!.keys()]).toEqual([404]);
-    expect([...byKind.get("TRACE")!.keys()]).toEqual([405]);
-    expect([...byKind.get("admin without token")!.keys()]).toEqual([401]);
 
     // 0 failovers: the control epoch and the active region are unchanged, no promotion decided.
     const after = await stackStatus(stack);
@@ -161,8 +163,16 @@ describe("a hostile client on the live stack", () => {
     expect(after.router.activeRegion).toBe("prod-us");
     expect(after.router.decisions.filter((d) => d.kind === "promote")).toEqual([]);
 
+    // Every request got an HTTP answer, every error one in JSON; refused before any region:
+    // internal paths, methods.
+    expect([...notJson]).toEqual([]);
+    expect([...byKind].filter(([, counts]) => counts.has(0)).map(([kind]) => kind)).toEqual([]);
+    expect([...byKind.get("replication, encoded")!.keys()]).toEqual([404]);
+    expect([...byKind.get("TRACE")!.keys()]).toEqual([405]);
+    expect([...byKind.get("admin without token")!.keys()]).toEqual([401]);
+
     // 0 acknowledged writes lost: every ordinary write was acknowledged and reads back.
-    expect(writes).toHaveLength(200);
+    expect(writes).toHaveLength(100);
     expect(writes.filter((w) => w.status !== 201)).toEqual([]);
     for (const write of writes) {
       const response = await fetch(`${stack.routerUrl}/items/${write.id}`);
