@@ -54,8 +54,8 @@ export function isStrongSignal(kind: TransportErrorKind | undefined): boolean {
  * confirmation: up to fallCount extra probes fastIntervalMs apart (HAProxy's fastinter), so a
  * dead region is marked down within one interval instead of fallCount intervals.
  *
- * A streak of failures in which the region answered (a 503 from its readiness path) is not
- * taken as "down" by itself: a region that fails a share of requests (a brownout) fails three
+ * A streak of failures in which the region answered with a bare error (a 503 from its readiness
+ * path that does not say `"ready": false`) is not taken as "down" by itself: a region that fails a share of requests (a brownout) fails three
  * probes in a row now and then. It starts a sample (sampleProbes probes, sampleIntervalMs
  * apart) and the region is marked down only if sampleFailureShare of them fail (issue 13:
  * brownouts below the threshold never fail over, above it they do, quickly).
@@ -64,8 +64,8 @@ export class ActiveChecker {
   private state: HealthState = "up";
   private confirmed = false;
   private failures = 0;
-  /** Failed probes in a row that got no answer at all (refused, reset, timed out). */
-  private noAnswerRun = 0;
+  /** Failed probes in a row that are certain: no answer at all (refused, reset, timed out) or "not ready". */
+  private certainRun = 0;
   /** The current streak has a failure where the region answered (non-2xx). */
   private answeredInStreak = false;
   private sample: { taken: number; failed: number; sent: number } | undefined;
@@ -167,7 +167,7 @@ export class ActiveChecker {
 
   private countSuccess(result: ProbeResult): void {
     this.failures = 0;
-    this.noAnswerRun = 0;
+    this.certainRun = 0;
     this.answeredInStreak = false;
     if (this.sample) {
       this.countSample(result);
@@ -196,13 +196,15 @@ export class ActiveChecker {
     const { fallCount } = this.deps.config;
     this.successes = 0;
     this.failures++;
-    if (result.errorKind === undefined) {
+    // Certain: no answer at all, or the region's own "not ready". A bare error answer is not.
+    if (result.errorKind !== undefined || result.notReady) this.certainRun++;
+    else {
       this.answeredInStreak = true;
-      this.noAnswerRun = 0;
-    } else this.noAnswerRun++;
+      this.certainRun = 0;
+    }
     if (this.streakStartMs === undefined) this.streakStartMs = result.startedAtMs;
     if (this.state !== "up") return;
-    if (this.noAnswerRun >= fallCount || (this.failures >= fallCount && !this.answeredInStreak)) {
+    if (this.certainRun >= fallCount || (this.failures >= fallCount && !this.answeredInStreak)) {
       this.markDown(result, `${this.failures} consecutive probes failed (last: ${result.detail})`);
       return;
     }

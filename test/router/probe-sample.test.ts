@@ -39,6 +39,17 @@ describe("probes a region answers with errors are sampled before it is marked do
     });
   });
 
+  it("a region that says it is not ready (503 with ready: false) is marked down after fall 3, unsampled", async () => {
+    h = routerHarness({ config: routerEnvironment() });
+    h.regions.probeFaults.set("prod-us", { kind: "status", status: 503, body: { ready: false } });
+    h.router.start();
+    await h.clock.advance(3999);
+    expect(h.router.status().activeRegion).toBe("prod-us");
+    await h.clock.advance(1);
+    expect(h.router.status().activeRegion).toBe("prod-ie");
+    expect(h.decisions("health")[0]?.reason).toContain("3 consecutive probes failed");
+  });
+
   it("probes that get no answer at all still mark the region down after fall 3, unsampled", async () => {
     h = routerHarness({ config: routerEnvironment() });
     h.regions.probeFaults.set("prod-us", { kind: "hang" });
