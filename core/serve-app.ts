@@ -1,6 +1,13 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { getRequestListener, RequestError } from "@hono/node-server";
 import type { Hono } from "hono";
+import {
+  DEFAULT_SERVER_LIMITS,
+  hardenServer,
+  type ServerLimits,
+  serverOptions,
+} from "./http-server-limits.ts";
 
 export interface ServedApp {
   port: number;
@@ -13,26 +20,28 @@ export class PortInUseError extends Error {
   override name = "PortInUseError";
 }
 
-/** Serves a Hono app on Node; a port in use is a clear error, not an unhandled 'error' event. */
-export function serveApp(app: Hono, options: { port: number; host: string }): Promise<ServedApp> {
+export interface ServeOptions {
+  port: number;
+  host: string;
+  /** Client timeouts (see http-server-limits.ts); tests pass short ones. */
+  limits?: Partial<ServerLimits>;
+}
+
+/**
+ * Serves a Hono app on Node; a port in use is a clear error, not an unhandled 'error' event.
+ * Slow clients are cut off and unparseable requests answered in JSON (http-server-limits.ts).
+ */
+export function serveApp(app: Hono, options: ServeOptions): Promise<ServedApp> {
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  // What @hono/node-server's serve() does, plus an errorHandler: a request it cannot turn into a
+  // fetch Request (a backslash in the path, a bad Host) gets a JSON 400 instead of an empty one.
+  const listener = getRequestListener(app.fetch, {
+    hostname: options.host,
+    errorHandler: requestErrorAnswer,
+  });
+  const server = createServer(serverOptions(limits), listener);
+  hardenServer(server, limits);
   return new Promise((resolve, reject) => {
-    const server = serve(
-      { fetch: app.fetch, port: options.port, hostname: options.host },
-      (info: AddressInfo) => {
-        server.off("error", onError);
-        resolve({
-          port: info.port,
-          host: options.host,
-          url: `http://${options.host}:${info.port}`,
-          close: () =>
-            new Promise<void>((done) => {
-              const closable = server as typeof server & { closeAllConnections?: () => void };
-              server.close(() => done());
-              closable.closeAllConnections?.();
-            }),
-        });
-      },
-    );
     const onError = (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") {
         reject(
@@ -43,5 +52,31 @@ export function serveApp(app: Hono, options: { port: number; host: string }): Pr
       } else reject(error);
     };
     server.once("error", onError);
+    server.listen(options.port, options.host, () => {
+      server.off("error", onError);
+      const info = server.address() as AddressInfo;
+      resolve({
+        port: info.port,
+        host: options.host,
+        url: `http://${options.host}:${info.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
   });
+}
+
+function requestErrorAnswer(error: unknown): Response {
+  if (error instanceof RequestError)
+    return Response.json(
+      { error: "bad_request", detail: `the request is not valid: ${error.message}` },
+      { status: 400 },
+    );
+  return Response.json(
+    { error: "server_error", detail: "the server failed to handle this request" },
+    { status: 500 },
+  );
 }

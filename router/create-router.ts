@@ -12,6 +12,7 @@ import { adminRoutes } from "./admin/admin-routes.ts";
 import { DecisionLog } from "./decision-log.ts";
 import { FailoverCoordinator } from "./failover-coordinator.ts";
 import { proxyHandler } from "./forward/proxy-handler.ts";
+import { requestGuard } from "./forward/request-guard.ts";
 import { RetryBudget } from "./forward/retry-budget.ts";
 import { healthzRoute } from "./healthz-route.ts";
 import { RouterMetrics } from "./metrics.ts";
@@ -67,6 +68,7 @@ export function createRouter(options: RouterOptions): Router {
   const status = () => buildStatus({ config, routerId, clock, coordinator, budget, decisions });
 
   const app = new Hono();
+  app.use(requestGuard(metrics));
   app.route("/_router", adminRoutes({ config, coordinator, adminToken: options.adminToken, logger, status }));
   app.get("/healthz", healthzRoute(status));
   app.get("/metrics", async (c) => {

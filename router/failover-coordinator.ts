@@ -8,6 +8,7 @@ import { raceSignal } from "./deadline.ts";
 import type { Decision, DecisionLog } from "./decision-log.ts";
 import { ActiveChecker, type HealthTransition, isStrongSignal } from "./health/active-checker.ts";
 import { PassiveDetector } from "./health/passive-detector.ts";
+import type { RequestOutcome } from "./health/request-outcome.ts";
 import type { RouterMetrics } from "./metrics.ts";
 import {
   decide,
@@ -145,19 +146,20 @@ export class FailoverCoordinator {
   }
 
   /**
-   * One request's outcome at a region (passive signal). A strong failure (refused, reset,
-   * connect timeout) starts a confirmation burst of probes at once.
+   * One request's outcome at a region (passive signal), from `client` (its peer address; see
+   * health/request-outcome.ts for what counts). A strong failure (refused, reset, connect
+   * timeout) starts a confirmation burst of probes at once.
    */
-  reportResult(region: string, failed: boolean, kind?: TransportErrorKind): void {
+  reportResult(region: string, outcome: RequestOutcome, client: string, kind?: TransportErrorKind): void {
     const passive = this.passive.get(region);
-    if (!passive) return;
+    if (!passive || outcome === "ignored") return;
     const nowMs = this.deps.clock.nowMs();
-    if (!failed) {
-      passive.record(nowMs, false);
+    if (outcome === "ok") {
+      passive.record(nowMs, outcome, client);
       return;
     }
     const wasTripped = passive.tripped(nowMs);
-    passive.record(nowMs, true);
+    passive.record(nowMs, outcome, client);
     if (isStrongSignal(kind)) void this.checkers.get(region)?.confirm(nowMs, true);
     if (!wasTripped && passive.tripped(nowMs)) {
       const reason = passive.snapshot(nowMs).reason ?? "passive signals";

@@ -24,6 +24,20 @@ export const healthCheckSchema = z
      * Optional (added by the router, issue 3); default 100 ms. Range 0 .. 60 s.
      */
     fastIntervalMs: z.number().int().min(0).max(60_000).default(100),
+    /**
+     * A region that answers its probes with an error (rather than not at all) may be failing a
+     * share of all requests (a brownout). When fallCount probes in a row fail and any of them got
+     * an answer, the router takes a sample of sampleProbes probes, sampleIntervalMs apart, and
+     * marks the region down only if at least sampleFailureShare of them fail. Three failures in a
+     * row are common in a 30% brownout (0.3^3 = 2.7% of probe positions, several times in five
+     * minutes); 40 of 80 are not (binomial tail 1.4e-4), while a 60% brownout fails such a
+     * sample 97% of the time (issue 13). Optional; default 80. Range 1 .. 1000.
+     */
+    sampleProbes: z.number().int().min(1).max(1000).default(80),
+    /** Gap between sample probes. Optional; default 50 ms (80 probes in 4 s). Range 1 ms .. 60 s. */
+    sampleIntervalMs: z.number().int().min(1).max(60_000).default(50),
+    /** Share of the sample (0..1) that must fail to mark the region down. Optional; default 0.5. */
+    sampleFailureShare: z.number().gt(0).max(1).default(0.5),
   })
   .strict()
   .refine((h) => h.timeoutMs < h.intervalMs, {
@@ -33,14 +47,24 @@ export const healthCheckSchema = z
 
 export const passiveSchema = z
   .object({
-    /** Consecutive failed requests (refused, reset, timeout, 5xx) that mark a region down. Envoy: 5. */
+    /**
+     * Requests in a row that got no answer (refused, reset, timed out) that mark a region down.
+     * Answers never count here, 5xx included: one client's bad requests must not flip a region
+     * (issue 13). Envoy's consecutive_5xx default is 5.
+     */
     consecutiveFailures: z.number().int().min(1).max(1000).default(5),
-    /** Sliding window for the error rate. Envoy evaluates every 10 s. */
+    /** Sliding window for the error rate. Envoy evaluates every 10 s. Range 1 s .. 10 min. */
     errorRateWindowMs: z.number().int().min(1000).max(600_000).default(10_000),
-    /** Error rate in the window (0..1) that marks a region down. */
+    /** Share of failed requests (no answer or 5xx) in the window, 0..1, that marks a region down. */
     errorRateThreshold: z.number().gt(0).max(1).default(0.5),
-    /** Requests the window must hold before the error rate counts. */
-    errorRateMinRequests: z.number().int().min(1).max(100_000).default(20),
+    /** Requests the window must hold before the error rate counts. Envoy's minimum request volume: 50. */
+    errorRateMinRequests: z.number().int().min(1).max(100_000).default(50),
+    /**
+     * Distinct clients (by peer address) with a failure in the window before the error rate
+     * counts, so one client alone never moves traffic (issue 13; Route 53 likewise needs a
+     * quorum of independent checkers). Optional; default 3. Range 1 .. 1000.
+     */
+    errorRateMinClients: z.number().int().min(1).max(1000).default(3),
   })
   .strict();
 

@@ -1,17 +1,20 @@
 /**
  * The client's address as the platform reports it: the socket's peer on Node
- * (@hono/node-server puts `incoming` in the env), the source IP in a Lambda event. Never a
+ * (@hono/node-server puts `incoming` in the env), the source IP in a Lambda event, or
+ * `clientAddress` from an embedding without sockets (the simulator's network). Never a
  * header: X-Forwarded-For from the client is appended to, not trusted.
  */
 export function clientAddress(env: unknown): string | undefined {
   const e = env as {
+    clientAddress?: string;
     incoming?: { socket?: { remoteAddress?: string } };
     event?: { requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } };
   };
   return (
     e?.incoming?.socket?.remoteAddress ??
     e?.event?.requestContext?.http?.sourceIp ??
-    e?.event?.requestContext?.identity?.sourceIp
+    e?.event?.requestContext?.identity?.sourceIp ??
+    e?.clientAddress
   );
 }
 

@@ -4,6 +4,7 @@ import { type Transport, TransportError } from "../../core/transport.ts";
 import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import { discardBody, raceSignal } from "../deadline.ts";
 import type { FailoverCoordinator } from "../failover-coordinator.ts";
+import { outcomeOfFailure, outcomeOfStatus } from "../health/request-outcome.ts";
 import type { RouterMetrics } from "../metrics.ts";
 import { chooseRoute, type Route } from "./choose-route.ts";
 import { type ContractRefusal, checkRefusal } from "./contract-refusal.ts";
@@ -46,16 +47,22 @@ export async function sendAttempt(
     const send = deps.rawTransport ? sendRaw : sendWithSignal;
     const response = await send(deps, forwarded, route, region.endpoint, write);
     if (!write) {
-      deps.coordinator.reportResult(route.region, response.status >= 500);
+      deps.coordinator.reportResult(route.region, outcomeOfStatus(response.status), forwarded.client);
       return { kind: "response", response, refusal: undefined };
     }
     const checked = await checkRefusal(response);
     // A refusal is the fencing contract working, not the region failing.
-    deps.coordinator.reportResult(route.region, !checked.healthyRefusal && response.status >= 500);
+    const outcome = outcomeOfStatus(response.status, checked.healthyRefusal);
+    deps.coordinator.reportResult(route.region, outcome, forwarded.client);
     return { kind: "response", response: checked.response, refusal: checked.refusal };
   } catch (error) {
     const failure = asTransportError(error, route.region);
-    if (failure.kind !== "aborted") deps.coordinator.reportResult(route.region, true, failure.kind);
+    deps.coordinator.reportResult(
+      route.region,
+      outcomeOfFailure(failure.kind),
+      forwarded.client,
+      failure.kind,
+    );
     return { kind: "failed", error: failure };
   }
 }

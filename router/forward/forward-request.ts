@@ -30,6 +30,8 @@ export interface ForwardedRequest {
   /** Lower-case names. A plain record: cheaper than Headers, and what the HTTP transport sends. */
   headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer> | undefined;
+  /** Who sent it (the peer address, or "unknown"): passive health counts failures per client. */
+  client: string;
 }
 
 /**

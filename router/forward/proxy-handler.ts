@@ -10,15 +10,13 @@ import { type ForwardedRequest, forwardHeaders } from "./forward-request.ts";
 import { clientResponse } from "./forward-response.ts";
 import { isIdempotent, isRead } from "./idempotency.ts";
 import { BodyTooLargeError, readBody } from "./read-body.ts";
+import { FORWARD_PATH_KEY } from "./request-guard.ts";
 import { requestIdFor } from "./request-id.ts";
 import { failureAnswer } from "./upstream-failure.ts";
 
 export interface ProxyDeps extends ForwardDeps {
   random: Random;
 }
-
-/** Region-to-region endpoints (replication) that clients must not reach through the router. */
-const INTERNAL_PREFIXES = ["/_replication"];
 
 /**
  * Forwards any request to the active region: at most two attempts (a retry or a redirect),
@@ -28,12 +26,9 @@ export function proxyHandler(deps: ProxyDeps): (c: Context) => Promise<Response>
   const { coordinator, clock } = deps;
   return async function proxy(c: Context): Promise<Response> {
     const raw = c.req.raw;
-    const pathAndQuery = pathAndQueryOf(raw.url);
+    // requestGuard (request-guard.ts) has refused internal and ambiguous paths and left the normalised one.
+    const pathAndQuery = (c.get(FORWARD_PATH_KEY) as string | undefined) ?? pathAndQueryOf(raw.url);
     const requestId = requestIdFor(raw.headers.get("x-request-id"), clock, deps.random);
-    if (INTERNAL_PREFIXES.some((p) => pathAndQuery === p || pathAndQuery.startsWith(`${p}/`))) {
-      const detail = `${pathAndQuery.split("?")[0]} is not served through the router`;
-      return answer(deps, c, requestId, { status: 404, error: "not_found", detail });
-    }
     // GET and HEAD carry no body: skip the read (and its await) on the router's commonest path.
     const bodiless = raw.method === "GET" || raw.method === "HEAD";
     const body = bodiless ? undefined : await readClientBody(deps, c, requestId, raw);
@@ -47,7 +42,14 @@ export function proxyHandler(deps: ProxyDeps): (c: Context) => Promise<Response>
     const headers = forwardHeaders(raw.headers, client, nodeRawHeaders(c.env));
     if (!coordinator.currentRecord()) await coordinator.ready();
     deps.budget.recordRequest(clock.nowMs());
-    return forward(deps, c, { method: raw.method, pathAndQuery, headers, body }, requestId);
+    const forwarded = {
+      method: raw.method,
+      pathAndQuery,
+      headers,
+      body,
+      client: client.address ?? "unknown",
+    };
+    return forward(deps, c, forwarded, requestId);
   };
 }
 

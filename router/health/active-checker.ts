@@ -34,6 +34,8 @@ export interface CheckerSnapshot {
   upSinceMs: number | undefined;
   lastProbe: ProbeResult | undefined;
   confirming: boolean;
+  /** While a sample is being taken (see sampleProbes): probes counted and how many failed. */
+  sample: { taken: number; failed: number } | undefined;
 }
 
 /** Failures that mean nothing is listening or the process died: confirmed at once, not in fallCount intervals. */
@@ -51,11 +53,23 @@ export function isStrongSignal(kind: TransportErrorKind | undefined): boolean {
  * A refused, reset or connect-timed-out connection (from a probe or from real traffic) starts a
  * confirmation: up to fallCount extra probes fastIntervalMs apart (HAProxy's fastinter), so a
  * dead region is marked down within one interval instead of fallCount intervals.
+ *
+ * A streak of failures in which the region answered with a bare error (a 503 from its readiness
+ * path that does not say `"ready": false`) is not taken as "down" by itself: a region that fails a share of requests (a brownout) fails three
+ * probes in a row now and then. It starts a sample (sampleProbes probes, sampleIntervalMs
+ * apart) and the region is marked down only if sampleFailureShare of them fail (issue 13:
+ * brownouts below the threshold never fail over, above it they do, quickly).
  */
 export class ActiveChecker {
   private state: HealthState = "up";
   private confirmed = false;
   private failures = 0;
+  /** Failed probes in a row that are certain: no answer at all (refused, reset, timed out) or "not ready". */
+  private certainRun = 0;
+  /** The current streak has a failure where the region answered (non-2xx). */
+  private answeredInStreak = false;
+  private sample: { taken: number; failed: number; sent: number } | undefined;
+  private sampleTimer: TimerHandle | undefined;
   private successes = 0;
   private upSinceMs: number | undefined;
   private streakStartMs: number | undefined;
@@ -80,6 +94,7 @@ export class ActiveChecker {
     this.running = false;
     this.timer?.cancel();
     this.timer = undefined;
+    this.endSample();
   }
 
   /** The running confirmation, if any: traffic waits for it instead of hitting a region about to be marked down. */
@@ -110,6 +125,7 @@ export class ActiveChecker {
       upSinceMs: this.upSinceMs,
       lastProbe: this.lastProbe,
       confirming: this.confirmation !== undefined,
+      sample: this.sample && { taken: this.sample.taken, failed: this.sample.failed },
     };
   }
 
@@ -151,6 +167,12 @@ export class ActiveChecker {
 
   private countSuccess(result: ProbeResult): void {
     this.failures = 0;
+    this.certainRun = 0;
+    this.answeredInStreak = false;
+    if (this.sample) {
+      this.countSample(result);
+      return;
+    }
     this.streakStartMs = undefined;
     this.successes++;
     if (this.state === "up" && !this.confirmed) {
@@ -171,23 +193,84 @@ export class ActiveChecker {
   }
 
   private countFailure(result: ProbeResult): void {
+    const { fallCount } = this.deps.config;
     this.successes = 0;
     this.failures++;
+    // Certain: no answer at all, or the region's own "not ready". A bare error answer is not.
+    if (result.errorKind !== undefined || result.notReady) this.certainRun++;
+    else {
+      this.answeredInStreak = true;
+      this.certainRun = 0;
+    }
     if (this.streakStartMs === undefined) this.streakStartMs = result.startedAtMs;
-    if (this.state === "up" && this.failures >= this.deps.config.fallCount) {
-      this.state = "down";
-      this.upSinceMs = undefined;
-      this.deps.onTransition({
-        region: this.region,
-        state: "down",
-        atMs: result.finishedAtMs,
-        reason: `${this.failures} consecutive probes failed (last: ${result.detail})`,
-        detectMs: result.finishedAtMs - this.streakStartMs,
-      });
+    if (this.state !== "up") return;
+    if (this.certainRun >= fallCount || (this.failures >= fallCount && !this.answeredInStreak)) {
+      this.markDown(result, `${this.failures} consecutive probes failed (last: ${result.detail})`);
       return;
     }
-    if (this.state === "up" && isStrongSignal(result.errorKind) && !this.confirmation) {
+    if (this.sample) {
+      this.countSample(result);
+      return;
+    }
+    if (this.failures >= fallCount) {
+      this.startSample();
+      return;
+    }
+    if (isStrongSignal(result.errorKind) && !this.confirmation) {
       void this.confirm(result.startedAtMs, false);
     }
+  }
+
+  private markDown(result: ProbeResult, reason: string): void {
+    this.endSample();
+    this.state = "down";
+    this.upSinceMs = undefined;
+    this.deps.onTransition({
+      region: this.region,
+      state: "down",
+      atMs: result.finishedAtMs,
+      reason,
+      detectMs: result.finishedAtMs - (this.streakStartMs ?? result.startedAtMs),
+    });
+  }
+
+  private startSample(): void {
+    this.sample = { taken: 0, failed: 0, sent: 0 };
+    const { sampleProbes, sampleIntervalMs } = this.deps.config;
+    const next = (): void => {
+      const sample = this.sample;
+      if (!this.running || !sample || sample.sent >= sampleProbes) return;
+      sample.sent++;
+      this.sampleTimer = this.deps.clock.setTimer(sampleIntervalMs, next);
+      void this.probeAndCount();
+    };
+    next();
+  }
+
+  private countSample(result: ProbeResult): void {
+    const sample = this.sample!;
+    sample.taken++;
+    if (!result.ok) sample.failed++;
+    const { sampleProbes, sampleFailureShare } = this.deps.config;
+    if (sample.taken < sampleProbes) return;
+    this.endSample();
+    if (sample.failed / sample.taken >= sampleFailureShare) {
+      const pct = Math.round((sample.failed / sample.taken) * 100);
+      this.markDown(
+        result,
+        `${sample.failed}/${sample.taken} sampled probes failed (${pct}%, last: ${result.detail})`,
+      );
+      return;
+    }
+    // Degraded, not down: start counting afresh.
+    this.failures = 0;
+    this.answeredInStreak = false;
+    this.streakStartMs = undefined;
+  }
+
+  private endSample(): void {
+    this.sample = undefined;
+    this.sampleTimer?.cancel();
+    this.sampleTimer = undefined;
   }
 }

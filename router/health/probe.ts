@@ -12,6 +12,12 @@ export interface ProbeResult {
   errorKind?: TransportErrorKind;
   /** The region's `replicationLagEntries` from its /readyz body, when it reported one. */
   replicationLagEntries?: number;
+  /**
+   * The region itself said it is not ready (a non-2xx /readyz with `"ready": false`, see
+   * regions/service/health-routes.ts): its own verdict, unlike a bare 5xx that may be one of
+   * a brownout's random errors.
+   */
+  notReady?: boolean;
 }
 
 export interface ProbeTarget {
@@ -52,9 +58,10 @@ export async function probeRegion(
       finishedAtMs: clock.nowMs(),
       detail: String(response.status),
     };
-    const lag = ok ? await readLagEntries(response, deadline.signal) : undefined;
-    if (!ok) discardBody(response);
-    if (lag !== undefined) result.replicationLagEntries = lag;
+    const body = await readReadiness(response, deadline.signal);
+    if (ok && typeof body?.replicationLagEntries === "number")
+      result.replicationLagEntries = body.replicationLagEntries;
+    if (!ok && body?.ready === false) result.notReady = true;
     return result;
   } catch (error) {
     const kind = error instanceof TransportError ? error.kind : "unknown";
@@ -65,15 +72,18 @@ export async function probeRegion(
   }
 }
 
-/** The readiness body's replication lag, if it is JSON with one; anything else is "unknown". */
-async function readLagEntries(response: Response, signal: AbortSignal): Promise<number | undefined> {
+/** The readiness body, if it is JSON; anything else is "nothing reported". */
+async function readReadiness(
+  response: Response,
+  signal: AbortSignal,
+): Promise<{ replicationLagEntries?: unknown; ready?: unknown } | undefined> {
   if (!response.headers.get("content-type")?.includes("json")) {
     discardBody(response);
     return undefined;
   }
   try {
-    const body = (await raceSignal(response.json(), signal, () => {})) as { replicationLagEntries?: unknown };
-    return typeof body.replicationLagEntries === "number" ? body.replicationLagEntries : undefined;
+    const body = (await raceSignal(response.json(), signal, () => {})) as unknown;
+    return body && typeof body === "object" ? body : undefined;
   } catch {
     return undefined;
   }

@@ -32,6 +32,11 @@ export interface ClientDeps {
 }
 
 const ORIGIN = "http://items.sim";
+/**
+ * A group stands for this many users, taking turns: the router sees each request come from one
+ * of them (peerAddress), as it would see many client addresses in production.
+ */
+const USERS_PER_GROUP = 1000;
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const JSON_HEADERS = "application/json";
 
@@ -88,7 +93,11 @@ export class ClientGroup {
       request = this.request(id ? `${ORIGIN}/items/${id}` : `${ORIGIN}/items?limit=1`, "GET", NO_HEADERS);
     }
     const target = this.deps.target.endpointFor(seq);
-    const options = { connectTimeoutMs: this.spec.connectTimeoutMs, responseTimeoutMs: this.spec.timeoutMs };
+    const options = {
+      connectTimeoutMs: this.spec.connectTimeoutMs,
+      responseTimeoutMs: this.spec.timeoutMs,
+      peerAddress: `${this.endpoint.id}#${seq % USERS_PER_GROUP}`,
+    };
     network.send(this.endpoint, target, request, options).then(
       (response) => this.answered(response, sendMs, write, writeIndex),
       (error: unknown) => this.failed(error, sendMs),

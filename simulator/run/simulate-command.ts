@@ -179,8 +179,8 @@ function describeBrief(s: ResolvedScenario): Record<string, string> {
   };
   if (s.failoverBy === "router") {
     out.router =
-      `${s.routers.map((r) => `${r.id}@${r.location}${r.awsRegion ? ` (${r.awsRegion})` : ""}`).join(", ")}; checks every ${hc.intervalMs} ms (timeout ${hc.timeoutMs} ms, fall ${hc.fallCount}, rise ${hc.riseCount}); ` +
-      `passive ${p.consecutiveFailures} consecutive or ${p.errorRateThreshold * 100}% of >=${p.errorRateMinRequests} in ${p.errorRateWindowMs} ms; ` +
+      `${s.routers.map((r) => `${r.id}@${r.location}${r.awsRegion ? ` (${r.awsRegion})` : ""}`).join(", ")}; checks every ${hc.intervalMs} ms (timeout ${hc.timeoutMs} ms, fall ${hc.fallCount}, rise ${hc.riseCount}, answered failures sampled ${hc.sampleFailureShare * 100}% of ${hc.sampleProbes}); ` +
+      `passive ${p.consecutiveFailures} unanswered in a row or ${p.errorRateThreshold * 100}% of >=${p.errorRateMinRequests} from >=${p.errorRateMinClients} clients in ${p.errorRateWindowMs} ms; ` +
       `timeouts connect ${s.config.router.connectTimeoutMs} / response ${s.config.router.responseTimeoutMs} ms; failback ${s.config.router.failback.mode}; min promotion interval ${s.config.router.minPromotionIntervalMs} ms`;
   } else {
     const d = s.dns;

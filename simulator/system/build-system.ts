@@ -135,7 +135,7 @@ export class SimSystem {
       node.generation++;
       node.router = this.makeRouter(cell, node.id, node.endpoint, node.generation);
       const app = node.router.app;
-      node.endpoint.fetch = (request) => Promise.resolve(app.fetch(request));
+      node.endpoint.fetch = (request, peer) => Promise.resolve(app.fetch(request, { clientAddress: peer }));
       node.router.start();
     }
   }
@@ -206,7 +206,8 @@ export class SimSystem {
       };
       const router = this.makeRouter(cell, spec.id, endpoint, 1);
       const app = router.app;
-      endpoint.fetch = (request) => Promise.resolve(app.fetch(request));
+      // The router counts failures per client (passive health): it sees the sender's address.
+      endpoint.fetch = (request, peer) => Promise.resolve(app.fetch(request, { clientAddress: peer }));
       cell.routers.set(spec.id, { id: spec.id, endpoint, router, generation: 1 });
     }
     return cell;

@@ -13,7 +13,7 @@ export interface Endpoint {
   /** The AWS region it runs in (its failure domain for aws-region-outage); clients have none. */
   awsRegion?: string;
   /** Servers only (regions, routers): the in-process app. Replaced when a router restarts. */
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: (request: Request, peerAddress: string) => Promise<Response>;
 }
 
 /**

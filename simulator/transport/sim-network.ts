@@ -35,7 +35,7 @@ export class SimNetwork {
     private readonly faultRandom: Random,
   ) {}
 
-  send(from: Endpoint, to: Endpoint, request: Request, options: SendOptions): Promise<Response> {
+  send(from: Endpoint, to: Endpoint, request: Request, options: SimSendOptions): Promise<Response> {
     return new Promise<Response>((resolve, reject) => {
       new Call(this, from, to, request, options, resolve, reject).start();
     });
@@ -50,6 +50,12 @@ export class SimNetwork {
       random: this.faultRandom,
     };
   }
+}
+
+/** A transport's options plus the source address the target sees. */
+export interface SimSendOptions extends SendOptions {
+  /** The peer address the receiving app sees (one user of a client group); the sender's id if absent. */
+  peerAddress?: string;
 }
 
 /** One request on the wire, from send to response (or failure). */
@@ -67,7 +73,7 @@ class Call {
     private readonly from: Endpoint,
     private readonly to: Endpoint,
     private readonly request: Request,
-    private readonly options: SendOptions,
+    private readonly options: SimSendOptions,
     private readonly resolve: (response: Response) => void,
     private readonly reject: (error: unknown) => void,
   ) {
@@ -141,7 +147,7 @@ class Call {
       return;
     }
     this.net.deliveredCount++;
-    fetch(receivedRequest(this.request)).then(
+    fetch(receivedRequest(this.request), this.options.peerAddress ?? this.from.id).then(
       (response) => this.respondAfter(processMs, response, t1),
       (error: unknown) => this.respondAfter(processMs, crashResponse(target.name, error), t1),
     );

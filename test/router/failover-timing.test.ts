@@ -137,25 +137,45 @@ describe("no failover below the policy's thresholds", () => {
 });
 
 describe("passive signals from traffic", () => {
-  it("5 consecutive 5xx trip the active region and promote the standby at that moment", async () => {
+  it("5xx answers never count in a row: 50 from one client leave traffic where it is (issue 13)", async () => {
     const { clock, regions, router } = start();
     await clock.advance(500);
-    regions.faults.set("prod-us", { kind: "status", status: 502 });
-    for (let i = 0; i < 4; i++) await h!.request("/items/x");
-    expect(router.status().activeRegion).toBe("prod-us");
-    await h!.request("/items/x");
+    regions.faults.set("prod-us", { kind: "status", status: 500 });
+    regions.probeFaults.set("prod-us", { kind: "ok" });
+    for (let i = 0; i < 50; i++)
+      expect((await h!.request("/items/x", undefined, "10.0.0.1")).status).toBe(500);
     await settle(clock);
-    expect(router.status().activeRegion).toBe("prod-ie");
-    const [trip] = h!.decisions("passive");
-    expect(trip?.reason).toContain("5 consecutive failed requests");
-    expect(h!.decisions("promote")[0]?.atMs).toBe(500);
+    expect(router.status().activeRegion).toBe("prod-us");
+    expect(router.status().regions[0]?.passive).toMatchObject({ consecutiveFailures: 0, tripped: false });
+    expect(h!.decisions("promote")).toEqual([]);
   });
 
-  it("an error rate of 50% over 20 requests trips the region even without 5 in a row", async () => {
+  it("5 requests in a row that get no answer (timeouts) trip the active region and promote the standby", async () => {
     const { clock, regions, router } = start();
+    await clock.advance(500);
+    regions.faults.set("prod-us", { kind: "hang" });
+    regions.probeFaults.set("prod-us", { kind: "ok" });
+    const four = [1, 2, 3, 4].map((i) => h!.request(`/items/${i}`, undefined, `10.0.0.${i}`));
+    await clock.advance(4000);
+    expect((await Promise.all(four)).map((r) => r.status)).toEqual([504, 504, 504, 504]);
+    expect(router.status().activeRegion).toBe("prod-us");
+    const fifth = h!.request("/items/5", undefined, "10.0.0.5");
+    await clock.advance(4000);
+    await fifth;
+    await settle(clock);
+    expect(router.status().activeRegion).toBe("prod-ie");
+    expect(h!.decisions("passive")[0]?.reason).toContain("5 consecutive requests got no answer");
+  });
+
+  const rateConfig = () =>
+    routerEnvironment({ passive: { errorRateMinRequests: 20, errorRateMinClients: 3 } });
+
+  it("an error rate of 50% over 20 requests from 3 clients trips the region even without 5 in a row", async () => {
+    const { clock, regions, router } = start(rateConfig());
+    regions.probeFaults.set("prod-us", { kind: "ok" });
     for (let i = 0; i < 19; i++) {
       regions.faults.set("prod-us", i % 2 === 1 ? { kind: "status", status: 500 } : { kind: "ok" });
-      await h!.request(`/items/${i}`);
+      await h!.request(`/items/${i}`, undefined, `10.0.0.${i % 3}`);
       await clock.advance(10);
     }
     // 9 failures in 19 requests: under the 20-request minimum, and under 50% anyway.
@@ -166,14 +186,41 @@ describe("passive signals from traffic", () => {
     });
     expect(router.status().activeRegion).toBe("prod-us");
     regions.faults.set("prod-us", { kind: "status", status: 500 });
-    await h!.request("/items/19");
+    await h!.request("/items/19", undefined, "10.0.0.1");
     await settle(clock);
     expect(router.status().activeRegion).toBe("prod-ie");
     expect(h!.decisions("passive")[0]).toMatchObject({
       atMs: 190,
-      reason: "tripped: error rate 50% (10/20) over 10000 ms",
+      reason: "tripped: error rate 50% (10/20, from 3+ clients) over 10000 ms",
     });
     expect(h!.decisions("promote")[0]?.atMs).toBe(190);
+  });
+
+  it("the same error rate from one or two clients never trips (Envoy-style minimum volume over distinct clients)", async () => {
+    const { clock, regions, router } = start(rateConfig());
+    regions.probeFaults.set("prod-us", { kind: "ok" });
+    for (let i = 0; i < 200; i++) {
+      regions.faults.set("prod-us", i % 4 === 0 ? { kind: "ok" } : { kind: "status", status: 503 });
+      await h!.request(`/items/${i}`, undefined, i % 4 === 0 ? `10.1.0.${i % 50}` : `10.0.0.${i % 2}`);
+      await clock.advance(10);
+    }
+    expect(router.status().regions[0]?.passive).toMatchObject({ windowFailingClients: 2, tripped: false });
+    expect(router.status().activeRegion).toBe("prod-us");
+  });
+
+  it("unknown methods are answered by the router (501), never forwarded or counted against the region", async () => {
+    // TRACE and CONNECT cannot be built as a fetch Request; test/router/hostile-sockets.test.ts sends them over a socket.
+    const { clock, regions, router } = start();
+    await clock.advance(500);
+    for (let i = 0; i < 10; i++) {
+      const made = await h!.request("/items", { method: "BREW" }, "10.0.0.1");
+      expect(made.status).toBe(501);
+      expect(await made.json()).toMatchObject({ error: "method_not_implemented" });
+    }
+    await settle(clock);
+    expect(regions.traffic()).toEqual([]);
+    expect(router.status().regions[0]?.passive).toMatchObject({ windowRequests: 0 });
+    expect(router.status().activeRegion).toBe("prod-us");
   });
 });
 

@@ -108,12 +108,13 @@ describe("the router is not an open proxy", () => {
     expect(regions.traffic()[0]?.region).toBe("prod-us");
   });
 
-  it("a network-path reference (//host/x) stays a path on the configured origin", async () => {
+  it("a network-path reference (//host/x) is refused as an ambiguous path and goes nowhere", async () => {
+    // regionUrl keeps such a path on the configured origin anyway (small-parts.test.ts).
     const { regions } = start();
-    await h.request("//evil.example/x");
-    const url = new URL(regions.traffic()[0]!.url);
-    expect(url.host).toBe("127.0.0.1:1");
-    expect(url.pathname).toBe("//evil.example/x");
+    const response = await h.request("//evil.example/x");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "bad_path" });
+    expect(regions.traffic()).toHaveLength(0);
   });
 
   it("region-to-region replication endpoints are not reachable through the router", async () => {

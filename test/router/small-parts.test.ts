@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { TransportError } from "../../core/transport.ts";
 import { RetryBudget } from "../../router/forward/retry-budget.ts";
+import { ClientSpread } from "../../router/health/client-spread.ts";
 import { PassiveDetector } from "../../router/health/passive-detector.ts";
+import { outcomeOfFailure, outcomeOfStatus } from "../../router/health/request-outcome.ts";
 import { SlidingWindow } from "../../router/health/sliding-window.ts";
 import { authorityOf, pathAndQueryOf, regionUrl } from "../../router/region-url.ts";
 import { toTransportError } from "../../router/transport/map-undici-error.ts";
@@ -26,26 +28,76 @@ describe("passive detector", () => {
     errorRateWindowMs: 10_000,
     errorRateThreshold: 0.5,
     errorRateMinRequests: 4,
+    errorRateMinClients: 2,
   };
-  it("trips on consecutive failures; a success resets the run", () => {
+  it("trips on requests in a row that got no answer; any answer resets the run", () => {
     const p = new PassiveDetector({ ...config, errorRateMinRequests: 100 });
-    p.record(0, true);
-    p.record(1, true);
-    p.record(2, false);
-    p.record(3, true);
-    p.record(4, true);
-    expect(p.tripped(4)).toBe(false);
-    p.record(5, true);
-    expect(p.snapshot(5)).toMatchObject({ tripped: true, reason: "3 consecutive failed requests" });
+    p.record(0, "no_answer", "a");
+    p.record(1, "no_answer", "a");
+    p.record(2, "ok", "a");
+    p.record(3, "no_answer", "a");
+    p.record(4, "no_answer", "a");
+    p.record(5, "error_answer", "a");
+    p.record(6, "no_answer", "a");
+    p.record(7, "no_answer", "a");
+    expect(p.tripped(7)).toBe(false);
+    p.record(8, "no_answer", "a");
+    expect(p.snapshot(8)).toMatchObject({ tripped: true, reason: "3 consecutive requests got no answer" });
+  });
+  it("never counts 5xx answers in a row (issue 13: five bad requests flipped production)", () => {
+    const p = new PassiveDetector({ ...config, errorRateMinRequests: 100 });
+    for (let i = 0; i < 50; i++) p.record(i, "error_answer", "one-client");
+    expect(p.snapshot(50)).toMatchObject({ tripped: false, consecutiveFailures: 0, windowFailures: 50 });
   });
   it("needs the minimum volume before an error rate counts", () => {
     const p = new PassiveDetector(config);
-    p.record(0, true);
-    p.record(1, false);
-    p.record(2, true);
+    p.record(0, "error_answer", "a");
+    p.record(1, "ok", "b");
+    p.record(2, "error_answer", "b");
     expect(p.tripped(2)).toBe(false);
-    p.record(3, false);
+    p.record(3, "ok", "a");
     expect(p.snapshot(3)).toMatchObject({ tripped: true, windowRequests: 4, windowFailures: 2 });
+  });
+  it("one client alone never trips the error rate, however many failures it causes", () => {
+    const p = new PassiveDetector(config);
+    for (let i = 0; i < 1000; i++) p.record(i, "error_answer", "hostile");
+    for (let i = 0; i < 10; i++) p.record(1000 + i, "ok", `user-${i}`);
+    expect(p.snapshot(1010)).toMatchObject({ tripped: false, windowFailingClients: 1 });
+    p.record(1011, "error_answer", "user-1");
+    expect(p.snapshot(1011)).toMatchObject({ tripped: true, windowFailingClients: 2 });
+  });
+  it("ignores outcomes that say nothing about the region", () => {
+    const p = new PassiveDetector({ ...config, errorRateMinRequests: 1 });
+    for (let i = 0; i < 10; i++) p.record(i, "ignored", `c${i}`);
+    expect(p.snapshot(10)).toMatchObject({ windowRequests: 0, consecutiveFailures: 0 });
+  });
+});
+
+describe("client spread", () => {
+  it("counts distinct clients in the window, up to its cap", () => {
+    const s = new ClientSpread(1000, 3, 10);
+    s.add(0, "a");
+    s.add(10, "a");
+    s.add(500, "b");
+    expect(s.distinct(600)).toBe(2);
+    s.add(600, "c");
+    s.add(601, "d");
+    expect(s.distinct(700)).toBe(3);
+    expect(s.distinct(1150)).toBe(3);
+    expect(s.distinct(1650)).toBe(2);
+  });
+});
+
+describe("request outcomes", () => {
+  it("counts only region-health evidence", () => {
+    expect(
+      ["refused", "reset", "connect_timeout", "timeout"].map((k) => outcomeOfFailure(k as never)),
+    ).toEqual(["no_answer", "no_answer", "no_answer", "no_answer"]);
+    expect(outcomeOfFailure("unknown")).toBe("ignored");
+    expect(outcomeOfFailure("aborted")).toBe("ignored");
+    expect([400, 404, 405, 413, 499, 501, 505].map((s) => outcomeOfStatus(s))).toEqual(Array(7).fill("ok"));
+    expect([500, 502, 503, 504].map((s) => outcomeOfStatus(s))).toEqual(Array(4).fill("error_answer"));
+    expect(outcomeOfStatus(503, true)).toBe("ok");
   });
 });
 

@@ -8,7 +8,7 @@ export type Fault =
   | { kind: "refuse" }
   | { kind: "hang" }
   | { kind: "reset" }
-  | { kind: "status"; status: number }
+  | { kind: "status"; status: number; body?: Record<string, unknown> }
   | { kind: "slow"; delayMs: number };
 
 export interface SeenRequest {
@@ -71,7 +71,10 @@ export class FakeRegions {
           options.signal?.addEventListener("abort", abort, { once: true });
         });
       case "status":
-        return json(region, (fault as { status: number }).status, { error: "injected", detail: "fault" });
+        return json(region, (fault as { status: number }).status, {
+          ...{ error: "injected", detail: "fault" },
+          ...(fault as { body?: Record<string, unknown> }).body,
+        });
       case "slow":
         await sleep(this.clock, (fault as { delayMs: number }).delayMs, options.signal);
         return this.answer(region, request, path);

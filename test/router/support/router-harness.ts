@@ -13,8 +13,8 @@ export interface Harness {
   regions: FakeRegions;
   router: Router;
   decisions(kind?: Decision["kind"]): Decision[];
-  /** Sends a request through the router in process. */
-  request(path: string, init?: RequestInit): Promise<Response>;
+  /** Sends a request through the router in process, from `client` (its peer address) if given. */
+  request(path: string, init?: RequestInit, client?: string): Promise<Response>;
 }
 
 export interface HarnessOptions {
@@ -48,7 +48,10 @@ export function routerHarness(options: HarnessOptions = {}): Harness {
     regions,
     router,
     decisions: (kind) => router.status().decisions.filter((d) => kind === undefined || d.kind === kind),
-    request: (path, init) => Promise.resolve(router.app.request(`http://edge.test${path}`, init)),
+    request: (path, init, client) =>
+      Promise.resolve(
+        router.app.request(`http://edge.test${path}`, init, client ? { clientAddress: client } : undefined),
+      ),
   };
 }
 
