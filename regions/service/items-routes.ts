@@ -54,7 +54,7 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
   app.get("/:id", async (c) => {
     const id = c.req.param("id");
     if (!isUlid(id)) return badId(c, id, "id");
-    const unconfirmed = await visibility.beforeRead(c, deps.retryAfterS);
+    const unconfirmed = await visibility.beforeRead(c, deps.retryAfterS, id);
     if (unconfirmed) return unconfirmed;
     const item = await deps.store.getItem(id);
     return item ? c.json(item) : jsonError(c, 404, "not_found", `no item ${id}`);
@@ -93,7 +93,7 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     return finish(c, outcome.entry, 201, outcome.entry.op.kind === "put" ? outcome.entry.op.item : undefined);
 
     async function replay(itemId: string): Promise<Response> {
-      const unconfirmed = await visibility.beforeRead(c, deps.retryAfterS);
+      const unconfirmed = await visibility.beforeRead(c, deps.retryAfterS, itemId);
       if (unconfirmed) return unconfirmed;
       const item = await deps.store.getItem(itemId);
       c.header("idempotent-replayed", "true");
@@ -173,7 +173,7 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
       });
     }
     deps.replicator.notify(entry);
-    visibility.committed(entry.seq);
+    visibility.committed(entry);
     return { entry };
   }
 

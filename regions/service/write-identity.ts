@@ -47,7 +47,7 @@ export async function replayAppliedPut(
   id: string,
   retryAfterS: number,
 ): Promise<Response> {
-  const unconfirmed = await visibility.beforeRead(c, retryAfterS);
+  const unconfirmed = await visibility.beforeRead(c, retryAfterS, id);
   if (unconfirmed) return unconfirmed;
   const item = await store.getItem(id);
   c.header("idempotent-replayed", "true");

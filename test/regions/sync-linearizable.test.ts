@@ -225,6 +225,23 @@ describe("sync mode, wait point after-sync: visibility after durability", () => 
     expect((await until(w, writing)).status).toBe(200);
   });
 
+  it("a read of a quiet item does not wait for an unconfirmed write to another item", async () => {
+    const w = build();
+    expect((await until(w, put(w, 1))).status).toBe(200);
+    w.holdReplication = true;
+    const other = Promise.resolve(
+      w.router.app.request("http://edge.test/items/01JDQ2Y6X0000000000000000B", {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ data: { n: 9 } }),
+      }),
+    );
+    expect(await isPending(w, other)).toBe(true);
+    const reading = readN(w);
+    expect(await isPending(w, reading)).toBe(false);
+    expect(await reading).toBe(1);
+  });
+
   it("after-commit (MySQL's AFTER_COMMIT) shows the unconfirmed write at once: the window issue 19 found", async () => {
     const w = build("after-commit");
     expect((await until(w, put(w, 347))).status).toBe(200);
