@@ -8,19 +8,25 @@ import { type History, HistoryRecorder } from "./history.ts";
 
 export interface SimRunOptions {
   seed: number;
-  syncWaitPoint: "after-sync" | "after-commit";
+  /** async replication, or sync with one of its wait points (regions/config/schema.ts). */
+  replication: "async" | "after-sync" | "after-commit";
   durationS?: number;
   faultAtS?: number;
-  /** One fault of the simulator's kinds (simulator/faults/), e.g. {kind: region-down, region: prod-us}. */
+  /** Items the clients pick from (5 unless set). */
+  items?: number;
+  /** One fault of the simulator's kinds (simulator/faults/); "none" for a run without one. */
   fault?: string;
 }
 
-const ITEMS = Array.from({ length: 5 }, (_, n) => `01JDQ2Y6X00000000000000${"ABCDE"[n]}00`.slice(0, 26));
+/** Item ids: valid ULIDs, the same in every run. */
+function itemIds(count: number): string[] {
+  return Array.from({ length: count }, (_, n) => `01JDQ2Y6X0${String(n).padStart(16, "0")}`);
+}
 
 /**
  * The same workload as live-history.ts (8 writers PUT unique integers to 5 items, 8 readers GET
  * them, closed loop) on the simulator: the real router and regions in virtual time, sync
- * replication, the inter-region latency table, and prod-us going down part-way. The scenario's
+ * replication (or async), the inter-region latency table, and prod-us going down part-way. The scenario's
  * own clients are a trickle; the recorded clients are added on the engine's clock.
  */
 export async function recordSimHistory(
@@ -34,17 +40,24 @@ export async function recordSimHistory(
     "environment: production",
     `durationS: ${durationS}`,
     "settleS: 2",
-    `replication: { mode: sync, syncWaitPoint: ${options.syncWaitPoint} }`,
+    options.replication === "async"
+      ? "replication: { mode: async }"
+      : `replication: { mode: sync, syncWaitPoint: ${options.replication} }`,
     "clients:",
     "  - { name: trickle, location: virginia, ratePerS: 1, writeShare: 0 }",
-    "faults:",
-    `  - { ${fault.slice(1, -1).trim()}, startS: ${faultAtS}, durationS: ${durationS - faultAtS} }`,
+    ...(fault === "none"
+      ? []
+      : [
+          "faults:",
+          `  - { ${fault.slice(1, -1).trim()}, startS: ${faultAtS}, durationS: ${durationS - faultAtS} }`,
+        ]),
   ].join("\n");
   const scenario = parseScenarioText(text, "lincheck.yaml", process.cwd()).scenarios[0]!;
   const sim = new Simulation(scenario, options.seed);
   const clock = sim.engine.clock;
   const recorder = new HistoryRecorder(() => clock.exactMs);
   const router = [...sim.system.cells[0]!.routers.values()][0]!.endpoint;
+  const ITEMS = itemIds(options.items ?? 5);
   const random = seededRandom(subsystemSeed(options.seed, "lincheck"));
   const stopAtMs = durationS * 1000;
   let next = 1;
