@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { LINCHECK_FAULTS } from "./fault-table.ts";
 import type { History } from "./history.ts";
 import { recordLiveHistory } from "./live-history.ts";
+import { monotonicReadViolations } from "./monotonic-reads.ts";
 import { checkHistory, ensureLincheck } from "./run-lincheck.ts";
 import { recordSimHistory } from "./sim-history.ts";
 
@@ -41,7 +42,9 @@ describe("the linearizability checker (Porcupine, tools/lincheck)", () => {
       ],
     };
     const result = await checkHistory(history, "fixture-unseen-puts");
-    expect(result.output).toContain("NOT linearizable: 4 ops (2 puts, 2 gets) on 1 items; 1 unknown-outcome puts");
+    expect(result.output).toContain(
+      "NOT linearizable: 4 ops (2 puts, 2 gets) on 1 items; 1 unknown-outcome puts",
+    );
     expect(result.exitCode).toBe(1);
   });
 
@@ -68,6 +71,7 @@ describe("simulator: the real code in virtual time, sync replication, prod-us do
       expect(promoted).toBe(true);
       const result = await checkHistory(history, `sim-after-sync-${seed}`);
       expect(result.output).toMatch(/^linearizable: \d+ ops/);
+      expect(monotonicReadViolations(history)).toEqual([]);
     }
   }, 60_000);
 });
@@ -82,6 +86,7 @@ describe("simulator, async replication: what README.md says async promises", () 
     });
     const result = await checkHistory(history, "sim-async-no-fault");
     expect(result.output).toMatch(/^linearizable: \d+ ops/);
+    expect(monotonicReadViolations(history)).toEqual([]);
   }, 60_000);
 
   it("across prod-us going down: not linearizable (acknowledged writes within the lag are lost)", async () => {
@@ -94,6 +99,8 @@ describe("simulator, async replication: what README.md says async promises", () 
     expect(promoted).toBe(true);
     const result = await checkHistory(history, "sim-async-down");
     expect(result.output).toContain("NOT linearizable");
+    // Not even monotonic reads: a reader goes back to a value older than one it had already seen.
+    expect(monotonicReadViolations(history).length).toBeGreaterThan(0);
   }, 60_000);
 });
 
