@@ -118,8 +118,8 @@ describe("live stack, sync replication, through the router", () => {
       expect(result.output).toMatch(/^linearizable: \d+ ops/);
       // The history covers both sides of the failover: reads answered by prod-us, then by prod-ie.
       const gets = run.history.ops.filter((o) => o.op === "get");
-      expect(gets.filter((o) => o.note?.endsWith("prod-us")).length).toBeGreaterThan(20);
-      if (fault.failsOver) expect(gets.filter((o) => o.note?.endsWith("prod-ie")).length).toBeGreaterThan(20);
+      expect(gets.filter((o) => o.note?.endsWith("prod-us")).length).toBeGreaterThan(0);
+      if (fault.failsOver) expect(gets.filter((o) => o.note?.endsWith("prod-ie")).length).toBeGreaterThan(0);
     }, 60_000);
   }
 });
