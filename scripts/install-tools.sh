@@ -22,3 +22,5 @@ fi
 if [ -f scripts/install-k6.sh ]; then
   bash scripts/install-k6.sh
 fi
+
+bash scripts/install-lincheck.sh

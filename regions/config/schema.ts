@@ -63,6 +63,13 @@ export const replicationSchema = z
      * refuse-writes answers 503 instead (no write is ever held by one region only).
      */
     onStandbyUnreachable: z.enum(["degrade-to-async", "refuse-writes"]).default("degrade-to-async"),
+    /**
+     * Sync mode: when readers may see a write. after-sync: only once the standby holds it
+     * (MySQL's AFTER_SYNC; reads wait for it, see regions/service/read-visibility.ts), so no
+     * reader sees a value a failover can take back. after-commit: as soon as the active stores
+     * it (MySQL's older AFTER_COMMIT): faster reads, not linearizable across a failover.
+     */
+    syncWaitPoint: z.enum(["after-sync", "after-commit"]).default("after-sync"),
   })
   .strict();
 

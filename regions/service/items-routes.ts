@@ -9,9 +9,11 @@ import type { ControlView } from "./control-view.ts";
 import { type IdFactory, isUlid } from "./ids.ts";
 import { createItemBody, describeZodError, listQuery, replaceItemBody } from "./item-bodies.ts";
 import { readJsonBody } from "./read-json-body.ts";
+import { ReadVisibility } from "./read-visibility.ts";
 import type { RegionMetrics } from "./region-metrics.ts";
 import type { SerialQueue } from "./serial-queue.ts";
 import { admitWrite, EPOCH_HEADER, lostLeaseResponse } from "./write-gate.ts";
+import { firstAttemptApplied, replayAppliedPut, writeKeyOf } from "./write-identity.ts";
 
 export interface ItemsDeps {
   regionName: string;
@@ -42,6 +44,7 @@ const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export function itemsRoutes(deps: ItemsDeps): Hono {
   const app = new Hono();
+  const visibility = new ReadVisibility(deps.replicator, deps.replication, deps.controlView);
   const limit = bodyLimit({
     maxSize: deps.maxBodyBytes,
     onError: (c) => jsonError(c, 413, "body_too_large", `request body exceeds ${deps.maxBodyBytes} bytes`),
@@ -52,6 +55,8 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     if (!query.success) return jsonError(c, 400, "invalid_query", describeZodError(query.error));
     const { after, limit: pageSize } = query.data;
     if (after !== undefined && !isUlid(after)) return badId(c, after, "after");
+    const unconfirmed = await visibility.beforeRead(c, deps.retryAfterS);
+    if (unconfirmed) return unconfirmed;
     const items = await deps.store.listItems(after, pageSize);
     const last = items[items.length - 1];
     return c.json({ items, next: items.length === pageSize && last ? last.id : null });
@@ -60,6 +65,8 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
   app.get("/:id", async (c) => {
     const id = c.req.param("id");
     if (!isUlid(id)) return badId(c, id, "id");
+    const unconfirmed = await visibility.beforeRead(c, deps.retryAfterS, id);
+    if (unconfirmed) return unconfirmed;
     const item = await deps.store.getItem(id);
     return item ? c.json(item) : jsonError(c, 404, "not_found", `no item ${id}`);
   });
@@ -97,6 +104,8 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     return finish(c, outcome.entry, 201, outcome.entry.op.kind === "put" ? outcome.entry.op.item : undefined);
 
     async function replay(itemId: string): Promise<Response> {
+      const unconfirmed = await visibility.beforeRead(c, deps.retryAfterS, itemId);
+      if (unconfirmed) return unconfirmed;
       const item = await deps.store.getItem(itemId);
       c.header("idempotent-replayed", "true");
       return item
@@ -110,9 +119,12 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     if (!isUlid(id)) return badId(c, id, "id");
     const body = await readJsonBody(c, replaceItemBody, deps.writeLimits);
     if (body instanceof Response) return body;
+    const writeKey = writeKeyOf(c);
     const outcome = await deps.writes.run(async () => {
       const admitted = await admitWrite(c, deps.controlView, deps.regionName, deps.retryAfterS);
       if (admitted instanceof Response) return admitted;
+      if (await firstAttemptApplied(deps.store, writeKey))
+        return replayAppliedPut(c, deps.store, visibility, id, deps.retryAfterS);
       const current = await deps.store.getItem(id);
       if (body.expectedVersion !== undefined && current?.version !== body.expectedVersion) {
         return jsonError(
@@ -126,7 +138,7 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
       const item: Item = current
         ? { ...current, data: body.data, updatedAtMs: nowMs, version: current.version + 1 }
         : { id, data: body.data, createdAtMs: nowMs, updatedAtMs: nowMs, version: 1 };
-      return commit({ kind: "put", item }, admitted.epoch);
+      return commit({ kind: "put", item }, admitted.epoch, writeKey);
     });
     if (outcome instanceof Response) return outcome;
     const op = outcome.entry.op;
@@ -172,6 +184,7 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
       });
     }
     deps.replicator.notify(entry);
+    visibility.committed(entry);
     return { entry };
   }
 

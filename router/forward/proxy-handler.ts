@@ -13,6 +13,7 @@ import { BodyTooLargeError, readBody } from "./read-body.ts";
 import { FORWARD_PATH_KEY } from "./request-guard.ts";
 import { requestIdFor } from "./request-id.ts";
 import { failureAnswer } from "./upstream-failure.ts";
+import { tagWriteIdentity } from "./write-identity.ts";
 
 export interface ProxyDeps extends ForwardDeps {
   random: Random;
@@ -40,6 +41,7 @@ export function proxyHandler(deps: ProxyDeps): (c: Context) => Promise<Response>
       proto: raw.url.startsWith("https:") ? ("https" as const) : ("http" as const),
     };
     const headers = forwardHeaders(raw.headers, client, nodeRawHeaders(c.env));
+    tagWriteIdentity(headers, raw.method, deps.config, clock, deps.random);
     if (!coordinator.currentRecord()) await coordinator.ready();
     deps.budget.recordRequest(clock.nowMs());
     const forwarded = {

@@ -1,0 +1,20 @@
+/**
+ * The faults every sync-mode history is recorded across (issue 19's done-when), by the names the
+ * live stack's fault API takes (stack/faults/index.ts). Adding one is one line here, e.g.
+ * `{ label: "aws-region-outage us-east-1", fault: { kind: "aws-region-outage", ... }, failsOver: true }`.
+ */
+export interface LincheckFault {
+  /** Short name for reports and file names. */
+  label: string;
+  /** The body POSTed to the control API's /faults. */
+  fault: Record<string, unknown>;
+  /** Whether the router is expected to promote prod-ie (the run waits for it before going on). */
+  failsOver: boolean;
+}
+
+export const LINCHECK_FAULTS: readonly LincheckFault[] = [
+  { label: "down", fault: { kind: "region-down", target: "prod-us" }, failsOver: true },
+  { label: "hang", fault: { kind: "region-hang", target: "prod-us" }, failsOver: true },
+  { label: "partition-router-us", fault: { kind: "partition", link: "router->prod-us" }, failsOver: true },
+  { label: "partition-us-ie", fault: { kind: "partition", link: "prod-us<->prod-ie" }, failsOver: false },
+];
