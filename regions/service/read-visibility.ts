@@ -57,6 +57,8 @@ export class ReadVisibility {
    */
   async beforeRead(c: Context, retryAfterS: number, itemId?: string): Promise<Response | undefined> {
     if (!this.gated) return undefined;
+    const leased = await this.underLease(c, retryAfterS);
+    if (leased !== undefined) return leased;
     const readIndex = itemId === undefined ? this.committedSeq : (this.itemSeq.get(itemId) ?? 0);
     if (readIndex <= this.visibleSeq) return undefined;
     const record = this.controlView.snapshot().record;
@@ -82,6 +84,27 @@ export class ReadVisibility {
     }
     if (readIndex > this.visibleSeq) this.visibleSeq = readIndex;
     return undefined;
+  }
+
+  /**
+   * A region that believes it is active reads only under its lease (regions/service/lease.ts):
+   * a promoted region waits until its predecessor's lease has run out (before then the
+   * predecessor may still acknowledge a write this region would not show), and a region whose
+   * lease ran out (cut off from the control plane, perhaps deposed) refuses rather than serve
+   * what may be stale. A standby serves as before (reads reach it only by `standbyReads`).
+   */
+  private async underLease(c: Context, retryAfterS: number): Promise<Response | undefined> {
+    const lease = this.controlView.leaseState();
+    if (lease.kind === "waiting") await this.controlView.waitUntil(lease.servesFromMs);
+    if (lease.kind !== "expired") return undefined;
+    c.header("Retry-After", String(retryAfterS));
+    return jsonError(
+      c,
+      503,
+      "lease_expired",
+      `this region could not renew its lease on epoch ${lease.record.epoch}; a read now could miss writes acknowledged elsewhere`,
+      { epoch: lease.record.epoch },
+    );
   }
 }
 
