@@ -94,7 +94,12 @@ export class ReadVisibility {
    * what may be stale. A standby serves as before (reads reach it only by `standbyReads`).
    */
   private async underLease(c: Context, retryAfterS: number): Promise<Response | undefined> {
-    const lease = this.controlView.leaseState();
+    let lease = this.controlView.leaseState();
+    if (lease.kind === "expired") {
+      // Renew on demand once (the renewal timer may simply not have run yet).
+      await this.controlView.read().catch(() => undefined);
+      lease = this.controlView.leaseState();
+    }
     if (lease.kind === "waiting") await this.controlView.waitUntil(lease.servesFromMs);
     if (lease.kind !== "expired") return undefined;
     c.header("Retry-After", String(retryAfterS));
