@@ -164,7 +164,8 @@ export class Replicator {
    * cannot be changed, they keep waiting and time out unacknowledged.
    */
   private enterDegraded(): void {
-    if (this.deps.config.mode !== "sync" || !this.canDegrade()) return;
+    // A stopped replicator (its service shutting down) changes nothing in the control record.
+    if (this.stopped || this.deps.config.mode !== "sync" || !this.canDegrade()) return;
     void this.release().then((released) => {
       if (!released) return;
       for (const waiter of this.waiters.splice(0)) {

@@ -3,7 +3,13 @@ import { DEVELOPMENT_REPLICATION_KEY } from "../../regions/replication/auth/repl
 import { signatureHeaders } from "../../regions/replication/auth/sign-request.ts";
 import type { OrphanView } from "../../regions/replication/orphaned-writes.ts";
 import type { Item } from "../../regions/store/store.ts";
-import { postJson, type RegionPair, regionPair } from "../support/region-pair.ts";
+import {
+  postJson,
+  RENEW_INTERVAL_MS,
+  type RegionPair,
+  regionPair,
+  withClock,
+} from "../support/region-pair.ts";
 
 let pair: RegionPair;
 beforeEach(() => {
@@ -22,6 +28,7 @@ async function orphanWrites(lost: Record<string, unknown>[]): Promise<Item[]> {
     expect(res.status).toBe(201);
     items.push((await res.json()) as Item);
   }
+  await pair.us.stop(); // prod-us is lost: it sends nothing more until it rejoins
   const current = await pair.control.read();
   await pair.control.compareAndSet(current!.epoch, {
     activeRegion: "prod-ie",
@@ -31,8 +38,14 @@ async function orphanWrites(lost: Record<string, unknown>[]): Promise<Item[]> {
   });
   pair.down.delete("prod-ie");
   pair.down.add("prod-us");
-  expect((await pair.ie.app.request("/items", postJson({ data: { after: true } }))).status).toBe(201);
+  await pair.clock.advance(RENEW_INTERVAL_MS); // prod-ie learns it is active (and waits out the lease)
+  const after = await withClock(
+    pair.clock,
+    pair.ie.app.request("/items", postJson({ data: { after: true } })),
+  );
+  expect(after.status).toBe(201);
   pair.down.delete("prod-us");
+  pair.us.start();
   await pair.clock.advance(1000);
   return items;
 }

@@ -53,8 +53,11 @@ function build(syncWaitPoint: "after-sync" | "after-commit" = "after-sync", mode
     epoch: 1,
     updatedAtMs: clock.nowMs(),
     reason: "test setup",
+    // As a bootstrap in sync mode records it: prod-ie holds every acknowledged write.
+    syncStandby: mode === "sync" ? "prod-ie" : null,
   });
   const apps = new Map<string, RegionService["app"]>();
+  const replicationApps = new Map<string, RegionService["replicationApp"]>();
   const w = {
     clock,
     control,
@@ -64,9 +67,9 @@ function build(syncWaitPoint: "after-sync" | "after-commit" = "after-sync", mode
   } as unknown as World;
   w.holdNextPutAnswer = false;
   w.releaseAnswer = () => {};
-  const deliver = async (region: string, request: Request): Promise<Response> => {
+  const deliver = async (region: string, request: Request, replication = false): Promise<Response> => {
     if (w.dead.has(region)) throw new TransportError("refused", region, "connection refused");
-    const response = await apps.get(region)!.fetch(request);
+    const response = await (replication ? replicationApps : apps).get(region)!.fetch(request);
     if (w.dead.has(region)) throw new TransportError("reset", region, "connection reset");
     return response;
   };
@@ -76,7 +79,7 @@ function build(syncWaitPoint: "after-sync" | "after-commit" = "after-sync", mode
       // The sender died while its batch was held: the batch never arrived.
       if (w.dead.has("prod-us")) throw new TransportError("reset", region, "connection reset");
     }
-    return deliver(region, request);
+    return deliver(region, request, true);
   };
   const routerTransport: Transport = async (region, request) => {
     const holdThis = region === "prod-us" && request.method === "PUT" && w.holdNextPutAnswer;
@@ -105,6 +108,7 @@ function build(syncWaitPoint: "after-sync" | "after-commit" = "after-sync", mode
   );
   w.services.forEach((s, n) => {
     apps.set(n === 0 ? "prod-us" : "prod-ie", s.app);
+    replicationApps.set(n === 0 ? "prod-us" : "prod-ie", s.replicationApp);
     s.start();
   });
   w.router = createRouter({
@@ -175,13 +179,19 @@ async function isPending(w: World, promise: Promise<unknown>): Promise<boolean> 
 /** prod-us dies: held batches fail, answers in flight reset; the router promotes prod-ie. */
 async function killProdUs(w: World): Promise<void> {
   w.dead.add("prod-us");
+  // Its process is gone: it does not go on to record "no synchronous standby" in the control
+  // record (a live but cut-off prod-us would, and then no router may promote prod-ie).
+  await w.services[0]!.stop();
   w.holdReplication = false;
   for (const release of w.heldBatches.splice(0)) release();
   w.releaseAnswer();
   await until(
     w,
     (async () => {
-      while ((await w.control.read())?.activeRegion !== "prod-ie") await w.clock.advance(10);
+      for (let ms = 0; (await w.control.read())?.activeRegion !== "prod-ie"; ms += 10) {
+        if (ms > 10_000) throw new Error("prod-ie was not promoted within 10 s of virtual time");
+        await w.clock.advance(10);
+      }
     })(),
   );
 }
