@@ -140,6 +140,7 @@ async function compose(
   let router = makeRouter(config, routerTransport, routerControl, options);
   router.start();
   closers.push(() => router.stop());
+  await firstControlRead(router, shutdown.signal);
   const edge = edgeApp(links.client, () => router);
   let routerServed: ServedApp | undefined = await serveOnPort(edge, options.routerPort, host, "--port");
   const routerPort = routerServed.port;
@@ -270,6 +271,21 @@ async function startRegions(
     await live.bringUp();
   }
   return regions;
+}
+
+/**
+ * Waits (up to 5 s) until the router has read the control record once: the record now lives
+ * behind control replicas on the network, so a stack that says it is up has a router that knows
+ * the active region and epoch (a failure to read is the router's own to report, not a reason
+ * not to start).
+ */
+async function firstControlRead(router: Router, signal: AbortSignal): Promise<void> {
+  const deadlineMs = Date.now() + 5000;
+  while (Date.now() < deadlineMs && !signal.aborted) {
+    const status = router.status();
+    if (status.epoch !== undefined || status.controlError !== undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** What live faults may touch: the regions, the links, the router. */

@@ -115,7 +115,10 @@ export function analyseFaults(
   }));
 }
 
-/** The first control-plane error or blocked decision a router of the cell logged during the fault. */
+/**
+ * The first control-plane error, blocked decision or lost compare-and-set (its condition on the
+ * epoch or the sync standby failed) a router of the cell logged during the fault.
+ */
 function whyNotPromoted(
   fault: PlannedFault,
   cell: number,
@@ -127,7 +130,7 @@ function whyNotPromoted(
         d.cell === cell &&
         d.atMs >= fault.startMs &&
         d.atMs < fault.endMs &&
-        (d.kind === "control-error" || d.kind === "blocked"),
+        (d.kind === "control-error" || d.kind === "blocked" || d.kind === "conflict"),
     ),
   );
   return found ? { notPromotedBecause: `${found.routerId} (${found.kind}): ${found.reason}` } : {};

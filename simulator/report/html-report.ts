@@ -115,6 +115,27 @@ function runSection(r: ScenarioResult, reproduce: string): string {
       ),
     ),
   );
+  for (const f of r.failover) {
+    if (f.domain) parts.push(`<p>${esc(f.label)}: took down ${esc(f.domain)}</p>`);
+    for (const c of f.cells)
+      if (c.notPromotedBecause)
+        parts.push(`<p>${esc(f.label)}: no promotion while it lasted: ${esc(c.notPromotedBecause)}</p>`);
+  }
+  parts.push("<h3>Control plane</h3>");
+  parts.push(
+    table(
+      ["replica", "location", "answered", "no quorum", "quorum round trip (mean)"],
+      r.controlPlane.flatMap((cell) =>
+        cell.replicas.map((x) => [
+          esc(`${x.name}${r.controlPlane.length > 1 ? ` cell ${cell.cell}` : ""}`),
+          esc(x.location),
+          x.witness ? "witness" : fmtInt(x.answered),
+          x.witness ? "-" : fmtInt(x.noQuorum),
+          x.quorumMsMean === null ? "-" : `${x.quorumMsMean} ms`,
+        ]),
+      ),
+    ),
+  );
   parts.push("<h3>Latency of successful requests (ms)</h3>");
   parts.push(
     table(

@@ -202,6 +202,9 @@ function failureDomains(
  * Control-plane calls cross the simulated network: every region and router must have a round
  * trip to every control replica, and the replicas (and witness) to each other (their quorum).
  */
+const PLACE_HINT =
+  " (add it to the table, or place the record with the scenario's control: { replicas: [...] })";
+
 function checkControlPairs(
   table: LatencyTable,
   config: EnvironmentConfig,
@@ -216,7 +219,7 @@ function checkControlPairs(
     if (!known.has(member.location)) {
       at(
         ["environment"],
-        `control replica ${member.awsRegion} is at "${member.location}", which the latency table "${table.name}" does not know`,
+        `control replica ${member.awsRegion} is at "${member.location}", which the latency table "${table.name}" does not know${PLACE_HINT}`,
       );
       continue;
     }
@@ -227,7 +230,7 @@ function checkControlPairs(
       if (table.find(member.location, other) === undefined)
         at(
           ["environment"],
-          `the latency table "${table.name}" has no round trip between control replica ${member.awsRegion} (${member.location}) and ${other}`,
+          `the latency table "${table.name}" has no round trip between control replica ${member.awsRegion} (${member.location}) and ${other}${PLACE_HINT}`,
         );
     }
   }

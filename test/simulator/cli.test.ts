@@ -26,7 +26,13 @@ describe("failover simulate", () => {
       /failover simulate: prod-us-outage \(simulator\/scenarios\/prod-us-outage\.yaml\), seed 3/,
     );
     expect(r.stdout).toMatch(/seeds: run=3 faults=\d+ /);
-    expect(r.stdout).toMatch(/router: edge-virginia@virginia/);
+    expect(r.stdout).toMatch(/router: edge-ohio@ohio \(us-east-2\)/);
+    expect(r.stdout).toMatch(
+      /control: control-us-east-1@virginia, control-us-east-2@ohio, control-us-west-2@oregon \(answers with 2 of 3\)/,
+    );
+    expect(r.stdout).toMatch(
+      /AWS us-east-1 outage: took down AWS us-east-1: prod-us and its store, control us-east-1/,
+    );
     expect(r.stdout).toMatch(/Invariants: OK/);
     const json = JSON.parse(readFileSync(join(out, "prod-us-outage-seed3.json"), "utf8")) as ScenarioResult;
     expect(json.scenario.seed).toBe(3);

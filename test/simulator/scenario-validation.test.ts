@@ -40,7 +40,7 @@ describe("scenario validation", () => {
     expect(file.kind).toBe("single");
     expect(s.environment).toBe("production");
     expect(s.failoverBy).toBe("router");
-    expect(s.routers).toEqual([{ id: "edge-virginia", location: "virginia" }]);
+    expect(s.routers).toEqual([{ id: "edge-virginia", location: "virginia", awsRegion: "us-east-1" }]);
     expect(s.clients[0]).toMatchObject({ name: "virginia", routerId: "edge-virginia", writeShare: 0.1 });
     expect(s.faults[0]).toMatchObject({
       kind: "region-down",
@@ -70,7 +70,7 @@ describe("scenario validation", () => {
   it("lists the known fault kinds for an unknown one", () => {
     const [problem] = problemsOf(GOOD.replace("kind: region-down", "kind: region-explodes"));
     expect(problem).toMatch(
-      /^bad\.yaml:7: faults\[0\]\.kind: unknown fault kind "region-explodes"; known kinds: brownout, flapping/,
+      /^bad\.yaml:7: faults\[0\]\.kind: unknown fault kind "region-explodes"; known kinds: aws-region-outage, brownout, flapping/,
     );
   });
 
@@ -135,6 +135,17 @@ describe("scenario validation", () => {
     writeFileSync(join(dir, "rtt.csv"), "a,b,rttMs,source\nvirginia,ireland,70,my ping 2025\n");
     const scenarioFile = join(dir, "s.yaml");
     writeFileSync(scenarioFile, GOOD.replace("durationS: 60", "durationS: 60\nlatency:\n  table: rtt.csv"));
+    // Production's control replicas sit in Ohio and Oregon too, which this table does not know.
+    expect(() => loadScenarioFile(scenarioFile)).toThrow(
+      /control replica us-east-2 is at "ohio", which the latency table "rtt" does not know \(add it to the table, or place the record with the scenario's control:/,
+    );
+    writeFileSync(
+      scenarioFile,
+      GOOD.replace(
+        "durationS: 60",
+        "durationS: 60\nlatency:\n  table: rtt.csv\ncontrol: { replicas: [{ awsRegion: us-east-1, location: virginia }] }",
+      ),
+    );
     const s = loadScenarioFile(scenarioFile).scenarios[0]!;
     expect(s.latencyTable.roundTrip("ireland", "virginia")).toMatchObject({
       rttMs: 70,

@@ -118,6 +118,7 @@ describe("the fault-control API's other answers", () => {
     const kinds = (json as unknown as { kind: string }[]).map((k) => k.kind).sort();
     expect(kinds).toEqual(
       [
+        "aws-region-outage",
         "brownout",
         "flapping",
         "partition",
