@@ -112,7 +112,7 @@ export class Replicator {
    */
   waitFor(seq: number, timeoutMs: number): Promise<SyncOutcome> {
     if (this.confirmedHead && this.confirmedHead.seq >= seq) return Promise.resolve("replicated");
-    if (this.canDegrade() && !this.rejoining && !this.stall.active && this.deps.syncStandby.released()) {
+    if (this.canDegrade() && !this.rejoining && this.deps.syncStandby.released()) {
       return Promise.resolve("degraded");
     }
     return new Promise((resolve) => {
@@ -121,8 +121,10 @@ export class Replicator {
         resolve,
         timer: this.deps.clock.setTimer(timeoutMs, () => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          // A stalled standby is reachable and refusing: not "degraded", the write is not acknowledged.
-          if (!this.canDegrade() || this.stall.active) {
+          // A standby that cannot confirm, unreachable or stalled (reachable but not applying, which
+          // is reported loudly: replication-stall.ts), is removed from the record first; only then
+          // is the write acknowledged, marked degraded. No router then promotes that standby.
+          if (!this.canDegrade()) {
             resolve("timeout");
             return;
           }
@@ -135,12 +137,7 @@ export class Replicator {
 
   /** True while sync-mode writes are acknowledged without the standby (metric and /region). */
   isDegraded(): boolean {
-    return (
-      this.deps.config.mode === "sync" &&
-      this.canDegrade() &&
-      !this.stall.active &&
-      this.deps.syncStandby.released()
-    );
+    return this.deps.config.mode === "sync" && this.canDegrade() && this.deps.syncStandby.released();
   }
 
   private canDegrade(): boolean {
@@ -229,7 +226,8 @@ export class Replicator {
       this.lastError = (error as Error).message;
       // The standby may have restarted or diverged: ask for its head again next time.
       this.peerHead = undefined;
-      if (this.stall.failed(error, this.deps.peerName) !== "stalled") this.enterDegraded();
+      this.stall.failed(error, this.deps.peerName);
+      this.enterDegraded();
     } finally {
       this.running = false;
     }

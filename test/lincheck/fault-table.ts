@@ -10,6 +10,8 @@ export interface LincheckFault {
   fault: Record<string, unknown>;
   /** Whether the router is expected to promote prod-ie (the run waits for it before going on). */
   failsOver: boolean;
+  /** Where the stack's router runs (default: with prod-us); outside a region the fault takes down. */
+  routerLocation?: string;
 }
 
 export const LINCHECK_FAULTS: readonly LincheckFault[] = [
@@ -17,4 +19,12 @@ export const LINCHECK_FAULTS: readonly LincheckFault[] = [
   { label: "hang", fault: { kind: "region-hang", target: "prod-us" }, failsOver: true },
   { label: "partition-router-us", fault: { kind: "partition", link: "router->prod-us" }, failsOver: true },
   { label: "partition-us-ie", fault: { kind: "partition", link: "prod-us<->prod-ie" }, failsOver: false },
+  // The whole of us-east-1: prod-us, its store and the control replica there; the router runs in
+  // Ohio (us-east-2), as a router inside the region would go down with it.
+  {
+    label: "aws-region-outage-us-east-1",
+    fault: { kind: "aws-region-outage", awsRegion: "us-east-1" },
+    failsOver: true,
+    routerLocation: "ohio",
+  },
 ];

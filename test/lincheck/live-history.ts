@@ -50,6 +50,7 @@ export async function recordLiveHistory(options: LiveRunOptions): Promise<LiveRu
   const stack = await startTestStack({
     replication: { mode: "sync", syncWaitPoint: options.syncWaitPoint ?? "after-sync" },
     router: TOLERANT_ROUTER,
+    ...(options.fault.routerLocation ? { routerLocation: options.fault.routerLocation } : {}),
   });
   try {
     return await drive(stack, options);

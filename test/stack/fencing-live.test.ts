@@ -12,7 +12,12 @@ import { startTestStack } from "./support/test-stack.ts";
 // - fencing: no region acknowledges a write after another region's first acknowledged write in
 //   a later epoch (observed in the regions themselves, at the instant of acknowledgement);
 // - RPO 0: every write acknowledged to any client is on the active region at the end.
-const FAULTS: { name: string; fault: Record<string, unknown>; failsOver: boolean }[] = [
+const FAULTS: {
+  name: string;
+  fault: Record<string, unknown>;
+  failsOver: boolean;
+  routerLocation?: string;
+}[] = [
   { name: "region-down prod-us", fault: { kind: "region-down", target: "prod-us" }, failsOver: true },
   { name: "region-hang prod-us", fault: { kind: "region-hang", target: "prod-us" }, failsOver: true },
   {
@@ -31,6 +36,13 @@ const FAULTS: { name: string; fault: Record<string, unknown>; failsOver: boolean
     name: "brownout prod-us 90%",
     fault: { kind: "brownout", target: "prod-us", errorRate: 0.9 },
     failsOver: true,
+  },
+  // All of us-east-1 (prod-us, its store, a control replica); the router runs in Ohio, outside it.
+  {
+    name: "aws-region-outage us-east-1",
+    fault: { kind: "aws-region-outage", awsRegion: "us-east-1" },
+    failsOver: true,
+    routerLocation: "ohio",
   },
 ];
 
@@ -57,12 +69,13 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
     ...FAULTS.map((f) => ({ ...f, mode: "sync" as const })),
     ...ASYNC_FAULTS.map((f) => ({ ...f, mode: "async" as const })),
   ];
-  for (const { name, fault, failsOver, mode } of cases) {
+  for (const { name, fault, failsOver, mode, routerLocation } of cases) {
     const claim = mode === "sync" ? "no acknowledged write lost" : "(async: fencing only)";
     it(`${mode}, ${name}: no acknowledgement from a fenced region, ${claim}`, async () => {
       const acks: SeenAck[] = [];
       stack = await startTestStack({
         replication: { mode, syncTimeoutMs: 1000 },
+        ...(routerLocation ? { routerLocation } : {}),
         onWriteAcknowledged: (regionName, ack) =>
           acks.push({ ...ack, region: regionName, atMs: performance.now() }),
       });

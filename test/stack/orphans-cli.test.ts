@@ -17,7 +17,14 @@ afterEach(async () => {
 /** prod-us acknowledges writes prod-ie never gets (replication paused), dies, and rejoins as standby. */
 async function stackWithOrphans(): Promise<{ s: RunningStack; lost: { id: string; data: unknown }[] }> {
   const s = await startTestStack();
-  expect((await sendJson(`${s.routerUrl}/items`, "POST", { data: { kept: 1 } })).status).toBe(201);
+  const kept = await sendJson(`${s.routerUrl}/items`, "POST", { data: { kept: 1 } });
+  expect(kept.status).toBe(201);
+  // Async replication: the kept write must reach prod-ie before replication is paused.
+  await eventually("the kept write on prod-ie", async () => {
+    const res = await fetch(`${s.regionUrls["prod-ie"]}/items/${kept.json.id as string}`);
+    await res.arrayBuffer();
+    return res.status === 200;
+  });
   const paused = await injectFault(s, { kind: "replication-paused" });
   const lost: { id: string; data: unknown }[] = [];
   for (const data of [{ lost: "first", nested: { list: [1, 2] } }, { lost: "second" }]) {
