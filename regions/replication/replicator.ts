@@ -226,8 +226,13 @@ export class Replicator {
       this.lastError = (error as Error).message;
       // The standby may have restarted or diverged: ask for its head again next time.
       this.peerHead = undefined;
-      this.stall.failed(error, this.deps.peerName);
-      this.enterDegraded();
+      const failure = this.stall.failed(error, this.deps.peerName);
+      // Only the standby's failure to confirm releases it from the record: unreachable, or
+      // reachable and refusing batches. Not a failure of this region's own store, and not a
+      // refusal that says this region has been fenced.
+      if (failure === "unreachable" || (failure === "stalled" && error instanceof ReplicationRefused)) {
+        this.enterDegraded();
+      }
     } finally {
       this.running = false;
     }

@@ -80,7 +80,7 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
           acks.push({ ...ack, region: regionName, atMs: performance.now() }),
       });
       const s = stack;
-      const bounded = { paceMs: 10, maxRequests: 400, requestTimeoutMs: 4000 };
+      const bounded = { paceMs: 10, maxRequests: 1500, requestTimeoutMs: 4000 };
       const loops = [
         startLoop({ routerUrl: s.routerUrl, workers: 3, ...bounded }),
         startLoop({ routerUrl: s.regionUrls["prod-us"]!, workers: 1, ...bounded }),
