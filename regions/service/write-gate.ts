@@ -43,6 +43,12 @@ export async function admitWrite(
   if (state.kind === "waiting") {
     await view.waitUntil(state.servesFromMs);
     state = view.leaseState();
+    // The read that taught it the promotion may itself be older than the lease by now: renew
+    // once on demand rather than refuse the first writes of a fresh epoch.
+    if (state.kind === "expired") {
+      await view.read().catch(() => undefined);
+      state = view.leaseState();
+    }
     if (state.kind === "unknown") return unavailable(c, retryAfterS, "the control record is no longer known");
   }
   const { record } = state;

@@ -24,7 +24,11 @@ describe("replication-paused on the live stack", () => {
       expect(created.status).toBe(201);
       ids.push(created.json.id as string);
     }
-    const first = region(await stackStatus(stack), "prod-us").replication;
+    // The refused shipment crosses the Atlantic link before it fails: wait for its report.
+    const first = await eventually("the refused shipment on /status", async () => {
+      const now = region(await stackStatus(stack!), "prod-us").replication;
+      return now.outbound?.lastError ? now : undefined;
+    });
     expect(first.lagEntries).toBe(5);
     expect(first.outbound?.lastError).toMatch(/refusing/);
     const later = await eventually("the lag to grow", async () => {

@@ -35,8 +35,8 @@ export const FAST_ROUTER = {
   retryAfterS: 1,
 } as const;
 
-/** Lease for live-stack tests: renewed every 150 ms, valid 600 ms less a 50 ms drift bound. */
-export const FAST_STACK_LEASE = { leaseMs: 600, renewIntervalMs: 150, maxClockDriftMs: 50 };
+/** Lease for live-stack tests: renewed every 150 ms, valid 1,000 ms less a 50 ms drift bound. */
+export const FAST_STACK_LEASE = { leaseMs: 1000, renewIntervalMs: 150, maxClockDriftMs: 50 };
 
 export interface TestStackOptions {
   replication?: Partial<EnvironmentConfig["replication"]>;
@@ -66,7 +66,7 @@ export function testConfig(options: TestStackOptions = {}): EnvironmentConfig {
   }
   return environmentSchema.parse({
     ...base,
-    // A lease that fits FAST_ROUTER's 1.5 s response timeout: a promoted region waits 650 ms.
+    // A lease that fits FAST_ROUTER's 1.5 s response timeout: a promoted region waits 1,050 ms.
     control: { ...base.control, lease: FAST_STACK_LEASE },
     store: options.store ?? { kind: "memory", tablePrefix: "failover-test" },
     replication: { ...base.replication, ...options.replication },
