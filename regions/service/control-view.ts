@@ -64,6 +64,14 @@ export class ControlView {
     this.lease.observeOwnWrite(record, sentAtMs, this.clock.nowMs());
   }
 
+  /**
+   * A read of its own, not joined to one in flight: one sent before now may have been served
+   * before a promotion, and may be too old to hold the lease by the time it returns.
+   */
+  freshRead(): Promise<ControlRecord> {
+    return this.readOnce();
+  }
+
   /** The record as last read, without a round trip (undefined before the first read). */
   current(): ControlRecord | undefined {
     return this.lease.current();

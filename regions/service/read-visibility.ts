@@ -97,10 +97,14 @@ export class ReadVisibility {
     let lease = this.controlView.leaseState();
     if (lease.kind === "expired") {
       // Renew on demand once (the renewal timer may simply not have run yet).
-      await this.controlView.read().catch(() => undefined);
+      await this.controlView.freshRead().catch(() => undefined);
       lease = this.controlView.leaseState();
     }
-    if (lease.kind === "waiting") await this.controlView.waitUntil(lease.servesFromMs);
+    // A timer may fire a millisecond before the wall clock reaches its time: wait until it has.
+    for (let tries = 0; lease.kind === "waiting" && tries < 5; tries++) {
+      await this.controlView.waitUntil(lease.servesFromMs + (tries === 0 ? 0 : 1));
+      lease = this.controlView.leaseState();
+    }
     if (lease.kind !== "expired") return undefined;
     c.header("Retry-After", String(retryAfterS));
     return jsonError(

@@ -40,13 +40,14 @@ export async function admitWrite(
   if (state.kind !== "standby" && taggedEpoch !== undefined && taggedEpoch !== state.record.epoch) {
     return staleEpoch(c, taggedEpoch, state.record);
   }
-  if (state.kind === "waiting") {
-    await view.waitUntil(state.servesFromMs);
+  // A timer may fire a millisecond before the wall clock reaches its time: wait until it has.
+  for (let tries = 0; state.kind === "waiting" && tries < 5; tries++) {
+    await view.waitUntil(state.servesFromMs + (tries === 0 ? 0 : 1));
     state = view.leaseState();
     // The read that taught it the promotion may itself be older than the lease by now: renew
     // once on demand rather than refuse the first writes of a fresh epoch.
     if (state.kind === "expired") {
-      await view.read().catch(() => undefined);
+      await view.freshRead().catch(() => undefined);
       state = view.leaseState();
     }
     if (state.kind === "unknown") return unavailable(c, retryAfterS, "the control record is no longer known");
@@ -127,8 +128,10 @@ async function renewIfBehind(
   if (!behind) return undefined;
   try {
     let record = await view.read();
-    // The read we joined may have been sent before the promotion: read once more.
-    if (taggedEpoch !== undefined && record.epoch < taggedEpoch) record = await view.read();
+    // The read we joined may have been sent before the promotion, or long ago: read afresh.
+    if ((taggedEpoch !== undefined && record.epoch < taggedEpoch) || view.leaseState().kind === "expired") {
+      record = await view.freshRead();
+    }
     return undefined;
   } catch (error) {
     return view.current() === undefined

@@ -35,8 +35,11 @@ export const FAST_ROUTER = {
   retryAfterS: 1,
 } as const;
 
-/** Lease for live-stack tests: renewed every 150 ms, valid 1,000 ms less a 50 ms drift bound. */
-export const FAST_STACK_LEASE = { leaseMs: 1000, renewIntervalMs: 150, maxClockDriftMs: 50 };
+/**
+ * Lease for live-stack tests: renewed every 300 ms (so a control-plane call may take 600 ms before
+ * the next replica is tried, core/remote-control-store.ts), valid 1,000 ms less a 50 ms drift bound.
+ */
+export const FAST_STACK_LEASE = { leaseMs: 1000, renewIntervalMs: 300, maxClockDriftMs: 50 };
 
 export interface TestStackOptions {
   replication?: Partial<EnvironmentConfig["replication"]>;
