@@ -86,6 +86,29 @@ export class ControlView {
     return this.lease.holds(epoch, this.clock.nowMs());
   }
 
+  /**
+   * The lease once any wait for a predecessor's lease is over (writes and reads both need it).
+   * A lease that has lapsed is renewed once, with a read of its own: the renewal timer may not
+   * have run yet, or the read that taught this region its promotion is older than a lease by the
+   * end of the wait. A timer may fire a millisecond before the wall clock reaches its time, so the
+   * wait is repeated (a few times at most) until the clock has reached it.
+   */
+  async settledLease(): Promise<LeaseState> {
+    let state = this.leaseState();
+    let renewed = false;
+    for (let tries = 0; tries < 5; tries++) {
+      if (state.kind === "expired" && !renewed) {
+        renewed = true;
+        await this.freshRead().catch(() => undefined);
+        state = this.leaseState();
+      }
+      if (state.kind !== "waiting") return state;
+      await this.waitUntil(state.servesFromMs + (tries === 0 ? 0 : 1));
+      state = this.leaseState();
+    }
+    return state;
+  }
+
   /** Waits on the injected clock until `atMs` (a promoted region waiting out its predecessor's lease). */
   async waitUntil(atMs: number): Promise<void> {
     const delayMs = atMs - this.clock.nowMs();

@@ -94,17 +94,7 @@ export class ReadVisibility {
    * what may be stale. A standby serves as before (reads reach it only by `standbyReads`).
    */
   private async underLease(c: Context, retryAfterS: number): Promise<Response | undefined> {
-    let lease = this.controlView.leaseState();
-    if (lease.kind === "expired") {
-      // Renew on demand once (the renewal timer may simply not have run yet).
-      await this.controlView.freshRead().catch(() => undefined);
-      lease = this.controlView.leaseState();
-    }
-    // A timer may fire a millisecond before the wall clock reaches its time: wait until it has.
-    for (let tries = 0; lease.kind === "waiting" && tries < 5; tries++) {
-      await this.controlView.waitUntil(lease.servesFromMs + (tries === 0 ? 0 : 1));
-      lease = this.controlView.leaseState();
-    }
+    const lease = await this.controlView.settledLease();
     if (lease.kind !== "expired") return undefined;
     c.header("Retry-After", String(retryAfterS));
     return jsonError(

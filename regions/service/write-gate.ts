@@ -40,18 +40,8 @@ export async function admitWrite(
   if (state.kind !== "standby" && taggedEpoch !== undefined && taggedEpoch !== state.record.epoch) {
     return staleEpoch(c, taggedEpoch, state.record);
   }
-  // A timer may fire a millisecond before the wall clock reaches its time: wait until it has.
-  for (let tries = 0; state.kind === "waiting" && tries < 5; tries++) {
-    await view.waitUntil(state.servesFromMs + (tries === 0 ? 0 : 1));
-    state = view.leaseState();
-    // The read that taught it the promotion may itself be older than the lease by now: renew
-    // once on demand rather than refuse the first writes of a fresh epoch.
-    if (state.kind === "expired") {
-      await view.freshRead().catch(() => undefined);
-      state = view.leaseState();
-    }
-    if (state.kind === "unknown") return unavailable(c, retryAfterS, "the control record is no longer known");
-  }
+  state = await view.settledLease();
+  if (state.kind === "unknown") return unavailable(c, retryAfterS, "the control record is no longer known");
   const { record } = state;
   if (state.kind === "standby") {
     c.header("Retry-After", String(retryAfterS));

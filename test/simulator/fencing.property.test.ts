@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../simulator/run/run-scenario.ts";
-import { parseScenarioText } from "../../simulator/scenario/load-scenario.ts";
+import { propertyScenario, replicationArb } from "./support/property-scenario.ts";
 
 // Issue 12's property, over random fault timelines on production's topology (MRSC control plane
 // in us-east-1, us-east-2, us-west-2; prod-us in us-east-1, prod-ie in eu-west-1):
@@ -56,7 +56,7 @@ const faultArb = fc.oneof(
 
 const specArb = fc.record({
   faults: fc.array(faultArb, { minLength: 1, maxLength: 3 }),
-  replication: fc.constantFrom("async", "sync-degrade", "sync-refuse"),
+  replication: replicationArb,
   // Each node's clock rate within +-2% of true: two nodes differ by at most 4% of a lease, under
   // production's bound of 100 ms in 2,000 (5%).
   clockDriftPpm: fc.integer({ min: 0, max: 20_000 }),
@@ -66,27 +66,15 @@ const specArb = fc.record({
 type Spec = typeof specArb extends fc.Arbitrary<infer T> ? T : never;
 
 function scenarioOf(spec: Spec) {
-  const raw = {
+  return propertyScenario({
     name: "fencing-property",
     durationS: DURATION_S,
     settleS: 30,
-    clockDriftPpm: spec.clockDriftPpm,
-    router: { minPromotionIntervalMs: 5000 },
-    replication:
-      spec.replication === "async"
-        ? { mode: "async" }
-        : {
-            mode: "sync",
-            onStandbyUnreachable: spec.replication === "sync-degrade" ? "degrade-to-async" : "refuse-writes",
-          },
-    latency: { table: "inter-region", jitter: { distribution: "lognormal", medianMs: 0.3, sigma: 1 } },
-    clients: [
-      { name: "us", location: "virginia", ratePerS: 8, writeShare: 0.5 },
-      { name: "eu", location: "ireland", ratePerS: 6, writeShare: 0.5 },
-    ],
-    faults: spec.faults.map(({ t, ...f }) => ({ ...f, ...t })),
-  };
-  return parseScenarioText(JSON.stringify(raw), "fencing-property.json", process.cwd()).scenarios[0]!;
+    replication: spec.replication,
+    faults: spec.faults,
+    rates: { usPerS: 8, euPerS: 6, writeShare: 0.5 },
+    extra: { clockDriftPpm: spec.clockDriftPpm, router: { minPromotionIntervalMs: 5000 } },
+  });
 }
 
 describe("issue 12: fencing and RPO 0 over random fault timelines (fast-check)", () => {

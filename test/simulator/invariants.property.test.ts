@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../simulator/run/run-scenario.ts";
-import { parseScenarioText } from "../../simulator/scenario/load-scenario.ts";
+import { propertyScenario, replicationArb } from "./support/property-scenario.ts";
 
 const DURATION_S = 100;
 const region = fc.constantFrom("prod-us", "prod-ie");
@@ -43,7 +43,7 @@ const faultArb = fc.oneof(
 
 const specArb = fc.record({
   faults: fc.array(faultArb, { minLength: 1, maxLength: 3 }),
-  replication: fc.constantFrom("async", "sync-degrade", "sync-refuse"),
+  replication: replicationArb,
   failback: fc.constantFrom("manual", "automatic"),
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
@@ -51,26 +51,17 @@ const specArb = fc.record({
 type Spec = typeof specArb extends fc.Arbitrary<infer T> ? T : never;
 
 function scenarioOf(spec: Spec) {
-  const raw = {
+  return propertyScenario({
     name: "property",
     durationS: DURATION_S,
     settleS: 40,
-    router: { failback: { mode: spec.failback, holdDownMs: 10_000 }, minPromotionIntervalMs: 5000 },
-    replication:
-      spec.replication === "async"
-        ? { mode: "async" }
-        : {
-            mode: "sync",
-            onStandbyUnreachable: spec.replication === "sync-degrade" ? "degrade-to-async" : "refuse-writes",
-          },
-    latency: { table: "inter-region", jitter: { distribution: "lognormal", medianMs: 0.3, sigma: 1 } },
-    clients: [
-      { name: "us", location: "virginia", ratePerS: 12, writeShare: 0.4 },
-      { name: "eu", location: "ireland", ratePerS: 8, writeShare: 0.4 },
-    ],
-    faults: spec.faults.map(({ t, ...f }) => ({ ...f, ...t })),
-  };
-  return parseScenarioText(JSON.stringify(raw), "property.json", process.cwd()).scenarios[0]!;
+    replication: spec.replication,
+    faults: spec.faults,
+    rates: { usPerS: 12, euPerS: 8, writeShare: 0.4 },
+    extra: {
+      router: { failback: { mode: spec.failback, holdDownMs: 10_000 }, minPromotionIntervalMs: 5000 },
+    },
+  });
 }
 
 describe("invariants over random fault timelines (fast-check)", () => {
