@@ -7,6 +7,7 @@ import {
   noQuorumResponse,
   parseControlCall,
 } from "../core/control-replica-protocol.ts";
+import { freePort } from "../core/free-port.ts";
 import { controlCallOptions, remoteControlPlane } from "../core/remote-control-store.ts";
 import type { ServedApp } from "../core/serve-app.ts";
 import type { Transport } from "../core/transport.ts";
@@ -100,6 +101,9 @@ export class LiveControlPlane {
     if (!replica.witness) {
       const app = new Hono();
       app.post(CONTROL_CALL_PATH, (c) => this.answer(replica, c.req.raw));
+      // A port of its own from the first start, below the ephemeral range (core/free-port.ts), so
+      // that coming back after an aws-region-outage binds the same port and no client socket has it.
+      if (replica.port === 0) replica.port = await freePort(this.host);
       const served = await serveOnPort(app, replica.port, this.host, "(control replica port)");
       replica.port = served.port;
       this.served.set(replica.name, served);
