@@ -9,10 +9,11 @@
  * still, so no timer fires: health probes, control-record refreshes and the standby applying
  * replicated writes are left out, which makes this a lower bound.
  */
+
+import { environmentFile, loadConfigFile } from "../config/load-config.ts";
 import type { Clock, TimerHandle } from "../core/clock.ts";
 import { MemoryControlStore } from "../core/control.ts";
 import { seededRandom } from "../core/random.ts";
-import { environmentFile, loadConfigFile } from "../regions/config/load-config.ts";
 import { createRegionService, type RegionService } from "../regions/service/region-service.ts";
 import { MemoryStore } from "../regions/store/memory-store.ts";
 import { createRouter } from "../router/create-router.ts";

@@ -71,7 +71,7 @@ async function serveRouterChild(upstreamPort: number): Promise<void> {
   const { systemClock } = await import("../core/clock.ts");
   const { MemoryControlStore } = await import("../core/control.ts");
   const { seededRandom } = await import("../core/random.ts");
-  const { environmentSchema } = await import("../regions/config/schema.ts");
+  const { environmentSchema } = await import("../config/schema.ts");
   const { createRouter } = await import("../router/create-router.ts");
   const { serveRouter } = await import("../router/node-server.ts");
   const { createHttpTransport } = await import("../router/transport/http-transport.ts");

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "commander";
-import { checkEnvName, resolveEnvName } from "../regions/config/env-name.ts";
-import type { EnvName } from "../regions/config/schema.ts";
+import { checkEnvName, resolveEnvName } from "../config/env-name.ts";
+import type { EnvName } from "../config/schema.ts";
 
 /** `--env E` if given (checked), else ENV_NAME / USER_ENV_NAME, else development. */
 export function envFromOption(value: string | undefined): EnvName {

@@ -1,5 +1,5 @@
 import { type Command, CommanderError } from "commander";
-import { ConfigError } from "../regions/config/config-error.ts";
+import { ConfigError } from "../config/config-error.ts";
 
 /**
  * A user never sees a stack trace: known errors print their message and exit non-zero;

@@ -1,12 +1,12 @@
 import { randomInt } from "node:crypto";
 import { hostname } from "node:os";
 import { pino } from "pino";
+import { resolveEnvName } from "../config/env-name.ts";
+import { loadEnvironment } from "../config/load-config.ts";
+import type { EnvironmentConfig, EnvName } from "../config/schema.ts";
 import { systemClock } from "../core/clock.ts";
 import type { ControlStore } from "../core/control.ts";
 import { seededRandom } from "../core/random.ts";
-import { resolveEnvName } from "../regions/config/env-name.ts";
-import { loadEnvironment } from "../regions/config/load-config.ts";
-import type { EnvironmentConfig, EnvName } from "../regions/config/schema.ts";
 import { createControlStore } from "../regions/store/create-store.ts";
 import { resolveAdminToken } from "./admin/admin-token.ts";
 import { createRouter, type Router, requireAdminToken } from "./create-router.ts";

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { type Logger, pino } from "pino";
 import type { Registry } from "prom-client";
+import { ConfigError } from "../config/config-error.ts";
+import type { EnvironmentConfig } from "../config/schema.ts";
 import type { Clock } from "../core/clock.ts";
 import type { ControlStore } from "../core/control.ts";
 import { jsonError } from "../core/http-errors.ts";
 import type { Random } from "../core/random.ts";
 import type { Transport } from "../core/transport.ts";
-import { ConfigError } from "../regions/config/config-error.ts";
-import type { EnvironmentConfig } from "../regions/config/schema.ts";
 import { adminRoutes } from "./admin/admin-routes.ts";
 import { DecisionLog } from "./decision-log.ts";
 import { FailoverCoordinator } from "./failover-coordinator.ts";

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
+import { bootstrapSyncStandby, type EnvironmentConfig } from "../config/schema.ts";
 import { type Clock, clockTimeout, type TimerHandle } from "../core/clock.ts";
 import { type ControlRecord, type ControlStore, syncStandbyOf } from "../core/control.ts";
 import type { Transport, TransportErrorKind } from "../core/transport.ts";
-import { bootstrapSyncStandby, type EnvironmentConfig } from "../regions/config/schema.ts";
 import { Promoter } from "./control/promoter.ts";
 import { raceSignal } from "./deadline.ts";
 import type { Decision, DecisionLog } from "./decision-log.ts";

@@ -1,6 +1,6 @@
+import type { EnvironmentConfig } from "../config/schema.ts";
 import type { Clock } from "../core/clock.ts";
 import type { ControlRecord } from "../core/control.ts";
-import type { EnvironmentConfig } from "../regions/config/schema.ts";
 import type { Decision, DecisionLog } from "./decision-log.ts";
 import type { FailoverCoordinator } from "./failover-coordinator.ts";
 import type { RetryBudget } from "./forward/retry-budget.ts";

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { ControlPlacement, LeaseConfig } from "../config/control-plane-schema.ts";
 import { type Clock, sleep } from "../core/clock.ts";
 import type { ControlStore } from "../core/control.ts";
 import {
@@ -11,7 +12,6 @@ import { freePort } from "../core/free-port.ts";
 import { controlCallOptions, remoteControlPlane } from "../core/remote-control-store.ts";
 import type { ServedApp } from "../core/serve-app.ts";
 import type { Transport } from "../core/transport.ts";
-import type { ControlPlacement, LeaseConfig } from "../regions/config/control-plane-schema.ts";
 import type { LatencyTable } from "../simulator/latency/latency-table.ts";
 import { serveOnPort } from "./serve-on-port.ts";
 

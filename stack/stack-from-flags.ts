@@ -1,8 +1,8 @@
+import { ConfigError, type ConfigProblem } from "../config/config-error.ts";
+import { checkEnvName } from "../config/env-name.ts";
+import { loadEnvironment } from "../config/load-config.ts";
+import { controlReplicas, type EnvironmentConfig, environmentSchema } from "../config/schema.ts";
 import { freePort } from "../core/free-port.ts";
-import { ConfigError, type ConfigProblem } from "../regions/config/config-error.ts";
-import { checkEnvName } from "../regions/config/env-name.ts";
-import { loadEnvironment } from "../regions/config/load-config.ts";
-import { controlReplicas, type EnvironmentConfig, environmentSchema } from "../regions/config/schema.ts";
 import { SimInputError } from "../simulator/input/input-error.ts";
 import type { LatencyTable } from "../simulator/latency/latency-table.ts";
 import { loadLatencyTable } from "../simulator/latency/load-latency-table.ts";

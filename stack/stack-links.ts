@@ -1,6 +1,6 @@
+import type { EnvironmentConfig } from "../config/schema.ts";
 import { systemClock } from "../core/clock.ts";
 import type { Transport } from "../core/transport.ts";
-import type { EnvironmentConfig } from "../regions/config/schema.ts";
 import type { LatencyTable } from "../simulator/latency/latency-table.ts";
 import { FaultError } from "./faults/live-fault.ts";
 import { LinkGate } from "./link-gate.ts";

@@ -1,12 +1,12 @@
 import type { Logger } from "pino";
+import { ConfigError } from "../config/config-error.ts";
+import { controlReplicas, type EnvironmentConfig } from "../config/schema.ts";
 import { systemClock } from "../core/clock.ts";
 import { type ControlStore, MemoryControlStore } from "../core/control.ts";
 import { freePort } from "../core/free-port.ts";
 import { cryptoRandom } from "../core/random.ts";
 import type { ServedApp } from "../core/serve-app.ts";
 import type { Transport } from "../core/transport.ts";
-import { ConfigError } from "../regions/config/config-error.ts";
-import { controlReplicas, type EnvironmentConfig } from "../regions/config/schema.ts";
 import { liveStackReplicationKey } from "../regions/replication/auth/replication-key.ts";
 import type { WriteAck } from "../regions/service/items-routes.ts";
 import { createRegionService } from "../regions/service/region-service.ts";

@@ -1,16 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { relative } from "node:path";
 import type { Command } from "commander";
-import { ConfigError, type ConfigProblem, formatProblem } from "../../regions/config/config-error.ts";
-import { diffConfigs, formatChanges } from "../../regions/config/diff-config.ts";
-import { checkEnvName } from "../../regions/config/env-name.ts";
+import { ConfigError, type ConfigProblem, formatProblem } from "../../config/config-error.ts";
+import { diffConfigs, formatChanges } from "../../config/diff-config.ts";
+import { checkEnvName } from "../../config/env-name.ts";
 import {
   environmentFile,
   loadConfigFile,
   loadEnvironment,
   parseConfigText,
-} from "../../regions/config/load-config.ts";
-import { ENV_NAMES, type EnvironmentConfig } from "../../regions/config/schema.ts";
+} from "../../config/load-config.ts";
+import { ENV_NAMES, type EnvironmentConfig } from "../../config/schema.ts";
 import { CliError } from "../run-cli.ts";
 
 export function register(program: Command): void {

@@ -39,7 +39,7 @@ async function resolveTargets(flags: TargetFlags) {
       key: liveStackReplicationKey(process.env),
     };
   }
-  const { loadEnvironment } = await import("../../regions/config/load-config.ts");
+  const { loadEnvironment } = await import("../../config/load-config.ts");
   const { replicationEndpointOf } = await import("../../regions/service/replication-endpoints.ts");
   const { secretsManagerFetcher } = await import("../../regions/replication/auth/replication-key-secret.ts");
   const config = loadEnvironment(envFromOption(flags.env));

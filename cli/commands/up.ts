@@ -53,8 +53,8 @@ export function register(program: Command): void {
       const { stackOptionsFromFlags } = await import("../../stack/stack-from-flags.ts");
       const { startStack } = await import("../../stack/start-stack.ts");
       const { CliError } = await import("../run-cli.ts");
-      const { ConfigError } = await import("../../regions/config/config-error.ts");
-      const { controlReplicas } = await import("../../regions/config/schema.ts");
+      const { ConfigError } = await import("../../config/config-error.ts");
+      const { controlReplicas } = await import("../../config/schema.ts");
       if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(flags.host)) {
         throw new CliError(`--host must be a loopback address; got ${flags.host}`);
       }

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { checkCredentials } from "../aws/credentials.ts";
 import type { LambdaWaits } from "../aws/lambda-functions.ts";

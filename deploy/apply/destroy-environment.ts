@@ -1,5 +1,5 @@
 import type { Change } from "@aws-sdk/client-route-53";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { checkCredentials } from "../aws/credentials.ts";
 import { deleteTable, tableHasItems } from "../aws/dynamodb-table-state.ts";

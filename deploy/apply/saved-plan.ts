@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { checkCredentials } from "../aws/credentials.ts";
 import type { LambdaWaits } from "../aws/lambda-functions.ts";

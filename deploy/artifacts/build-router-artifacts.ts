@@ -67,8 +67,8 @@ async function bundle(entry: string, outfile: string): Promise<void> {
 }
 
 /**
- * The config loader finds the environment files at `../environments` from its own source file
- * (regions/config/load-config.ts). In a bundle, import.meta.url is the bundle itself, so the
+ * The config loader finds the environment files at `../regions/environments` from its own source
+ * file (config/load-config.ts). In a bundle, import.meta.url is the bundle itself, so the
  * files are shipped in `./environments` beside it and the path is rewritten to match. If the
  * loader changes how it finds them, the build fails here rather than at run time in AWS.
  */
@@ -76,18 +76,18 @@ function environmentsBesideBundle(): Plugin {
   return {
     name: "failover-environments-beside-bundle",
     setup(b) {
-      b.onLoad({ filter: /regions[\\/]config[\\/]load-config\.ts$/ }, (args) => {
+      b.onLoad({ filter: /(^|[\\/])config[\\/]load-config\.ts$/ }, (args) => {
         const source = readFileSync(args.path, "utf8");
-        if (!source.includes('"../environments"')) {
+        if (!source.includes('"../regions/environments"')) {
           return {
             errors: [
               {
-                text: 'regions/config/load-config.ts no longer resolves "../environments"; update deploy/artifacts/build-router-artifacts.ts',
+                text: 'config/load-config.ts no longer resolves "../regions/environments"; update deploy/artifacts/build-router-artifacts.ts',
               },
             ],
           };
         }
-        return { contents: source.replace('"../environments"', '"./environments"'), loader: "ts" };
+        return { contents: source.replace('"../regions/environments"', '"./environments"'), loader: "ts" };
       });
     },
   };

@@ -4,7 +4,7 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import {
   type CredentialSource,
   type CredentialsProvider,

@@ -1,5 +1,5 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import { DeployError } from "../deploy-error.ts";
 import { endpointOverride } from "./endpoints.ts";
 

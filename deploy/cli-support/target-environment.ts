@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
-import { checkEnvName, resolveEnvName } from "../../regions/config/env-name.ts";
-import { loadConfigFile, loadEnvironment } from "../../regions/config/load-config.ts";
-import type { EnvironmentConfig, EnvName } from "../../regions/config/schema.ts";
+import { checkEnvName, resolveEnvName } from "../../config/env-name.ts";
+import { loadConfigFile, loadEnvironment } from "../../config/load-config.ts";
+import type { EnvironmentConfig, EnvName } from "../../config/schema.ts";
 import { DeployError } from "../deploy-error.ts";
 
 /**

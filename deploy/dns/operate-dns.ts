@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { checkCredentials } from "../aws/credentials.ts";
 import { updateHealthCheck } from "../aws/route53-health-checks.ts";

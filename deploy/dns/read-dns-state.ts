@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { readHealthCheck, readHealthCheckObservations } from "../aws/route53-health-checks.ts";
 import { readRecordsAt, testDnsAnswer } from "../aws/route53-records.ts";

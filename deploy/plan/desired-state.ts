@@ -1,4 +1,4 @@
-import type { EnvironmentConfig, RegionConfig } from "../../regions/config/schema.ts";
+import type { EnvironmentConfig, RegionConfig } from "../../config/schema.ts";
 import { controlTableDefinition, regionTableDefinitions } from "../../regions/store/dynamodb-tables.ts";
 import { DeployError } from "../deploy-error.ts";
 import { desiredRouters } from "../routers/desired-routers.ts";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import { controlTableName } from "../../regions/store/dynamodb-tables.ts";
 import { DEFAULT_TTL_S } from "../plan/desired-state.ts";
 import { fqdn } from "../plan/dns-name.ts";

@@ -1,7 +1,7 @@
+import type { ReplicationConfig } from "../../config/schema.ts";
 import type { Clock, TimerHandle } from "../../core/clock.ts";
 import type { Transport } from "../../core/transport.ts";
 import { isRawCapable, rawOnlyRequest } from "../../router/transport/raw-exchange.ts";
-import type { ReplicationConfig } from "../config/schema.ts";
 import type { ControlView } from "../service/control-view.ts";
 import type { LogEntry, LogPosition, Store } from "../store/store.ts";
 import type { RequestSigner } from "./auth/request-signer.ts";

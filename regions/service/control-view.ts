@@ -1,6 +1,6 @@
+import type { LeaseConfig } from "../../config/control-plane-schema.ts";
 import { type Clock, sleep, type TimerHandle } from "../../core/clock.ts";
 import type { ControlRecord, ControlStore } from "../../core/control.ts";
-import type { LeaseConfig } from "../config/control-plane-schema.ts";
 import { Lease, type LeaseState } from "./lease.ts";
 
 export type Role = "active" | "standby";

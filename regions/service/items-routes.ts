@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { ReplicationConfig, WriteLimits } from "../../config/schema.ts";
 import type { Clock } from "../../core/clock.ts";
 import { jsonError } from "../../core/http-errors.ts";
-import type { ReplicationConfig, WriteLimits } from "../config/schema.ts";
 import type { Replicator } from "../replication/replicator.ts";
 import type { Item, LogEntry, Store, WriteOp } from "../store/store.ts";
 import type { ControlView } from "./control-view.ts";

@@ -1,4 +1,4 @@
-import type { WriteLimits } from "../config/schema.ts";
+import type { WriteLimits } from "../../config/schema.ts";
 
 /** Which limit a request body broke, for the JSON 400 that names it. */
 export interface LimitBreach {

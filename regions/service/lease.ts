@@ -1,5 +1,5 @@
+import type { LeaseConfig } from "../../config/control-plane-schema.ts";
 import type { ControlRecord } from "../../core/control.ts";
-import type { LeaseConfig } from "../config/control-plane-schema.ts";
 
 /**
  * A region's lease on the active role, as Chubby and etcd leases work (PRODUCT.md, "What

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
+import type { WriteLimits } from "../../config/schema.ts";
 import { jsonError } from "../../core/http-errors.ts";
-import type { WriteLimits } from "../config/schema.ts";
 import { describeZodError } from "./item-bodies.ts";
 import { depthBreach, type LimitBreach, sizeBreach } from "./json-limits.ts";
 

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
+import type { ReplicationConfig } from "../../config/schema.ts";
 import { jsonError } from "../../core/http-errors.ts";
-import type { ReplicationConfig } from "../config/schema.ts";
 import type { Replicator } from "../replication/replicator.ts";
 import type { LogEntry } from "../store/store.ts";
 import type { ControlView } from "./control-view.ts";

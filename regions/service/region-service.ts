@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import type { Logger } from "pino";
+import { bootstrapSyncStandby, type EnvironmentConfig } from "../../config/schema.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { ControlStore } from "../../core/control.ts";
 import { jsonError } from "../../core/http-errors.ts";
 import type { Random } from "../../core/random.ts";
 import type { Transport } from "../../core/transport.ts";
-import { bootstrapSyncStandby, type EnvironmentConfig } from "../config/schema.ts";
 import type { InboundState } from "../replication/apply-batch.ts";
 import { ReplayGuard } from "../replication/auth/replay-guard.ts";
 import { DEVELOPMENT_REPLICATION_KEY } from "../replication/auth/replication-key.ts";

@@ -1,5 +1,5 @@
+import type { ReplicationConfig } from "../../config/schema.ts";
 import type { Clock } from "../../core/clock.ts";
-import type { ReplicationConfig } from "../config/schema.ts";
 import type { InboundState } from "../replication/apply-batch.ts";
 import type { OrphanedWrites } from "../replication/orphaned-writes.ts";
 import type { StallState } from "../replication/replication-stall.ts";

@@ -1,5 +1,5 @@
-import { ConfigError } from "../config/config-error.ts";
-import type { EnvironmentConfig, RegionConfig } from "../config/schema.ts";
+import { ConfigError } from "../../config/config-error.ts";
+import type { EnvironmentConfig, RegionConfig } from "../../config/schema.ts";
 
 /** The region's replication listener URL, or a ConfigError naming the field to set. */
 export function replicationEndpointOf(config: EnvironmentConfig, region: RegionConfig): string {

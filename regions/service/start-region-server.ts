@@ -1,9 +1,9 @@
 import { pino } from "pino";
+import { loadEnvironment } from "../../config/load-config.ts";
+import type { EnvName } from "../../config/schema.ts";
 import { systemClock } from "../../core/clock.ts";
 import { cryptoRandom } from "../../core/random.ts";
 import { createHttpTransport } from "../../router/transport/http-transport.ts";
-import { loadEnvironment } from "../config/load-config.ts";
-import type { EnvName } from "../config/schema.ts";
 import { resolveReplicationKey } from "../replication/auth/replication-key.ts";
 import { secretsManagerFetcher } from "../replication/auth/replication-key-secret.ts";
 import { createControlStore, createStore } from "../store/create-store.ts";

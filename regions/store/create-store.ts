@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ConfigError } from "../../config/config-error.ts";
+import { controlReplicas, type EnvironmentConfig, type RegionConfig } from "../../config/schema.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type ControlStore, MemoryControlStore } from "../../core/control.ts";
 import { type ControlReplica, FallbackControlStore } from "../../core/fallback-control-store.ts";
-import { ConfigError } from "../config/config-error.ts";
-import { controlReplicas, type EnvironmentConfig, type RegionConfig } from "../config/schema.ts";
 import { createDynamoDbClient, isLoopbackUrl } from "./dynamodb-client.ts";
 import { DynamoDbControlStore } from "./dynamodb-control-store.ts";
 import { toStoreError } from "./dynamodb-errors.ts";

@@ -4,7 +4,7 @@ import {
   ResourceNotFoundException,
   waitUntilTableNotExists,
 } from "@aws-sdk/client-dynamodb";
-import type { EnvironmentConfig } from "../config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import { createDynamoDbClient, isLoopbackUrl } from "./dynamodb-client.ts";
 import { controlTableName, itemsTableName, metaTableName } from "./dynamodb-tables.ts";
 

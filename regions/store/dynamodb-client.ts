@@ -1,5 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { StoreConfig } from "../config/schema.ts";
+import type { StoreConfig } from "../../config/schema.ts";
 
 /** Static AWS credentials (the SDK's StaticCredentials, spelled out to avoid a transitive import). */
 export interface StaticCredentials {

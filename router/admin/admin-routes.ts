@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { Logger } from "pino";
 import { z } from "zod";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import { jsonError } from "../../core/http-errors.ts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import type { FailoverCoordinator } from "../failover-coordinator.ts";
 import type { RouterStatus } from "../router-status.ts";
 import { bearerAuth } from "./bearer-auth.ts";

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import type { FailoverCoordinator } from "../failover-coordinator.ts";
 import type { ServedReason } from "./forward-response.ts";
 import { isRead } from "./idempotency.ts";

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import { type Clock, clockTimeout } from "../../core/clock.ts";
 import { type Transport, TransportError } from "../../core/transport.ts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import { discardBody, raceSignal } from "../deadline.ts";
 import type { FailoverCoordinator } from "../failover-coordinator.ts";
 import { outcomeOfFailure, outcomeOfStatus } from "../health/request-outcome.ts";

@@ -1,7 +1,7 @@
 import { ulid } from "ulid";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { Random } from "../../core/random.ts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 
 /**
  * The header that names one client write across its attempts (regions/service/write-identity.ts

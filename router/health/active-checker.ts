@@ -1,6 +1,6 @@
+import type { RouterPolicy } from "../../config/router-policy-schema.ts";
 import type { Clock, TimerHandle } from "../../core/clock.ts";
 import type { Transport, TransportErrorKind } from "../../core/transport.ts";
-import type { RouterPolicy } from "../../regions/config/router-policy-schema.ts";
 import { type ProbeResult, type ProbeTarget, probeRegion } from "./probe.ts";
 
 export type HealthCheckConfig = RouterPolicy["healthCheck"];

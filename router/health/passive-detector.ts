@@ -1,4 +1,4 @@
-import type { RouterPolicy } from "../../regions/config/router-policy-schema.ts";
+import type { RouterPolicy } from "../../config/router-policy-schema.ts";
 import { ClientSpread } from "./client-spread.ts";
 import type { RequestOutcome } from "./request-outcome.ts";
 import { SlidingWindow } from "./sliding-window.ts";

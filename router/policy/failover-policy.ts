@@ -1,5 +1,5 @@
+import type { RouterPolicy } from "../../config/router-policy-schema.ts";
 import type { ControlRecord } from "../../core/control.ts";
-import type { RouterPolicy } from "../../regions/config/router-policy-schema.ts";
 
 /** What the policy knows about one region at the moment of a decision. */
 export interface RegionView {

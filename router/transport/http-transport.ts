@@ -1,7 +1,7 @@
 import { Pool } from "undici";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import type { SendOptions, Transport } from "../../core/transport.ts";
 import { TransportError } from "../../core/transport.ts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import { pathAndQueryOf } from "../region-url.ts";
 import { exchange } from "./dispatch-exchange.ts";
 import { toTransportError } from "./map-undici-error.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RouterPolicy } from "../../regions/config/router-policy-schema.ts";
+import type { RouterPolicy } from "../../config/router-policy-schema.ts";
 import type { FaultEffect, RegionEffect } from "./effects.ts";
 
 /** Fields every fault has: what it is, when it starts, how long it lasts. */
@@ -33,7 +33,7 @@ export interface FailureDomains {
   regions: readonly { name: string; awsRegion: string }[];
   /** A router's AWS region: its scenario entry's, or its location's in the latency table (none for a city). */
   routers: readonly { id: string; awsRegion: string | undefined }[];
-  /** The control record's replicas and witness (regions/config: control.replicas, control.witness). */
+  /** The control record's replicas and witness (config: control.replicas, control.witness). */
   controlReplicas: readonly { awsRegion: string; location: string; witness: boolean }[];
   /** Route 53's health checkers (DNS failover only), by location. */
   checkers: readonly { location: string; awsRegion: string | undefined }[];

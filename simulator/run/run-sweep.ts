@@ -1,4 +1,4 @@
-import { routerPolicySchema } from "../../regions/config/router-policy-schema.ts";
+import { routerPolicySchema } from "../../config/router-policy-schema.ts";
 import type { SweepCell, SweepResult } from "../report/sweep-result.ts";
 import { fmtInt, fmtS, textTable } from "../report/text-table.ts";
 import type { LoadedScenarioFile, ResolvedScenario } from "../scenario/resolved-scenario.ts";

@@ -1,16 +1,16 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigError } from "../../regions/config/config-error.ts";
-import { controlPlaneSchema } from "../../regions/config/control-plane-schema.ts";
-import { loadConfigFile, loadEnvironment } from "../../regions/config/load-config.ts";
-import { routerPolicySchema } from "../../regions/config/router-policy-schema.ts";
+import { ConfigError } from "../../config/config-error.ts";
+import { controlPlaneSchema } from "../../config/control-plane-schema.ts";
+import { loadConfigFile, loadEnvironment } from "../../config/load-config.ts";
+import { routerPolicySchema } from "../../config/router-policy-schema.ts";
 import {
   controlReplicas,
   ENV_NAMES,
   type EnvironmentConfig,
   type EnvName,
   replicationSchema,
-} from "../../regions/config/schema.ts";
+} from "../../config/schema.ts";
 import type { FailureDomains } from "../faults/registry.ts";
 import { type InputProblem, SimInputError } from "../input/input-error.ts";
 import type { Locator } from "../input/locator.ts";

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import type { FaultEffect } from "../faults/effects.ts";
 import type { FailureDomains, FaultTiming } from "../faults/registry.ts";
 import type { JitterSpec } from "../latency/jitter.ts";

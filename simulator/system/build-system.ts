@@ -1,13 +1,9 @@
+import { bootstrapSyncStandby, controlReplicas, type EnvironmentConfig } from "../../config/schema.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { ControlStore } from "../../core/control.ts";
 import { seededRandom } from "../../core/random.ts";
 import { controlCallOptions, remoteControlPlane } from "../../core/remote-control-store.ts";
 import { type Transport, TransportError } from "../../core/transport.ts";
-import {
-  bootstrapSyncStandby,
-  controlReplicas,
-  type EnvironmentConfig,
-} from "../../regions/config/schema.ts";
 import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
 import { createRouter, type Router } from "../../router/create-router.ts";
 import { markRawCapable } from "../../router/transport/raw-exchange.ts";

@@ -1,9 +1,9 @@
+import type { ControlPlacement } from "../../config/control-plane-schema.ts";
 import {
   answerControlCall,
   noQuorumResponse,
   parseControlCall,
 } from "../../core/control-replica-protocol.ts";
-import type { ControlPlacement } from "../../regions/config/control-plane-schema.ts";
 import type { VirtualClock } from "../engine/virtual-clock.ts";
 import type { LatencyTable } from "../latency/latency-table.ts";
 import type { Endpoint } from "../transport/endpoint.ts";

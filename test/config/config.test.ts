@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../regions/config/config-error.ts";
-import { diffConfigs } from "../../regions/config/diff-config.ts";
-import { resolveEnvName } from "../../regions/config/env-name.ts";
-import { environmentFile, loadConfigFile, loadEnvironment } from "../../regions/config/load-config.ts";
+import { ConfigError } from "../../config/config-error.ts";
+import { diffConfigs } from "../../config/diff-config.ts";
+import { resolveEnvName } from "../../config/env-name.ts";
+import { environmentFile, loadConfigFile, loadEnvironment } from "../../config/load-config.ts";
 
 function tempFile(name: string, content: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), "failover-config-"));

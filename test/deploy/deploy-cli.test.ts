@@ -8,10 +8,10 @@ import { UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import { buildRouterArtifacts } from "../../deploy/artifacts/build-router-artifacts.ts";
 import { zip } from "../../deploy/artifacts/write-zip.ts";
 import { type AwsClients, createAwsClients } from "../../deploy/aws/clients.ts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import {
   type AwsTestEnv,
   awsTestEnv,

@@ -1,7 +1,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import { deployEnvironment } from "../../deploy/apply/deploy-environment.ts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import {
   type AwsTestEnv,
   awsTestEnv,

@@ -1,9 +1,9 @@
 import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import { deployEnvironment } from "../../deploy/apply/deploy-environment.ts";
 import { dnsStatus, moveTraffic } from "../../deploy/dns/operate-dns.ts";
 import type { MoveRequest } from "../../deploy/dns/plan-traffic-move.ts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import {
   type AwsTestEnv,
   awsTestEnv,

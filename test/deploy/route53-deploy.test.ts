@@ -1,8 +1,8 @@
 import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import { deployEnvironment } from "../../deploy/apply/deploy-environment.ts";
 import { DeployError } from "../../deploy/deploy-error.ts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import {
   type AwsTestEnv,
   awsTestEnv,

@@ -8,7 +8,7 @@ import { type History, HistoryRecorder } from "./history.ts";
 
 export interface SimRunOptions {
   seed: number;
-  /** async replication, or sync with one of its wait points (regions/config/schema.ts). */
+  /** async replication, or sync with one of its wait points (config/schema.ts). */
   replication: "async" | "after-sync" | "after-commit";
   durationS?: number;
   faultAtS?: number;

@@ -8,7 +8,7 @@ import {
   withClock,
 } from "../support/region-pair.ts";
 
-// The test environment's lease (regions/config/control-plane-schema.ts defaults).
+// The test environment's lease (config/control-plane-schema.ts defaults).
 const LEASE_MS = 2000;
 const DRIFT_MS = 100;
 

@@ -1,6 +1,6 @@
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { ConfigError } from "../../regions/config/config-error.ts";
+import { ConfigError } from "../../config/config-error.ts";
 import { resolveReplicationKey } from "../../regions/replication/auth/replication-key.ts";
 import { secretsManagerFetcher } from "../../regions/replication/auth/replication-key-secret.ts";
 import type { Item } from "../../regions/store/store.ts";

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import { ManualClock } from "../../core/clock.ts";
 import { MemoryControlStore } from "../../core/control.ts";
 import { seededRandom } from "../../core/random.ts";
 import { type Transport, TransportError } from "../../core/transport.ts";
-import type { EnvironmentConfig } from "../../regions/config/schema.ts";
 import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
 import { MemoryStore } from "../../regions/store/memory-store.ts";
 import { createRouter, type Router } from "../../router/create-router.ts";

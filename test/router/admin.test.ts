@@ -1,10 +1,10 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError } from "../../config/config-error.ts";
 import { ManualClock } from "../../core/clock.ts";
 import { MemoryControlStore } from "../../core/control.ts";
 import { seededRandom } from "../../core/random.ts";
-import { ConfigError } from "../../regions/config/config-error.ts";
 import { createRouter, type Router } from "../../router/create-router.ts";
 import { FakeRegions } from "./support/fake-regions.ts";
 import { routerEnvironment } from "./support/router-env.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { routerPolicySchema } from "../../regions/config/router-policy-schema.ts";
+import { routerPolicySchema } from "../../config/router-policy-schema.ts";
 import type { FaultEffect } from "../../simulator/faults/effects.ts";
 import { FaultState } from "../../simulator/faults/fault-state.ts";
 import { type FaultPlanContext, faultKind, faultKindNames } from "../../simulator/faults/index.ts";

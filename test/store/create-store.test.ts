@@ -1,8 +1,8 @@
 import { describe, expect, inject, it } from "vitest";
+import { ConfigError } from "../../config/config-error.ts";
+import { type EnvironmentConfig, environmentSchema } from "../../config/schema.ts";
 import { ControlStoreError, MemoryControlStore } from "../../core/control.ts";
 import { FallbackControlStore } from "../../core/fallback-control-store.ts";
-import { ConfigError } from "../../regions/config/config-error.ts";
-import { type EnvironmentConfig, environmentSchema } from "../../regions/config/schema.ts";
 import { createControlStore, createStore } from "../../regions/store/create-store.ts";
 import { DynamoDbControlStore } from "../../regions/store/dynamodb-control-store.ts";
 import { DynamoDbStore } from "../../regions/store/dynamodb-store.ts";

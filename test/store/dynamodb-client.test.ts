@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StoreConfig } from "../../regions/config/schema.ts";
+import type { StoreConfig } from "../../config/schema.ts";
 import {
   chooseCredentials,
   createDynamoDbClient,

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { inject } from "vitest";
-import type { StoreConfig } from "../../regions/config/schema.ts";
+import type { StoreConfig } from "../../config/schema.ts";
 import { createDynamoDbClient } from "../../regions/store/dynamodb-client.ts";
 import { DynamoDbControlStore } from "../../regions/store/dynamodb-control-store.ts";
 import { DynamoDbStore } from "../../regions/store/dynamodb-store.ts";

@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
+import { type EnvironmentConfig, environmentSchema } from "../../config/schema.ts";
 import { ManualClock } from "../../core/clock.ts";
 import { type ControlStore, ControlStoreError, MemoryControlStore } from "../../core/control.ts";
 import { inProcessTransport } from "../../core/in-process-transport.ts";
 import { seededRandom } from "../../core/random.ts";
-import { type EnvironmentConfig, environmentSchema } from "../../regions/config/schema.ts";
 import { DEVELOPMENT_REPLICATION_KEY } from "../../regions/replication/auth/replication-key.ts";
 import { signatureHeaders } from "../../regions/replication/auth/sign-request.ts";
 import { REPLICATION_PATH } from "../../regions/replication/protocol.ts";

@@ -1,5 +1,5 @@
-import { ConfigError } from "../../config/config-error.ts";
-import type { EnvironmentConfig } from "../../config/schema.ts";
+import { ConfigError } from "../../../config/config-error.ts";
+import type { EnvironmentConfig } from "../../../config/schema.ts";
 
 /**
  * The shared secret both regions sign and verify region-to-region requests with.

@@ -1,12 +1,12 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../config/config-error.ts";
 import { credentialSource } from "../../../deploy/aws/credentials.ts";
 import { endpointOverride } from "../../../deploy/aws/endpoints.ts";
 import { confirm } from "../../../deploy/cli-support/confirm.ts";
 import { applyHealthCheckFlags } from "../../../deploy/cli-support/health-check-flags.ts";
 import { resolveTarget } from "../../../deploy/cli-support/target-environment.ts";
 import { DeployError } from "../../../deploy/deploy-error.ts";
-import { ConfigError } from "../../../regions/config/config-error.ts";
 import { productionConfig } from "../support/aws-test-env.ts";
 
 describe("resolveTarget", () => {

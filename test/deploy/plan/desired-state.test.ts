@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { EnvironmentConfig } from "../../../config/schema.ts";
 import { DeployError } from "../../../deploy/deploy-error.ts";
 import { desiredState } from "../../../deploy/plan/desired-state.ts";
-import type { EnvironmentConfig } from "../../../regions/config/schema.ts";
 import { productionConfig } from "../support/aws-test-env.ts";
 
 function withRegions(config: EnvironmentConfig, publicEndpoints: [string, string]): EnvironmentConfig {

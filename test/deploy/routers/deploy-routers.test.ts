@@ -9,13 +9,13 @@ import {
 } from "@aws-sdk/client-lambda";
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import type { EnvironmentConfig } from "../../../config/schema.ts";
 import { deployEnvironment } from "../../../deploy/apply/deploy-environment.ts";
 import { destroyEnvironment } from "../../../deploy/apply/destroy-environment.ts";
 import { buildRouterArtifacts } from "../../../deploy/artifacts/build-router-artifacts.ts";
 import { zip } from "../../../deploy/artifacts/write-zip.ts";
 import type { AwsClients } from "../../../deploy/aws/clients.ts";
 import { codeSha256 } from "../../../deploy/routers/desired-routers.ts";
-import type { EnvironmentConfig } from "../../../regions/config/schema.ts";
 import {
   type AwsTestEnv,
   awsTestEnv,

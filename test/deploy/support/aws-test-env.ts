@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENVIRONMENTS_DIR } from "../../../regions/config/load-config.ts";
-import { type EnvironmentConfig, environmentSchema } from "../../../regions/config/schema.ts";
+import { ENVIRONMENTS_DIR } from "../../../config/load-config.ts";
+import { type EnvironmentConfig, environmentSchema } from "../../../config/schema.ts";
 
 /**
  * The environment a deploy test runs in: credentials from a throw-away shared-credentials file

@@ -1,5 +1,5 @@
+import type { EnvironmentConfig } from "../../../config/schema.ts";
 import { type AwsClients, createAwsClients } from "../../../deploy/aws/clients.ts";
-import type { EnvironmentConfig } from "../../../regions/config/schema.ts";
 
 /** One API call as the SDK was asked to send it. */
 export interface RecordedCall {

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { pino } from "pino";
+import type { EnvironmentConfig } from "../../../config/schema.ts";
 import { type Clock, systemClock } from "../../../core/clock.ts";
 import { MemoryControlStore } from "../../../core/control.ts";
 import { seededRandom } from "../../../core/random.ts";
 import type { ServedApp } from "../../../core/serve-app.ts";
 import type { Transport } from "../../../core/transport.ts";
-import type { EnvironmentConfig } from "../../../regions/config/schema.ts";
 import { createRegionService, type RegionService } from "../../../regions/service/region-service.ts";
 import { serveRegion } from "../../../regions/service/serve-region.ts";
 import { MemoryStore } from "../../../regions/store/memory-store.ts";

@@ -1,4 +1,4 @@
-import { type EnvironmentConfig, environmentSchema } from "../../../regions/config/schema.ts";
+import { type EnvironmentConfig, environmentSchema } from "../../../config/schema.ts";
 
 /**
  * A lease for tests over real sockets with sub-second timeouts: a promoted region waits

@@ -1,7 +1,7 @@
+import type { EnvironmentConfig } from "../../../config/schema.ts";
 import { ManualClock } from "../../../core/clock.ts";
 import { MemoryControlStore } from "../../../core/control.ts";
 import { seededRandom } from "../../../core/random.ts";
-import type { EnvironmentConfig } from "../../../regions/config/schema.ts";
 import { createRouter, type Router } from "../../../router/create-router.ts";
 import type { Decision } from "../../../router/decision-log.ts";
 import { FakeRegions } from "./fake-regions.ts";

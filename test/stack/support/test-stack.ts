@@ -1,6 +1,6 @@
+import { loadEnvironment } from "../../../config/load-config.ts";
+import { type EnvironmentConfig, environmentSchema } from "../../../config/schema.ts";
 import { freePort } from "../../../core/free-port.ts";
-import { loadEnvironment } from "../../../regions/config/load-config.ts";
-import { type EnvironmentConfig, environmentSchema } from "../../../regions/config/schema.ts";
 import { loadLatencyTable } from "../../../simulator/latency/load-latency-table.ts";
 import { type RunningStack, type StackOptions, startStack } from "../../../stack/start-stack.ts";
 

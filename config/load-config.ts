@@ -5,7 +5,7 @@ import { ConfigError, formatFieldPath, problemsFromZod } from "./config-error.ts
 import { crossFieldProblems, type EnvironmentConfig, type EnvName, environmentSchema } from "./schema.ts";
 
 /** The checked-in environment files live beside the regional service. */
-export const ENVIRONMENTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../environments");
+export const ENVIRONMENTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../regions/environments");
 
 export function environmentFile(name: EnvName): string {
   return join(ENVIRONMENTS_DIR, `${name}.json`);
