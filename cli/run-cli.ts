@@ -1,19 +1,13 @@
 import { type Command, CommanderError } from "commander";
 import { ConfigError } from "../config/config-error.ts";
+import { CliError } from "../core/cli-error.ts";
 
 /**
  * A user never sees a stack trace: known errors print their message and exit non-zero;
  * anything unexpected prints one line and asks for FAILOVER_DEBUG=1 to see the stack.
+ * CliError itself lives in core/ so that deploy/ can throw it without importing the CLI.
  */
-export class CliError extends Error {
-  override name = "CliError";
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
+export { CliError };
 
 export async function runCli(program: Command, argv: string[]): Promise<void> {
   program.exitOverride();

@@ -7,6 +7,7 @@ import type { Clock } from "../core/clock.ts";
 import type { ControlStore } from "../core/control.ts";
 import { jsonError } from "../core/http-errors.ts";
 import type { Random } from "../core/random.ts";
+import { isRawCapable } from "../core/raw-exchange.ts";
 import type { Transport } from "../core/transport.ts";
 import { adminRoutes } from "./admin/admin-routes.ts";
 import { DecisionLog } from "./decision-log.ts";
@@ -17,7 +18,6 @@ import { RetryBudget } from "./forward/retry-budget.ts";
 import { healthzRoute } from "./healthz-route.ts";
 import { RouterMetrics } from "./metrics.ts";
 import { buildStatus, type RouterStatus } from "./router-status.ts";
-import { isRawCapable } from "./transport/raw-exchange.ts";
 
 export interface RouterOptions {
   config: EnvironmentConfig;

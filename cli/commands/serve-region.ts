@@ -35,7 +35,7 @@ export function register(program: Command): void {
         replicationPort?: number;
         host: string;
       }) => {
-        const { startRegionServer } = await import("../../regions/service/start-region-server.ts");
+        const { startRegionServer } = await import("../serve/start-region-server.ts");
         const env = envFromOption(options.env);
         const served = await startRegionServer({
           env,

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CliError } from "../../cli/run-cli.ts";
 import { ConfigError } from "../../config/config-error.ts";
 import type { EnvironmentConfig } from "../../config/schema.ts";
+import { CliError } from "../../core/cli-error.ts";
 import { type DeployResult, deployEnvironment } from "../apply/deploy-environment.ts";
 import { destroyEnvironment } from "../apply/destroy-environment.ts";
 import { applySavedPlan, readSavedPlan } from "../apply/saved-plan.ts";

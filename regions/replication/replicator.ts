@@ -1,7 +1,7 @@
 import type { ReplicationConfig } from "../../config/schema.ts";
 import type { Clock, TimerHandle } from "../../core/clock.ts";
+import { isRawCapable, rawOnlyRequest } from "../../core/raw-exchange.ts";
 import type { Transport } from "../../core/transport.ts";
-import { isRawCapable, rawOnlyRequest } from "../../router/transport/raw-exchange.ts";
 import type { ControlView } from "../service/control-view.ts";
 import type { LogEntry, LogPosition, Store } from "../store/store.ts";
 import type { RequestSigner } from "./auth/request-signer.ts";
@@ -313,7 +313,7 @@ export class Replicator {
   /**
    * A raw-capable transport (the router's HTTP transport, the simulator's network) takes the
    * plain parts, as the router's forwarding does: an undici Request and its body stream cost
-   * ~9 us to build and more to read on Node 20, per batch (see router/transport/raw-exchange.ts).
+   * ~9 us to build and more to read on Node 20, per batch (see core/raw-exchange.ts).
    */
   private batchRequest(json: string, epoch: number): Request {
     const url = `http://${this.deps.peerName}${REPLICATION_PATH}`;

@@ -19,7 +19,7 @@ export interface ForwardDeps {
   metrics: RouterMetrics;
   budget: RetryBudget;
   logger: Logger;
-  /** The transport is the router's own raw-capable HTTP transport (see raw-exchange.ts). */
+  /** The transport is the router's own raw-capable HTTP transport (see core/raw-exchange.ts). */
   rawTransport: boolean;
 }
 
@@ -97,7 +97,7 @@ const sendWithSignal: Send = async (deps, forwarded, route, endpoint, write) => 
 /**
  * The router's own HTTP transport (raw-capable): the same deadline on the same clock, but it
  * cancels the exchange through RawRequest.cancel instead of an AbortSignal, and the Request is
- * a raw-only one. See raw-exchange.ts for why (Node 20 AbortController and Request costs).
+ * a raw-only one. See core/raw-exchange.ts for why (Node 20 AbortController and Request costs).
  */
 const sendRaw: Send = async (deps, forwarded, route, endpoint, write) => {
   const { connectTimeoutMs, responseTimeoutMs } = deps.config.router;

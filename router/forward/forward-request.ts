@@ -1,5 +1,5 @@
+import { fileRawRequest, type RawRequest, rawOnlyRequest } from "../../core/raw-exchange.ts";
 import { regionUrl } from "../region-url.ts";
-import { fileRawRequest, type RawRequest, rawOnlyRequest } from "../transport/raw-exchange.ts";
 import { forwardedNode, xffAddress } from "./client-address.ts";
 import { connectionListed, isHopByHop } from "./hop-by-hop.ts";
 
@@ -82,7 +82,7 @@ function copyRaw(raw: readonly string[], out: Record<string, string>): void {
 
 /**
  * The Request handed to the transport for one attempt (a raw-only one for the router's own
- * HTTP transport, see raw-exchange.ts). The URL is the region's configured
+ * HTTP transport, see core/raw-exchange.ts). The URL is the region's configured
  * endpoint plus the client's path: the transport addresses the region by name, and nothing in
  * the client's request can name another host. Writes carry the epoch the router knows.
  */

@@ -1,4 +1,4 @@
-import { type RawResponse, rawResponseOf } from "../transport/raw-exchange.ts";
+import { type RawResponse, rawResponseOf } from "../../core/raw-exchange.ts";
 import { connectionListed, isHopByHop } from "./hop-by-hop.ts";
 
 /** Why a response came from the region it came from: the `x-served-reason` header. */

@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import { fileRawResponse, type RawRequest } from "./raw-exchange.ts";
+import { fileRawResponse, type RawRequest } from "../../core/raw-exchange.ts";
 
 export interface ExchangeOptions {
   path: string;

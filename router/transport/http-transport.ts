@@ -1,11 +1,11 @@
 import { Pool } from "undici";
 import type { EnvironmentConfig } from "../../config/schema.ts";
+import { markRawCapable, rawRequestOf } from "../../core/raw-exchange.ts";
 import type { SendOptions, Transport } from "../../core/transport.ts";
 import { TransportError } from "../../core/transport.ts";
 import { pathAndQueryOf } from "../region-url.ts";
 import { exchange } from "./dispatch-exchange.ts";
 import { toTransportError } from "./map-undici-error.ts";
-import { markRawCapable, rawRequestOf } from "./raw-exchange.ts";
 
 export interface HttpTransportOptions {
   /** Most open connections per region and connect timeout. Default 128. */

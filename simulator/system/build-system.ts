@@ -2,11 +2,11 @@ import { bootstrapSyncStandby, controlReplicas, type EnvironmentConfig } from ".
 import type { Clock } from "../../core/clock.ts";
 import type { ControlStore } from "../../core/control.ts";
 import { seededRandom } from "../../core/random.ts";
+import { markRawCapable } from "../../core/raw-exchange.ts";
 import { controlCallOptions, remoteControlPlane } from "../../core/remote-control-store.ts";
 import { type Transport, TransportError } from "../../core/transport.ts";
 import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
 import { createRouter, type Router } from "../../router/create-router.ts";
-import { markRawCapable } from "../../router/transport/raw-exchange.ts";
 import { nodeClock } from "../engine/drifting-clock.ts";
 import { subsystemSeed } from "../engine/subsystem-seed.ts";
 import type { VirtualClock } from "../engine/virtual-clock.ts";

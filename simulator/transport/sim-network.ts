@@ -1,7 +1,7 @@
 import type { TimerHandle } from "../../core/clock.ts";
 import type { Random } from "../../core/random.ts";
+import { type RawRequest, rawRequestOf } from "../../core/raw-exchange.ts";
 import { type SendOptions, TransportError } from "../../core/transport.ts";
-import { type RawRequest, rawRequestOf } from "../../router/transport/raw-exchange.ts";
 import type { VirtualClock } from "../engine/virtual-clock.ts";
 import type { FaultState } from "../faults/fault-state.ts";
 import type { LinkModel } from "../latency/link.ts";

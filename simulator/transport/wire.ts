@@ -1,15 +1,10 @@
-import {
-  fileRawResponse,
-  type RawRequest,
-  type RawResponse,
-  rawRequestOf,
-} from "../../router/transport/raw-exchange.ts";
+import { fileRawResponse, type RawRequest, type RawResponse, rawRequestOf } from "../../core/raw-exchange.ts";
 import { responseParts } from "./light-response.ts";
 import { WireRequest } from "./wire-request.ts";
 
 /**
  * What a server's app receives for a request sent over the simulated network. The router sends
- * a raw-only request (its parts filed in a RawRequest, see router/transport/raw-exchange.ts):
+ * a raw-only request (its parts filed in a RawRequest, see core/raw-exchange.ts):
  * the server gets a WireRequest built from those parts, as a live server builds one from the
  * bytes it reads. Requests built by the simulator or by region code arrive as they were sent.
  */

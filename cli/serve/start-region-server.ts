@@ -3,18 +3,20 @@ import { loadEnvironment } from "../../config/load-config.ts";
 import type { EnvName } from "../../config/schema.ts";
 import { systemClock } from "../../core/clock.ts";
 import { cryptoRandom } from "../../core/random.ts";
+import { resolveReplicationKey } from "../../regions/replication/auth/replication-key.ts";
+import { secretsManagerFetcher } from "../../regions/replication/auth/replication-key-secret.ts";
+import { createRegionService } from "../../regions/service/region-service.ts";
+import { replicationEndpointOf, replicationTopology } from "../../regions/service/replication-endpoints.ts";
+import { type ServedRegion, serveRegion } from "../../regions/service/serve-region.ts";
+import { createControlStore, createStore } from "../../regions/store/create-store.ts";
 import { createHttpTransport } from "../../router/transport/http-transport.ts";
-import { resolveReplicationKey } from "../replication/auth/replication-key.ts";
-import { secretsManagerFetcher } from "../replication/auth/replication-key-secret.ts";
-import { createControlStore, createStore } from "../store/create-store.ts";
-import { createRegionService } from "./region-service.ts";
-import { replicationEndpointOf, replicationTopology } from "./replication-endpoints.ts";
-import { type ServedRegion, serveRegion } from "./serve-region.ts";
 
 /**
  * The production composition of one region (`failover serve region`): the environment's config,
  * its store and control record, the pooled HTTP transport to the peer, the system clock, and
  * randomness from the OS. Listens on the port of the region's endpoint unless told otherwise.
+ * It lives with the CLI, above the parts it wires: the regional service must not import the
+ * router, whose HTTP transport it is handed here (see .dependency-cruiser.cjs).
  */
 export async function startRegionServer(options: {
   env: EnvName;
