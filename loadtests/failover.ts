@@ -78,7 +78,7 @@ function phaseNow(): string {
 export function outage(): void {
   const res = http.post(
     `${CONTROL_URL}/faults`,
-    JSON.stringify({ kind: "region-down", target: ACTIVE_REGION, durationS: FAULT_FOR_S }),
+    JSON.stringify({ kind: "region-down", region: ACTIVE_REGION, durationS: FAULT_FOR_S }),
     { headers: { "content-type": "application/json" }, tags: { control: "yes" } },
   );
   if (!check(res, { "fault injected": (r) => r.status === 201 })) return;

@@ -16,6 +16,12 @@ export class FaultHealError extends Error {
   override name = "FaultHealError";
 }
 
+/** The live stack's former parameter names (before core/faults/ gave every part one vocabulary). */
+const RENAMED = [
+  ["target", "region"],
+  ["link", 'between: [a, b] (and oneWay: true for "a->b")'],
+] as const;
+
 /** Longest fault duration accepted: one day. */
 const DURATION_S_MAX = 86_400;
 
@@ -45,6 +51,10 @@ export class FaultManager {
       (typeof durationS !== "number" || !(durationS > 0) || durationS > DURATION_S_MAX)
     ) {
       throw new FaultError(`durationS must be a number of seconds in (0, ${DURATION_S_MAX}]`);
+    }
+    for (const [old, now] of RENAMED) {
+      if (old in rest)
+        throw new FaultError(`${def.kind}: "${old}" is now "${now}", as in the simulator's scenarios`);
     }
     const parsed = def.params.safeParse(rest);
     if (!parsed.success) {

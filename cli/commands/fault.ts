@@ -1,21 +1,83 @@
 import type { Command } from "commander";
+import { z } from "zod";
+import { FAULT_DEFINITIONS, type FaultDefinition } from "../../core/faults/index.ts";
 import { parseDurationMs } from "../duration.ts";
 import { CliError } from "../run-cli.ts";
 
 const CONTROL_DEFAULT = "http://127.0.0.1:8079";
 
-function errorRate(text: string): number {
-  const rate = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
-  if (!(rate >= 0 && rate <= 1))
-    throw new Error(`--error-rate must be a share between 0 and 1, e.g. 0.2; got "${text}"`);
-  return rate;
+interface ParamOption {
+  /** The parameter it sets, e.g. addedLatencyMs. */
+  param: string;
+  /** Commander's key for it, e.g. addedLatency. */
+  key: string;
+  flags: string;
+  help: string;
+  parse(value: string | boolean): unknown;
 }
 
-/** The parameter a command's <target> fills: the same name the simulator's scenario uses. */
-function targetField(kind: string): string {
-  if (kind === "partition") return "link";
-  if (kind === "aws-region-outage") return "awsRegion";
-  return "target";
+/**
+ * A kind's parameters as options, named from the parameter without its unit: addedLatencyMs is
+ * `--added-latency <duration>` (500ms, 2s), periodS is `--period <duration>`. No defaults here:
+ * what is not given, the stack fills from the definition (core/faults/), as a scenario would.
+ */
+function optionsOf(definition: FaultDefinition, filledByArgument: string[]): ParamOption[] {
+  return Object.entries(definition.params)
+    .filter(([param]) => !filledByArgument.includes(param))
+    .map(([param, field]) => {
+      const schema = field as z.ZodType;
+      const unit = /(Ms|S)$/.exec(param)?.[1];
+      const base = unit ? param.slice(0, -unit.length) : param;
+      const flag = `--${base.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      const inner = unwrap(schema);
+      const help = describeParam(param, schema, inner);
+      if (inner instanceof z.ZodBoolean) {
+        return { param, key: base, flags: flag, help, parse: () => true };
+      }
+      if (inner instanceof z.ZodNumber && unit) {
+        const toUnit = unit === "Ms" ? 1 : 1000;
+        return {
+          param,
+          key: base,
+          flags: `${flag} <duration>`,
+          help,
+          parse: (v: string | boolean) => parseDurationMs(String(v), flag) / toUnit,
+        };
+      }
+      if (inner instanceof z.ZodNumber) {
+        return {
+          param,
+          key: base,
+          flags: `${flag} <n>`,
+          help,
+          parse: (v: string | boolean) => {
+            const n = /^\d+(\.\d+)?$/.test(String(v)) ? Number(v) : Number.NaN;
+            if (Number.isNaN(n)) throw new Error(`${flag} must be a number; got "${String(v)}"`);
+            return n;
+          },
+        };
+      }
+      return { param, key: base, flags: `${flag} <value>`, help, parse: (v: string | boolean) => String(v) };
+    });
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let inner = schema;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+  return inner;
+}
+
+/** "share of requests answered 503 (0 to 1, default 0.1)", from the definition's schema. */
+function describeParam(param: string, schema: z.ZodType, inner: z.ZodType): string {
+  const parts: string[] = [];
+  const unit = param.endsWith("Ms") ? " ms" : param.endsWith("S") ? " s" : "";
+  if (inner instanceof z.ZodNumber && inner.minValue !== null && inner.maxValue !== null)
+    parts.push(`${inner.minValue} to ${inner.maxValue}${unit}`);
+  if (inner instanceof z.ZodEnum) parts.push(inner.options.join(" or "));
+  const parsed = schema.safeParse(undefined);
+  if (parsed.success && parsed.data !== undefined) parts.push(`default ${String(parsed.data)}${unit}`);
+  const text = schema.description ?? inner.description ?? "";
+  return parts.length ? `${text} (${parts.join(", ")})`.trim() : text;
 }
 
 export function register(program: Command): void {
@@ -25,32 +87,35 @@ export function register(program: Command): void {
     .option("--control <url>", "the stack's control API", CONTROL_DEFAULT)
     .addHelpText(
       "after",
-      "\nExamples:\n  failover fault down prod-us --for 30s\n  failover fault hang prod-us\n" +
+      "\nEach command is a fault kind of core/faults/ (the simulator's scenarios use the same kinds and\n" +
+        "parameters): the kind's name works as well as the verb, e.g. `fault region-down prod-us`.\n" +
+        "\nExamples:\n  failover fault down prod-us --for 30s\n  failover fault hang prod-us\n" +
         "  failover fault brownout prod-us --error-rate 0.2 --added-latency 300ms --for 1m\n" +
         "  failover fault partition prod-us<->prod-ie --for 20s\n  failover fault aws-region-outage us-east-1 --for 30s\n" +
         "  failover fault heal\n  failover fault list",
     );
 
-  const inject = (name: string, kind: string, description: string, withTarget = true) => {
-    const cmd = fault.command(withTarget ? `${name} <target>` : name).description(description);
-    cmd.option("--for <duration>", "heal by itself after this long (e.g. 30s, 2m)");
-    if (kind === "brownout") {
-      cmd.option("--error-rate <0..1>", "share of requests answered 503", "0.1");
-      cmd.option("--added-latency <duration>", "extra latency on every request", "0ms");
-    }
-    if (kind === "flapping") cmd.option("--period <duration>", "one down+up cycle", "10s");
+  for (const definition of FAULT_DEFINITIONS.values()) {
+    const { verb, argument, fromArgument } = definition.cli;
+    const cmd = fault
+      .command(argument ? `${verb} <${argument}>` : verb)
+      .description(definition.summary)
+      .option("--for <duration>", "heal by itself after this long (e.g. 30s, 2m)");
+    if (verb !== definition.kind) cmd.alias(definition.kind);
+    // The parameters the argument fills get no option of their own (partition's A->B fills both).
+    const options = optionsOf(definition, Object.keys(fromArgument?.("a->b") ?? {}));
+    for (const option of options) cmd.option(option.flags, option.help);
     cmd.action(async (...args: unknown[]) => {
-      const target = withTarget ? (args[0] as string) : undefined;
-      const opts = (withTarget ? args[1] : args[0]) as Record<string, string | undefined>;
-      const body: Record<string, unknown> = { kind };
-      if (target !== undefined) body[targetField(kind)] = target;
+      const target = argument ? (args[0] as string) : undefined;
+      const opts = (argument ? args[1] : args[0]) as Record<string, string | boolean | undefined>;
+      const body: Record<string, unknown> = { kind: definition.kind };
       try {
-        if (opts.for) body.durationS = parseDurationMs(opts.for, "--for") / 1000;
-        if (kind === "brownout") {
-          body.errorRate = errorRate(opts.errorRate ?? "0.1");
-          body.addedLatencyMs = parseDurationMs(opts.addedLatency ?? "0ms", "--added-latency");
+        if (target !== undefined && fromArgument) Object.assign(body, fromArgument(target));
+        for (const option of options) {
+          const value = opts[option.key];
+          if (value !== undefined) body[option.param] = option.parse(value);
         }
-        if (kind === "flapping") body.periodS = parseDurationMs(opts.period ?? "10s", "--period") / 1000;
+        if (typeof opts.for === "string") body.durationS = parseDurationMs(opts.for, "--for") / 1000;
       } catch (error) {
         throw new CliError((error as Error).message);
       }
@@ -58,22 +123,9 @@ export function register(program: Command): void {
       const healsAt = result.healsAtMs
         ? ` until ${new Date(result.healsAtMs as number).toISOString()}`
         : " until healed";
-      process.stdout.write(`fault ${result.id}: ${kind}${target ? ` ${target}` : ""}${healsAt}\n`);
+      process.stdout.write(`fault ${result.id}: ${definition.kind}${target ? ` ${target}` : ""}${healsAt}\n`);
     });
-  };
-  inject("down", "region-down", "The region refuses connections");
-  inject("hang", "region-hang", "The region accepts connections and never answers");
-  inject("brownout", "brownout", "The region answers slower and fails a share of requests");
-  inject("partition", "partition", "A link drops everything: client->router, router->REGION, A->B or A<->B");
-  inject("store-down", "store-down", "The region's store stops answering");
-  inject("flap", "flapping", "The region goes down and up over and over");
-  inject("pause-replication", "replication-paused", "Replication between the regions stops", false);
-  inject("restart-router", "router-restart", "The router restarts, losing its health state", false);
-  inject(
-    "aws-region-outage",
-    "aws-region-outage",
-    "A whole AWS region fails (<target>: e.g. us-east-1): its service region, store, control replicas and router",
-  );
+  }
 
   fault
     .command("heal [id]")

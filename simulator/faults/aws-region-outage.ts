@@ -1,12 +1,12 @@
-import { z } from "zod";
+import { awsRegionOutageFault } from "../../core/faults/aws-region-outage.ts";
 import type { FaultEffect } from "./effects.ts";
 import {
   endMs,
   type FailureDomains,
   type FaultPlanContext,
-  faultTimingSchema,
+  type FaultTiming,
   regionEffect,
-  registerFault,
+  simFault,
 } from "./registry.ts";
 
 /**
@@ -15,16 +15,7 @@ import {
  * they lose their state and start afresh when the region returns), the control record's
  * replicas there, and Route 53's health checkers there. region-down stays the service-only fault.
  */
-const schema = z
-  .object({
-    kind: z.literal("aws-region-outage"),
-    /** An AWS region id, e.g. us-east-1. */
-    awsRegion: z.string().min(1),
-    ...faultTimingSchema,
-  })
-  .strict();
-
-type Params = z.infer<typeof schema>;
+type Params = { awsRegion: string } & FaultTiming;
 
 /** Every AWS region some part of the system runs in. */
 function knownAwsRegions(domains: FailureDomains): string[] {
@@ -75,11 +66,7 @@ export function describeDomain(awsRegion: string, domains: FailureDomains): stri
   return `AWS ${awsRegion}: ${named.length > 0 ? named.join(", ") : "nothing of this system"}`;
 }
 
-registerFault({
-  kind: "aws-region-outage",
-  summary:
-    "a whole AWS region fails: its service region, store, routers, control replicas and DNS checkers at once",
-  schema,
+export const awsRegionOutage = simFault(awsRegionOutageFault, {
   check: (p, ctx) => {
     const known = knownAwsRegions(ctx.domains);
     if (known.includes(p.awsRegion)) return [];

@@ -1,3 +1,4 @@
+import { combineDegradations } from "../../core/faults/fault-definition.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
 import { selectorMatches } from "../transport/endpoint.ts";
 import type {
@@ -52,8 +53,7 @@ export class FaultState {
     if (!list) return HEALTHY;
     let down = false;
     let hang = false;
-    let keep = 1;
-    let addedLatencyMs = 0;
+    const degraded: RegionEffect[] = [];
     let any = false;
     for (const e of list) {
       if (e.fromMs > atMs) break;
@@ -61,13 +61,11 @@ export class FaultState {
       any = true;
       if (e.mode === "down") down = true;
       else if (e.mode === "hang") hang = true;
-      else {
-        keep *= 1 - e.errorRate;
-        addedLatencyMs += e.addedLatencyMs;
-      }
+      else degraded.push(e);
     }
     if (!any) return HEALTHY;
-    return { down, hang: hang && !down, errorRate: 1 - keep, addedLatencyMs };
+    // The live stack's RegionGate stacks brownouts by the same function.
+    return { down, hang: hang && !down, ...combineDegradations(degraded) };
   }
 
   /** Did the region go down or hang at any time in (fromMs, toMs]? (work in progress there is lost) */

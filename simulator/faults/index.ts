@@ -1,13 +1,39 @@
-// Every fault kind registers itself when its file is loaded; this list is the only place that
-// names them (one line per file, Toxiproxy's toxics/ directory in miniature).
-import "./region-down.ts";
-import "./region-hang.ts";
-import "./brownout.ts";
-import "./partition.ts";
-import "./replication-paused.ts";
-import "./store-down.ts";
-import "./router-restart.ts";
-import "./flapping.ts";
-import "./aws-region-outage.ts";
+import { awsRegionOutage } from "./aws-region-outage.ts";
+import { brownout } from "./brownout.ts";
+import { flapping } from "./flapping.ts";
+import { partition } from "./partition.ts";
+import { regionDown } from "./region-down.ts";
+import { regionHang } from "./region-hang.ts";
+import type { FaultKind } from "./registry.ts";
+import { replicationPaused } from "./replication-paused.ts";
+import { routerRestart } from "./router-restart.ts";
+import { storeDown } from "./store-down.ts";
 
-export { type FaultPlanContext, faultKind, faultKindNames } from "./registry.ts";
+/**
+ * Every fault kind the simulator runs, by name (Toxiproxy's toxics/ directory in miniature): one
+ * file per kind, one line here. Each implements a definition from core/faults/, the vocabulary
+ * the live stack and the CLI share; test/faults/one-vocabulary.test.ts checks they agree.
+ */
+export const SIM_FAULTS: ReadonlyMap<string, FaultKind> = new Map(
+  [
+    regionDown,
+    regionHang,
+    brownout,
+    partition,
+    replicationPaused,
+    storeDown,
+    routerRestart,
+    flapping,
+    awsRegionOutage,
+  ].map((k) => [k.kind, k]),
+);
+
+export function faultKind(name: string): FaultKind | undefined {
+  return SIM_FAULTS.get(name);
+}
+
+export function faultKindNames(): string[] {
+  return [...SIM_FAULTS.keys()].sort();
+}
+
+export type { FaultKind, FaultPlanContext } from "./registry.ts";

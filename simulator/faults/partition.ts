@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { endMs, type FaultPlanContext, faultTimingSchema, registerFault } from "./registry.ts";
+import { partitionFault } from "../../core/faults/partition.ts";
+import { endMs, type FaultPlanContext, simFault } from "./registry.ts";
 
 /**
  * Packets between two groups of endpoints are dropped: new requests fail with connect_timeout
@@ -8,17 +8,6 @@ import { endMs, type FaultPlanContext, faultTimingSchema, registerFault } from "
  * "edge-virginia"), router-region ("routers" and "prod-us"), region-region replication
  * ("prod-us" and "prod-ie").
  */
-const schema = z
-  .object({
-    kind: z.literal("partition"),
-    /** Two endpoint selectors: a region, a router id, a control replica, "client:<name>", "clients", "routers", "regions", "dns", "control". */
-    between: z.tuple([z.string().min(1), z.string().min(1)]),
-    /** Drop only packets from between[0] to between[1]. */
-    oneWay: z.boolean().default(false),
-    ...faultTimingSchema,
-  })
-  .strict();
-
 /** Control replicas by name, as endpoints call them: control-us-east-1, witness-us-west-2. */
 function controlNames(ctx: FaultPlanContext): string[] {
   return ctx.domains.controlReplicas.map((r) => `${r.witness ? "witness" : "control"}-${r.awsRegion}`);
@@ -35,10 +24,7 @@ function isRouterSide(selector: string, ctx: FaultPlanContext): boolean {
   return selector === "routers" || ctx.routerIds.includes(selector);
 }
 
-registerFault({
-  kind: "partition",
-  summary: "packets between two groups of endpoints are dropped (client-edge, router-region, region-region)",
-  schema,
+export const partition = simFault(partitionFault, {
   check: (p, ctx) =>
     p.between.flatMap((selector, i) =>
       checkSelector(selector, ctx)

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RouterPolicy } from "../../config/router-policy-schema.ts";
+import { type FaultDefinition, withRule } from "../../core/faults/fault-definition.ts";
 import type { FaultEffect, RegionEffect } from "./effects.ts";
 
 /** Fields every fault has: what it is, when it starts, how long it lasts. */
@@ -49,15 +50,19 @@ export interface FaultPlanContext {
 }
 
 /**
- * One kind of fault, Toxiproxy style: a name, the schema of its scenario entry, and how it turns
- * that entry into effects. Each lives in its own file and registers itself; adding a fault kind
- * means adding a file (and one import in faults/index.ts), never editing a switch.
+ * One kind of fault in the simulator: its definition (name, parameters with units, defaults and
+ * limits, stacking: core/faults/, shared with the live stack and the CLI), the schema of its
+ * scenario entry built from that definition, and how it turns an entry into effects. Each lives
+ * in its own file and is listed in faults/index.ts; adding one means adding a file, never editing
+ * a switch (see core/faults/fault-definition.ts for the steps).
  */
 export interface FaultKind<P extends FaultTiming = FaultTiming> {
   kind: string;
   /** One line for `--help` and the docs. */
   summary: string;
-  /** The whole scenario entry, `kind` included. */
+  /** The shared definition this kind implements. */
+  definition: FaultDefinition;
+  /** The whole scenario entry, `kind` and timing included. */
   schema: z.ZodType<P>;
   /** Names that must exist in the system (regions, routers, clients); returns problems. */
   check(params: P, context: FaultPlanContext): { field: string; reason: string }[];
@@ -69,19 +74,29 @@ export interface FaultKind<P extends FaultTiming = FaultTiming> {
   domain?(params: P, context: FaultPlanContext): string;
 }
 
-const kinds = new Map<string, FaultKind>();
+/** A scenario entry of a kind: `kind`, the definition's parameters, and the timing every fault has. */
+type EntryOf<S extends z.ZodRawShape> = z.output<z.ZodObject<S>> & FaultTiming;
 
-export function registerFault<P extends FaultTiming>(kind: FaultKind<P>): void {
-  if (kinds.has(kind.kind)) throw new Error(`fault kind "${kind.kind}" registered twice`);
-  kinds.set(kind.kind, kind as unknown as FaultKind);
-}
-
-export function faultKind(name: string): FaultKind | undefined {
-  return kinds.get(name);
-}
-
-export function faultKindNames(): string[] {
-  return [...kinds.keys()].sort();
+/**
+ * The simulator's side of a fault kind: the scenario entry's schema is the shared definition's
+ * parameters plus `kind` and timing, strict, so a scenario spells every parameter as the live
+ * stack and the CLI do.
+ */
+export function simFault<S extends z.ZodRawShape>(
+  definition: FaultDefinition<S>,
+  behaviour: Omit<FaultKind<EntryOf<S>>, "kind" | "summary" | "definition" | "schema">,
+): FaultKind {
+  const entry = z
+    .object({ kind: z.literal(definition.kind), ...definition.params, ...faultTimingSchema })
+    .strict();
+  const kind: FaultKind<EntryOf<S>> = {
+    kind: definition.kind,
+    summary: definition.summary,
+    definition: definition as unknown as FaultDefinition,
+    schema: withRule(entry, definition as unknown as FaultDefinition) as unknown as z.ZodType<EntryOf<S>>,
+    ...behaviour,
+  };
+  return kind as unknown as FaultKind;
 }
 
 /** Checks that a region name is one of the environment's. */

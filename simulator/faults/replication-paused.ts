@@ -1,24 +1,12 @@
-import { z } from "zod";
-import { checkRegion, endMs, faultTimingSchema, registerFault } from "./registry.ts";
+import { replicationPausedFault } from "../../core/faults/replication-paused.ts";
+import { checkRegion, endMs, simFault } from "./registry.ts";
 
 /**
  * Replication from one region to the other stops (its requests are refused at once); client
  * traffic and health checks are unaffected. The standby falls behind: the window in which an
  * acknowledged write exists in one region only grows (the RPO a region loss would cost).
  */
-const schema = z
-  .object({
-    kind: z.literal("replication-paused"),
-    /** The sending region; by default both directions stop. */
-    from: z.string().optional(),
-    ...faultTimingSchema,
-  })
-  .strict();
-
-registerFault({
-  kind: "replication-paused",
-  summary: "replication between the regions stops (refused); everything else flows",
-  schema,
+export const replicationPaused = simFault(replicationPausedFault, {
   check: (p, ctx) => (p.from === undefined ? [] : checkRegion(p.from, ctx, "from")),
   plan: (p, ctx) => {
     const senders = p.from === undefined ? ctx.regionNames : [p.from];

@@ -1,24 +1,12 @@
-import { z } from "zod";
-import { endMs, faultTimingSchema, registerFault } from "./registry.ts";
+import { routerRestartFault } from "../../core/faults/router-restart.ts";
+import { endMs, simFault } from "./registry.ts";
 
 /**
  * A router process restarts: at startS it stops and loses every bit of state (health, counters,
  * cached control record); for durationS its clients' connections are refused; then a new router
  * is created from the same config and started. The control record survives (it is shared).
  */
-const schema = z
-  .object({
-    kind: z.literal("router-restart"),
-    /** A router id, or "all". */
-    router: z.string().default("all"),
-    ...faultTimingSchema,
-  })
-  .strict();
-
-registerFault({
-  kind: "router-restart",
-  summary: "a router stops, loses its state, and starts again durationS later",
-  schema,
+export const routerRestart = simFault(routerRestartFault, {
   check: (p, ctx) =>
     p.router === "all" || ctx.routerIds.includes(p.router)
       ? []

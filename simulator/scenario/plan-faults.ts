@@ -1,5 +1,4 @@
-import "../faults/index.ts";
-import { type FaultPlanContext, faultKind, faultKindNames } from "../faults/registry.ts";
+import { type FaultPlanContext, faultKind, faultKindNames } from "../faults/index.ts";
 import type { InputProblem } from "../input/input-error.ts";
 import type { Locator } from "../input/locator.ts";
 import { problemsFromZod } from "../input/zod-problems.ts";

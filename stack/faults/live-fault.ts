@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { type FaultDefinition, paramsSchema } from "../../core/faults/fault-definition.ts";
 import type { LinkGate } from "../link-gate.ts";
 import type { RegionGate } from "../region-gate.ts";
 
@@ -33,14 +34,89 @@ export interface StackHandles {
 export type Heal = () => Promise<void>;
 
 /**
- * One kind of live fault, in one file (Toxiproxy's layout): its parameters and how to apply it.
- * Kinds and parameters match the simulator's scenario faults.
+ * One kind of live fault, in one file (Toxiproxy's layout): the shared definition it implements
+ * (core/faults/: name, parameters, defaults, limits and stacking, the same as the simulator's
+ * scenario entries and the CLI's) and how to apply it to the running stack.
  */
 export interface LiveFaultKind<S extends z.ZodType = z.ZodType> {
   kind: string;
   summary: string;
+  definition: FaultDefinition;
   params: S;
   apply(stack: StackHandles, params: z.infer<S>): Promise<Heal>;
+}
+
+/** The live side of a fault kind: its parameters are exactly the definition's. */
+export function liveFault<S extends z.ZodRawShape>(
+  definition: FaultDefinition<S>,
+  apply: (stack: StackHandles, params: z.output<z.ZodObject<S>>) => Promise<Heal>,
+): LiveFaultKind {
+  return {
+    kind: definition.kind,
+    summary: definition.summary,
+    definition: definition as unknown as FaultDefinition,
+    params: paramsSchema(definition),
+    apply: apply as LiveFaultKind["apply"],
+  };
+}
+
+const holds = new WeakMap<StackHandles, Map<string, number>>();
+
+/**
+ * Counted, as the shared stacking rules say (a region is down while any fault holds it down, a
+ * store likewise): `on` runs for the first holder of `key`, `off` when the last one lets go.
+ * Returns the release, which does nothing the second time.
+ */
+export async function hold(
+  stack: StackHandles,
+  key: string,
+  on: () => Promise<void> | void,
+  off: () => Promise<void> | void,
+): Promise<() => Promise<void>> {
+  let counts = holds.get(stack);
+  if (!counts) {
+    counts = new Map();
+    holds.set(stack, counts);
+  }
+  const held = counts;
+  const before = held.get(key) ?? 0;
+  held.set(key, before + 1);
+  if (before === 0) {
+    try {
+      await on();
+    } catch (error) {
+      held.set(key, (held.get(key) ?? 1) - 1);
+      throw error;
+    }
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    const left = (held.get(key) ?? 1) - 1;
+    held.set(key, left);
+    if (left === 0) await off();
+  };
+}
+
+/** Holds a region down (its port closed) while any fault says so. */
+export function holdRegionDown(stack: StackHandles, region: string): Promise<() => Promise<void>> {
+  return hold(
+    stack,
+    `region:${region}`,
+    () => stack.takeDown(region),
+    () => stack.bringUp(region),
+  );
+}
+
+/** Holds a region's store down while any fault says so. */
+export function holdStoreDown(stack: StackHandles, region: string): Promise<() => Promise<void>> {
+  return hold(
+    stack,
+    `store:${region}`,
+    () => stack.setStoreDown(region, true),
+    () => stack.setStoreDown(region, false),
+  );
 }
 
 /** A fault request the stack refuses: 400 (bad parameters) or 409 (conflicts with an active fault). */

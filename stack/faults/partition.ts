@@ -1,29 +1,60 @@
-import { z } from "zod";
-import { FaultError, type LiveFaultKind } from "./live-fault.ts";
+import { partitionFault } from "../../core/faults/partition.ts";
+import { FaultError, hold, liveFault, type StackHandles } from "./live-fault.ts";
 
 /**
- * A link drops everything: client->router, router->prod-us, prod-us->prod-ie, or both
- * directions with "prod-us<->prod-ie". Callers wait for their own timeouts.
+ * The links between two groups drop everything; callers wait for their own timeouts. The live
+ * stack's links are named CALLER->CALLEE (client->router, router->prod-us, prod-us->prod-ie,
+ * router->control-us-east-1): `between: [a, b]` partitions a->b, and b->a too unless `oneWay`.
+ * Selectors as in the simulator; the live stack has one client group and one router.
  */
-export const partition: LiveFaultKind = {
-  kind: "partition",
-  summary: "a link drops every packet (link: client->router, router->REGION, A->B, A<->B)",
-  params: z.object({ link: z.string() }).strict(),
-  async apply(stack, { link }) {
-    const names = link.includes("<->") ? bothWays(link) : [link];
-    for (const name of names) {
-      if (!stack.linkNames().includes(name)) {
-        throw new FaultError(`no link "${name}" (have ${stack.linkNames().join(", ")})`);
-      }
-    }
-    for (const name of names) stack.link(name).partitioned = true;
-    return async () => {
-      for (const name of names) stack.link(name).partitioned = false;
-    };
-  },
-};
+export const partition = liveFault(partitionFault, async (stack, { between, oneWay }) => {
+  const [a, b] = between;
+  const known = stack.linkNames();
+  const wanted = pairs(expand(stack, a), expand(stack, b), oneWay);
+  const names = wanted.filter((name) => known.includes(name));
+  if (names.length === 0) {
+    throw new FaultError(`no link "${wanted.join('", "')}" (have ${known.join(", ")})`);
+  }
+  const releases: (() => Promise<void>)[] = [];
+  for (const name of names) {
+    const link = stack.link(name);
+    releases.push(
+      await hold(
+        stack,
+        `partition:${name}`,
+        () => {
+          link.partitioned = true;
+        },
+        () => {
+          link.partitioned = false;
+        },
+      ),
+    );
+  }
+  return async () => {
+    for (const release of releases) await release();
+  };
+});
 
-function bothWays(link: string): string[] {
-  const [a, b] = link.split("<->");
-  return [`${a}->${b}`, `${b}->${a}`];
+/** The live endpoints a simulator selector stands for. */
+function expand(stack: StackHandles, selector: string): string[] {
+  if (selector === "clients" || selector.startsWith("client:")) return ["client"];
+  if (selector === "routers") return ["router"];
+  if (selector === "regions") return stack.regionNames;
+  if (selector === "control") {
+    const ends = stack.linkNames().map((name) => name.split("->")[1] ?? "");
+    return [...new Set(ends.filter((end) => /^(control|witness)-/.test(end)))];
+  }
+  return [selector];
+}
+
+function pairs(from: string[], to: string[], oneWay: boolean): string[] {
+  const out: string[] = [];
+  for (const x of from) {
+    for (const y of to) {
+      out.push(`${x}->${y}`);
+      if (!oneWay) out.push(`${y}->${x}`);
+    }
+  }
+  return out;
 }

@@ -1,14 +1,8 @@
-import { z } from "zod";
-import { checkRegion, type LiveFaultKind } from "./live-fault.ts";
+import { regionDownFault } from "../../core/faults/region-down.ts";
+import { checkRegion, holdRegionDown, liveFault } from "./live-fault.ts";
 
 /** The region is gone: its port refuses connections and it stops replicating. */
-export const regionDown: LiveFaultKind = {
-  kind: "region-down",
-  summary: "the region refuses connections (its process is gone)",
-  params: z.object({ target: z.string() }).strict(),
-  async apply(stack, { target }) {
-    checkRegion(stack, target);
-    await stack.takeDown(target);
-    return () => stack.bringUp(target);
-  },
-};
+export const regionDown = liveFault(regionDownFault, async (stack, { region }) => {
+  checkRegion(stack, region);
+  return holdRegionDown(stack, region);
+});

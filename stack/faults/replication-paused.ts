@@ -1,17 +1,29 @@
-import { z } from "zod";
-import type { LiveFaultKind } from "./live-fault.ts";
+import { replicationPausedFault } from "../../core/faults/replication-paused.ts";
+import { checkRegion, hold, liveFault } from "./live-fault.ts";
 
-/** Replication between the regions stops; clients still reach both. The backlog grows. */
-export const replicationPaused: LiveFaultKind = {
-  kind: "replication-paused",
-  summary: "replication between the regions stops (client traffic is unaffected)",
-  params: z.object({}).strict(),
-  async apply(stack) {
-    const [a, b] = stack.regionNames as [string, string];
-    const links = [stack.link(`${a}->${b}`), stack.link(`${b}->${a}`)];
-    for (const link of links) link.refusing = true;
-    return async () => {
-      for (const link of links) link.refusing = false;
-    };
-  },
-};
+/** Replication between the regions stops (both ways, or from one sender); clients still reach both. */
+export const replicationPaused = liveFault(replicationPausedFault, async (stack, { from }) => {
+  if (from !== undefined) checkRegion(stack, from);
+  const senders = from === undefined ? stack.regionNames : [from];
+  const releases: (() => Promise<void>)[] = [];
+  for (const sender of senders) {
+    for (const receiver of stack.regionNames.filter((r) => r !== sender)) {
+      const link = stack.link(`${sender}->${receiver}`);
+      releases.push(
+        await hold(
+          stack,
+          `replication:${link.name}`,
+          () => {
+            link.refusing = true;
+          },
+          () => {
+            link.refusing = false;
+          },
+        ),
+      );
+    }
+  }
+  return async () => {
+    for (const release of releases) await release();
+  };
+});

@@ -15,10 +15,18 @@ export interface LincheckFault {
 }
 
 export const LINCHECK_FAULTS: readonly LincheckFault[] = [
-  { label: "down", fault: { kind: "region-down", target: "prod-us" }, failsOver: true },
-  { label: "hang", fault: { kind: "region-hang", target: "prod-us" }, failsOver: true },
-  { label: "partition-router-us", fault: { kind: "partition", link: "router->prod-us" }, failsOver: true },
-  { label: "partition-us-ie", fault: { kind: "partition", link: "prod-us<->prod-ie" }, failsOver: false },
+  { label: "down", fault: { kind: "region-down", region: "prod-us" }, failsOver: true },
+  { label: "hang", fault: { kind: "region-hang", region: "prod-us" }, failsOver: true },
+  {
+    label: "partition-router-us",
+    fault: { kind: "partition", between: ["router", "prod-us"], oneWay: true },
+    failsOver: true,
+  },
+  {
+    label: "partition-us-ie",
+    fault: { kind: "partition", between: ["prod-us", "prod-ie"] },
+    failsOver: false,
+  },
   // The whole of us-east-1: prod-us, its store and the control replica there; the router runs in
   // Ohio (us-east-2), as a router inside the region would go down with it.
   {

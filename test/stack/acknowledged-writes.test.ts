@@ -15,7 +15,7 @@ afterEach(async () => {
 async function writeThroughOutage(s: RunningStack): Promise<{ acknowledged: Outcome[]; faultId: number }> {
   const loop = startLoop({ routerUrl: s.routerUrl, workers: 4, paceMs: 5, maxRequests: 600 });
   await eventually("writes before the outage", () => loop.outcomes.length >= 40);
-  const fault = await injectFault(s, { kind: "region-down", target: "prod-us" });
+  const fault = await injectFault(s, { kind: "region-down", region: "prod-us" });
   await waitForActive(s, "prod-ie");
   const countAtFailover = loop.outcomes.length;
   await eventually("writes after the failover", () => loop.outcomes.length >= countAtFailover + 40, 8000);

@@ -19,36 +19,41 @@ async function post(body: unknown) {
 
 describe("the fault-control API refuses bad input with 400 {error, detail}", () => {
   it.each([
-    ["an unknown kind", { kind: "meteor", target: "prod-us" }, /unknown fault kind "meteor".*region-down/],
-    ["no kind", { target: "prod-us" }, /unknown fault kind "undefined"/],
+    ["an unknown kind", { kind: "meteor", region: "prod-us" }, /unknown fault kind "meteor".*region-down/],
+    ["no kind", { region: "prod-us" }, /unknown fault kind "undefined"/],
     [
       "an unknown region",
-      { kind: "region-down", target: "prod-xx" },
+      { kind: "region-down", region: "prod-xx" },
       /no region "prod-xx".*prod-us, prod-ie/,
     ],
-    ["a missing target", { kind: "region-hang" }, /region-hang: target/],
-    ["an unknown parameter", { kind: "region-down", target: "prod-us", speed: 3 }, /region-down: .*speed/],
-    ["an error rate above 1", { kind: "brownout", target: "prod-us", errorRate: 1.5 }, /brownout: errorRate/],
+    ["a missing region", { kind: "region-hang" }, /region-hang: region/],
+    [
+      "the old name of a parameter",
+      { kind: "region-down", target: "prod-us" },
+      /region-down: "target" is now "region"/,
+    ],
+    ["an unknown parameter", { kind: "region-down", region: "prod-us", speed: 3 }, /region-down: .*speed/],
+    ["an error rate above 1", { kind: "brownout", region: "prod-us", errorRate: 1.5 }, /brownout: errorRate/],
     [
       "a negative added latency",
-      { kind: "brownout", target: "prod-us", addedLatencyMs: -1 },
+      { kind: "brownout", region: "prod-us", addedLatencyMs: -1 },
       /addedLatencyMs/,
     ],
     [
       "an unknown link",
-      { kind: "partition", link: "router->prod-zz" },
+      { kind: "partition", between: ["router", "prod-zz"], oneWay: true },
       /no link "router->prod-zz".*client->router/,
     ],
-    ["a link that is not a string", { kind: "partition", link: 7 }, /partition: link/],
+    ["a selector that is not a string", { kind: "partition", between: [7, "prod-us"] }, /partition: between/],
     [
       "a zero duration",
-      { kind: "region-down", target: "prod-us", durationS: 0 },
+      { kind: "region-down", region: "prod-us", durationS: 0 },
       /durationS must be a number of seconds/,
     ],
-    ["a duration as text", { kind: "region-down", target: "prod-us", durationS: "30s" }, /durationS/],
+    ["a duration as text", { kind: "region-down", region: "prod-us", durationS: "30s" }, /durationS/],
     [
       "a flapping period too short",
-      { kind: "flapping", target: "prod-us", periodS: 0.01 },
+      { kind: "flapping", region: "prod-us", periodS: 0.01 },
       /flapping: periodS/,
     ],
   ])("%s", async (_what, body, detail) => {
@@ -86,13 +91,13 @@ describe("the fault-control API refuses bad input with 400 {error, detail}", () 
 
 describe("the fault-control API's other answers", () => {
   it("the same fault twice is 409: the first heal would undo both", async () => {
-    const first = await post({ kind: "brownout", target: "prod-ie", errorRate: 0 });
+    const first = await post({ kind: "brownout", region: "prod-ie", errorRate: 0 });
     expect(first.status).toBe(201);
-    const second = await post({ kind: "brownout", target: "prod-ie", errorRate: 0 });
+    const second = await post({ kind: "brownout", region: "prod-ie", errorRate: 0 });
     expect(second.status).toBe(409);
     expect(second.json).toMatchObject({ error: "fault_conflict" });
     expect(second.json.detail).toContain(`already active (fault ${first.json.id})`);
-    const other = await post({ kind: "brownout", target: "prod-us", errorRate: 0 });
+    const other = await post({ kind: "brownout", region: "prod-us", errorRate: 0 });
     expect(other.status).toBe(201);
     await sendJson(`${stack.controlUrl}/faults`, "DELETE");
   });
@@ -132,7 +137,7 @@ describe("the fault-control API's other answers", () => {
   });
 
   it("an injected fault is listed, and DELETE /faults heals all and says what it healed", async () => {
-    const a = await post({ kind: "brownout", target: "prod-ie", errorRate: 0, addedLatencyMs: 1 });
+    const a = await post({ kind: "brownout", region: "prod-ie", errorRate: 0, addedLatencyMs: 1 });
     const b = await post({ kind: "replication-paused" });
     expect([a.status, b.status]).toEqual([201, 201]);
     const listed = await sendJson(`${stack.controlUrl}/faults`, "GET");

@@ -35,7 +35,7 @@ describe("the live stack on DynamoDB Local", () => {
     // Sync replication: acknowledged means prod-ie's DynamoDB table holds it already.
     expect((await fetch(`${stack.regionUrls["prod-ie"]}/items/${id}`)).status).toBe(200);
 
-    const fault = await injectFault(stack, { kind: "region-down", target: "prod-us" });
+    const fault = await injectFault(stack, { kind: "region-down", region: "prod-us" });
     const moved = await waitForActive(stack, "prod-ie");
     expect(moved.router.epoch).toBe(2);
     const after = await sendJson(
@@ -53,7 +53,7 @@ describe("the live stack on DynamoDB Local", () => {
     // store-down only works on the memory store: refused with a reason, nothing changed.
     const storeDown = await sendJson(`${stack.controlUrl}/faults`, "POST", {
       kind: "store-down",
-      target: "prod-ie",
+      region: "prod-ie",
     });
     expect(storeDown.status).toBe(400);
     expect(storeDown.json.detail).toMatch(/memory store/);

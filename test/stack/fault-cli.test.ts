@@ -27,7 +27,7 @@ describe("failover fault (a real process against a running stack)", () => {
     const id = /^fault (\d+)/.exec(down.stdout)![1];
 
     const list = await fault("list");
-    expect(list.stdout).toBe(`${id}: region-down {"target":"prod-us"}\n`);
+    expect(list.stdout).toBe(`${id}: region-down {"region":"prod-us"}\n`);
 
     const heal = await fault("heal", id!);
     expect(heal).toMatchObject({ code: 0, stdout: `healed ${id}: region-down\n` });
@@ -61,8 +61,8 @@ describe("failover fault (a real process against a running stack)", () => {
       params: (f as { params?: unknown }).params,
     }));
     expect(params).toEqual([
-      { kind: "brownout", params: { target: "prod-ie", errorRate: 0.25, addedLatencyMs: 40 } },
-      { kind: "partition", params: { link: "prod-us<->prod-ie" } },
+      { kind: "brownout", params: { region: "prod-ie", errorRate: 0.25, addedLatencyMs: 40 } },
+      { kind: "partition", params: { between: ["prod-us", "prod-ie"], oneWay: false } },
       { kind: "replication-paused", params: {} },
       // The same parameter name as the simulator's scenario entry.
       { kind: "aws-region-outage", params: { awsRegion: "us-west-2" } },
@@ -79,7 +79,7 @@ describe("failover fault (a real process against a running stack)", () => {
     ],
     [["partition", "router->nowhere"], /^error: invalid_fault: no link "router->nowhere"/],
     [["down", "prod-us", "--for", "10x"], /^error: --for must look like 500ms, 30s, 2m or 1h; got "10x"$/],
-    [["brownout", "prod-us", "--error-rate", "lots"], /^error: --error-rate must be a share between 0 and 1/],
+    [["brownout", "prod-us", "--error-rate", "lots"], /^error: --error-rate must be a number; got "lots"$/],
     [["heal", "42"], /^error: not_found: no active fault 42$/],
   ])("refuses %j with one line and a non-zero exit", async (args, message) => {
     const result = await fault(...args);

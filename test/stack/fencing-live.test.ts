@@ -18,23 +18,23 @@ const FAULTS: {
   failsOver: boolean;
   routerLocation?: string;
 }[] = [
-  { name: "region-down prod-us", fault: { kind: "region-down", target: "prod-us" }, failsOver: true },
-  { name: "region-hang prod-us", fault: { kind: "region-hang", target: "prod-us" }, failsOver: true },
+  { name: "region-down prod-us", fault: { kind: "region-down", region: "prod-us" }, failsOver: true },
+  { name: "region-hang prod-us", fault: { kind: "region-hang", region: "prod-us" }, failsOver: true },
   {
     name: "partition router->prod-us",
-    fault: { kind: "partition", link: "router->prod-us" },
+    fault: { kind: "partition", between: ["router", "prod-us"], oneWay: true },
     failsOver: true,
   },
   // The regions cannot replicate: prod-us records that it has no synchronous standby and goes on alone.
   {
     name: "partition prod-us<->prod-ie",
-    fault: { kind: "partition", link: "prod-us<->prod-ie" },
+    fault: { kind: "partition", between: ["prod-us", "prod-ie"] },
     failsOver: false,
   },
-  { name: "store-down prod-us", fault: { kind: "store-down", target: "prod-us" }, failsOver: true },
+  { name: "store-down prod-us", fault: { kind: "store-down", region: "prod-us" }, failsOver: true },
   {
     name: "brownout prod-us 90%",
-    fault: { kind: "brownout", target: "prod-us", errorRate: 0.9 },
+    fault: { kind: "brownout", region: "prod-us", errorRate: 0.9 },
     failsOver: true,
   },
   // All of us-east-1 (prod-us, its store, a control replica); the router runs in Ohio, outside it.

@@ -32,7 +32,7 @@ async function stackWithOrphans(): Promise<{ s: RunningStack; lost: { id: string
     expect(res.status).toBe(201);
     lost.push({ id: res.json.id as string, data });
   }
-  const down = await injectFault(s, { kind: "region-down", target: "prod-us" });
+  const down = await injectFault(s, { kind: "region-down", region: "prod-us" });
   await waitForActive(s, "prod-ie");
   await healFault(s, down.id);
   await healFault(s, paused.id);

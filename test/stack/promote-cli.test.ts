@@ -19,7 +19,7 @@ describe("failover promote (a real process against a running stack)", () => {
     stack = await startTestStack({ replication: { mode: "sync", syncTimeoutMs: 300 } });
     const s = stack;
     // Cut replication: prod-us records that it has no synchronous standby on its next write.
-    await injectFault(s, { kind: "partition", link: "prod-us<->prod-ie" });
+    await injectFault(s, { kind: "partition", between: ["prod-us", "prod-ie"] });
     await eventually("prod-us to acknowledge a write without its standby", async () => {
       const res = await fetch(`${s.routerUrl}/items`, {
         method: "POST",

@@ -31,7 +31,7 @@ describe("region-down on the live stack", () => {
     });
     await eventually("some traffic before the fault", () => loop.outcomes.length >= 20);
 
-    const fault = await injectIntoSteadyStack(stack, { kind: "region-down", target: "prod-us" });
+    const fault = await injectIntoSteadyStack(stack, { kind: "region-down", region: "prod-us" });
     const { injectedAtMs } = fault;
     expect(await tcpConnect(portOf(stack.regionUrls["prod-us"]!))).toBe("ECONNREFUSED");
     const moved = await waitForActive(stack, "prod-ie", 3000);

@@ -37,7 +37,7 @@ describe("live faults on a region", () => {
     });
     await eventually("some traffic before the fault", () => loop.outcomes.length >= 20);
 
-    const fault = await injectIntoSteadyStack(stack, { kind: "region-hang", target: "prod-us" });
+    const fault = await injectIntoSteadyStack(stack, { kind: "region-hang", region: "prod-us" });
     const { injectedAtMs } = fault;
     // The port still accepts connections: only timeouts can tell a hung region.
     expect(await tcpConnect(portOf(stack.regionUrls["prod-us"]!))).toBe("connected");
@@ -81,7 +81,7 @@ describe("live faults on a region", () => {
     // 5% errors: under the 50% passive threshold, and 3 failed probes in a row is a 1-in-8000 event.
     const fault = await injectFault(stack, {
       kind: "brownout",
-      target: "prod-us",
+      region: "prod-us",
       errorRate: 0.05,
       addedLatencyMs: 60,
     });
@@ -132,7 +132,11 @@ describe("live faults on a region", () => {
     });
     await eventually("some traffic before the fault", () => loop.outcomes.length >= 20);
 
-    const fault = await injectIntoSteadyStack(stack, { kind: "partition", link: "router->prod-us" });
+    const fault = await injectIntoSteadyStack(stack, {
+      kind: "partition",
+      between: ["router", "prod-us"],
+      oneWay: true,
+    });
     const { injectedAtMs } = fault;
     const moved = await waitForActive(stack, "prod-ie", 5000);
     const failoverMs = promotedAtMs(moved, "prod-ie")! - injectedAtMs;
@@ -152,7 +156,7 @@ describe("live faults on a region", () => {
 
   it("store-down: prod-us answers /readyz 503, the router fails over, and /readyz recovers on heal", async () => {
     stack = await startTestStack();
-    const fault = await injectIntoSteadyStack(stack, { kind: "store-down", target: "prod-us" });
+    const fault = await injectIntoSteadyStack(stack, { kind: "store-down", region: "prod-us" });
     const { injectedAtMs } = fault;
     const readyz = await fetch(`${stack.regionUrls["prod-us"]}/readyz`);
     expect(readyz.status).toBe(503);
@@ -176,7 +180,7 @@ describe("live faults on a region", () => {
   it("a fault with durationS heals by itself", async () => {
     stack = await startTestStack();
     const port = portOf(stack.regionUrls["prod-us"]!);
-    const fault = await injectFault(stack, { kind: "region-down", target: "prod-us", durationS: 0.4 });
+    const fault = await injectFault(stack, { kind: "region-down", region: "prod-us", durationS: 0.4 });
     expect(fault.healsAtMs).toBeGreaterThan(Date.now());
     expect(await tcpConnect(port)).toBe("ECONNREFUSED");
     await eventually(

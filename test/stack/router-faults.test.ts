@@ -14,7 +14,7 @@ afterEach(async () => {
 describe("router faults on the live stack", () => {
   it("router-restart: health state and decisions are lost, the control record is not, and traffic is served", async () => {
     stack = await startTestStack();
-    const down = await injectFault(stack, { kind: "region-down", target: "prod-us" });
+    const down = await injectFault(stack, { kind: "region-down", region: "prod-us" });
     await waitForActive(stack, "prod-ie");
     await healFault(stack, down.id);
     const loop = startLoop({ routerUrl: stack.routerUrl, workers: 2, paceMs: 10, maxRequests: 200 });
@@ -47,7 +47,12 @@ describe("router faults on the live stack", () => {
     // router sees prod-us fall and rise again every cycle (a half-period equal to the interval
     // could alias with the probes and hide the flapping), while every up phase is shorter than
     // the failback hold-down.
-    const fault = await injectFault(stack, { kind: "flapping", target: "prod-us", periodS });
+    const fault = await injectFault(stack, {
+      kind: "flapping",
+      region: "prod-us",
+      periodS,
+      downS: periodS / 2,
+    });
     const startedAtMs = Date.now();
     await waitForActive(stack, "prod-ie");
     await eventually("two and a half flaps", () => Date.now() - startedAtMs >= 2.5 * periodS * 1000, 7000);

@@ -53,9 +53,9 @@ describe("starting and stopping the live stack", () => {
   it("close() with faults active returns promptly, and a flapping region stays down afterwards", async () => {
     stack = await startTestStack();
     const usPort = portOf(stack.regionUrls["prod-us"]!);
-    await injectFault(stack, { kind: "region-hang", target: "prod-ie" });
-    await injectFault(stack, { kind: "flapping", target: "prod-us", periodS: 0.2 });
-    await injectFault(stack, { kind: "partition", link: "client->router" });
+    await injectFault(stack, { kind: "region-hang", region: "prod-ie" });
+    await injectFault(stack, { kind: "flapping", region: "prod-us", periodS: 0.2, downS: 0.1 });
+    await injectFault(stack, { kind: "partition", between: ["client", "router"], oneWay: true });
     // Waits on the partitioned client link (up to a minute) until the stack stops.
     const waiting = fetch(`${stack.routerUrl}/items`).then(
       (r) => r.status,
@@ -80,7 +80,12 @@ describe("starting and stopping the live stack", () => {
     stack = await startTestStack();
     const port = portOf(stack.regionUrls["prod-us"]!);
     for (const afterMs of [0, 30, 60, 90, 120]) {
-      const fault = await injectFault(stack, { kind: "flapping", target: "prod-us", periodS: 0.2 });
+      const fault = await injectFault(stack, {
+        kind: "flapping",
+        region: "prod-us",
+        periodS: 0.2,
+        downS: 0.1,
+      });
       const atMs = Date.now() + afterMs;
       await eventually("the moment to heal", () => Date.now() >= atMs, 1000, 5);
       await fetch(`${stack.controlUrl}/faults/${fault.id}`, { method: "DELETE" });

@@ -53,8 +53,11 @@ describe("failover up (a real process)", () => {
     running.push(cli);
     await cli.waitForOutput(/Ctrl-C to stop/);
     const control = `http://127.0.0.1:${controlPort}/faults`;
-    expect((await sendJson(control, "POST", { kind: "region-hang", target: "prod-us" })).status).toBe(201);
-    expect((await sendJson(control, "POST", { kind: "partition", link: "client->router" })).status).toBe(201);
+    expect((await sendJson(control, "POST", { kind: "region-hang", region: "prod-us" })).status).toBe(201);
+    expect(
+      (await sendJson(control, "POST", { kind: "partition", between: ["client", "router"], oneWay: true }))
+        .status,
+    ).toBe(201);
     // A request now waits on the partitioned link; Ctrl-C must not wait for it.
     const pending = fetch(`http://127.0.0.1:${port}/items`).catch(() => undefined);
 

@@ -1,0 +1,38 @@
+import { awsRegionOutageFault } from "./aws-region-outage.ts";
+import { brownoutFault } from "./brownout.ts";
+import type { FaultDefinition } from "./fault-definition.ts";
+import { flappingFault } from "./flapping.ts";
+import { partitionFault } from "./partition.ts";
+import { regionDownFault } from "./region-down.ts";
+import { regionHangFault } from "./region-hang.ts";
+import { replicationPausedFault } from "./replication-paused.ts";
+import { routerRestartFault } from "./router-restart.ts";
+import { storeDownFault } from "./store-down.ts";
+
+/**
+ * Every fault kind, by name: the one list the simulator's, the live stack's and the CLI's
+ * registries are checked against (test/faults/one-vocabulary.test.ts). Adding a kind: a file
+ * here and a line below (see fault-definition.ts for the rest).
+ */
+export const FAULT_DEFINITIONS: ReadonlyMap<string, FaultDefinition> = new Map(
+  (
+    [
+      regionDownFault,
+      regionHangFault,
+      brownoutFault,
+      partitionFault,
+      replicationPausedFault,
+      storeDownFault,
+      routerRestartFault,
+      flappingFault,
+      awsRegionOutageFault,
+    ] as FaultDefinition[]
+  ).map((d) => [d.kind, d]),
+);
+
+export {
+  combineDegradations,
+  type Degradation,
+  type FaultDefinition,
+  paramsSchema,
+} from "./fault-definition.ts";
