@@ -101,6 +101,11 @@ export class ManualClock implements Clock {
   }
 }
 
-async function flushMicrotasks(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
+/**
+ * Lets every piece of async work that is ready run to its end: a macrotask (setImmediate) runs
+ * only once the microtask and nextTick queues are empty, however long the chain of awaits, where
+ * a fixed number of `await Promise.resolve()` stopped after that many steps.
+ */
+function flushMicrotasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,15 +1,15 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../config/config-error.ts";
 import { diffConfigs } from "../../config/diff-config.ts";
 import { resolveEnvName } from "../../config/env-name.ts";
 import { environmentFile, loadConfigFile, loadEnvironment } from "../../config/load-config.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 function tempFile(name: string, content: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), "failover-config-"));
+  const dir = tempDir("failover-config-");
   const file = join(dir, name);
   writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
   return file;

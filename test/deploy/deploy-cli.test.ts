@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
@@ -12,6 +11,7 @@ import type { EnvironmentConfig } from "../../config/schema.ts";
 import { buildRouterArtifacts } from "../../deploy/artifacts/build-router-artifacts.ts";
 import { zip } from "../../deploy/artifacts/write-zip.ts";
 import { type AwsClients, createAwsClients } from "../../deploy/aws/clients.ts";
+import { tempDir } from "../support/temp-dir.ts";
 import {
   type AwsTestEnv,
   awsTestEnv,
@@ -64,7 +64,7 @@ beforeAll(async () => {
   route53 = new Route53Client({ region: "us-east-1", endpoint: inject("motoEndpoint"), credentials });
   dynamodb = new DynamoDBClient({ region: "us-east-1", endpoint: inject("dynamodbEndpoint"), credentials });
   await createZone(route53, "example.com.");
-  const dir = mkdtempSync(join(tmpdir(), "failover-deploy-cli-"));
+  const dir = tempDir("failover-deploy-cli-");
   artifact = (await buildRouterArtifacts(join(dir, "dist"))).lambdaZip;
   changedArtifact = join(dir, "changed.zip");
   writeFileSync(changedArtifact, zip([{ name: "index.mjs", data: readFileSync(artifact) }]));

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EventLoopStalls } from "../support/event-loop-stalls.ts";
 import { delay, runLoad, waitFor } from "./support/load.ts";
 import { FAST_POLICY, regionStack, type Stack } from "./support/region-stack.ts";
 import { FAST_LEASE } from "./support/router-env.ts";
@@ -11,7 +12,14 @@ const LIMIT_MS = FAST_POLICY.connectTimeoutMs + FAST_POLICY.responseTimeoutMs;
 // A promoted region holds writes until the old active's lease has run out (regions/service/lease.ts).
 const LEASE_WAIT_MS = FAST_LEASE.leaseMs + FAST_LEASE.maxClockDriftMs;
 let stack: Stack | undefined;
+// Wall-clock bounds allow for the time this process could not run (a busy shared machine); the
+// exact bounds, to the millisecond, are asserted on virtual time in failover-timing.test.ts.
+let stalls: EventLoopStalls;
+beforeEach(() => {
+  stalls = new EventLoopStalls();
+});
 afterEach(async () => {
+  stalls.stop();
   await stack?.close();
   stack = undefined;
 });
@@ -23,7 +31,7 @@ async function ready(s: Stack) {
 }
 
 describe("against real regions over sockets", () => {
-  it("kill prod-us: traffic moves within one probe interval and no idempotent request fails", async () => {
+  it("kill prod-us: traffic moves within one probe interval (+ stalls) and no idempotent request fails", async () => {
     stack = await regionStack();
     const edge = await ready(stack);
     const load = runLoad([edge.url], { concurrency: 8, durationMs: 1800 });
@@ -36,7 +44,8 @@ describe("against real regions over sockets", () => {
     expect(promote).toMatchObject({ region: "prod-ie", epoch: 2 });
     if (process.env.ROUTER_TEST_REPORT)
       console.info("kill -> promote ms", promote!.atMs - killedAtMs, "requests", results.length);
-    expect(promote!.atMs - killedAtMs).toBeLessThanOrEqual(INTERVAL_MS);
+    // Confirmed by fast probes: without them it takes fall x interval (600 ms).
+    expect(promote!.atMs - killedAtMs).toBeLessThanOrEqual(INTERVAL_MS + stalls.slackMs(3));
     const failed = results.filter((r) => r.status !== 200);
     expect(failed).toEqual([]);
     // Fewer than without leases: writes wait LEASE_WAIT_MS on prod-ie after the promotion.
@@ -66,11 +75,11 @@ describe("against real regions over sockets", () => {
         "slowest",
         Math.max(...results.map((r) => r.endMs - r.startMs)),
       );
-    expect(promote!.atMs - hungAtMs).toBeLessThanOrEqual(boundMs);
+    expect(promote!.atMs - hungAtMs).toBeLessThanOrEqual(boundMs + stalls.slackMs(4));
     // A request waits at most connect + response timeout on the hung region, then, retried on
-    // prod-ie, at most the lease wait there (+ scheduling slack).
+    // prod-ie, at most the lease wait there (+ the time the process could not run).
     const slowest = Math.max(...results.map((r) => r.endMs - r.startMs));
-    expect(slowest).toBeLessThan(LIMIT_MS + LEASE_WAIT_MS + 150);
+    expect(slowest).toBeLessThan(LIMIT_MS + LEASE_WAIT_MS + stalls.slackMs(3));
     expect(results.filter((r) => r.status !== 200 && r.status !== 504)).toEqual([]);
     const after = results.filter((r) => r.startMs > promote!.atMs + 5);
     expect(after.every((r) => r.status === 200 && r.servedBy === "prod-ie")).toBe(true);

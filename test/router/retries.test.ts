@@ -85,7 +85,12 @@ describe("retries after a failed attempt", () => {
       error: "region_unreachable",
       detail: expect.stringContaining("retry budget spent"),
     });
-    expect(router().metrics.registry.getSingleMetric("failover_router_retries_total")).toBeDefined();
+    // Counted as a retry the budget refused, and none sent.
+    const retries = await router().metrics.registry.getSingleMetric("failover_router_retries_total")!.get();
+    const byOutcome = Object.fromEntries(
+      retries.values.map((v) => [`${v.labels.reason} ${v.labels.outcome}`, v.value]),
+    );
+    expect(byOutcome).toEqual({ "refused budget_exhausted": 1 });
   });
 
   it("a request to a hung region answers 504 at exactly connect + response timeout (4000 ms), not later", async () => {

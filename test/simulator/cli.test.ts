@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ScenarioResult } from "../../simulator/report/result.ts";
 import { finish } from "../../simulator/run/simulate-command.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "sim-cli-"));
+const dir = tempDir("sim-cli-");
 
 function cli(...args: string[]) {
   const out = spawnSync(process.execPath, ["bin/failover.js", "simulate", ...args], {

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatInputProblem, SimInputError } from "../../simulator/input/input-error.ts";
@@ -9,6 +8,7 @@ import {
   storeBudgetProblem,
   storeDemand,
 } from "../../simulator/scenario/store-budget.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 /** The problems a scenario text produces, formatted as the CLI prints them (file:line: field: reason). */
 function problemsOf(text: string, file = "bad.yaml"): string[] {
@@ -123,7 +123,7 @@ describe("scenario validation", () => {
   });
 
   it("reads a scenario file and names a missing one", () => {
-    const dir = mkdtempSync(join(tmpdir(), "sim-scenario-"));
+    const dir = tempDir("sim-scenario-");
     const file = join(dir, "good.yaml");
     writeFileSync(file, GOOD);
     expect(loadScenarioFile(file).scenarios[0]!.name).toBe("ok");
@@ -131,7 +131,7 @@ describe("scenario validation", () => {
   });
 
   it("uses a table of the user's own, next to the scenario, and reports its problems with both lines", () => {
-    const dir = mkdtempSync(join(tmpdir(), "sim-table-"));
+    const dir = tempDir("sim-table-");
     writeFileSync(join(dir, "rtt.csv"), "a,b,rttMs,source\nvirginia,ireland,70,my ping 2025\n");
     const scenarioFile = join(dir, "s.yaml");
     writeFileSync(scenarioFile, GOOD.replace("durationS: 60", "durationS: 60\nlatency:\n  table: rtt.csv"));

@@ -16,6 +16,14 @@ afterEach(async () => {
   blocker = undefined;
 });
 
+const FLAP_PERIOD_MS = 200;
+
+/** Checks `check` over and over for `forMs`: a state that must hold all along, not at one instant. */
+async function staysFor(forMs: number, check: () => Promise<void>): Promise<void> {
+  const untilMs = performance.now() + forMs;
+  while (performance.now() < untilMs) await check();
+}
+
 async function block(port: number): Promise<void> {
   blocker = createServer();
   await new Promise<void>((done) => blocker!.listen(port, "127.0.0.1", () => done()));
@@ -54,7 +62,12 @@ describe("starting and stopping the live stack", () => {
     stack = await startTestStack();
     const usPort = portOf(stack.regionUrls["prod-us"]!);
     await injectFault(stack, { kind: "region-hang", region: "prod-ie" });
-    await injectFault(stack, { kind: "flapping", region: "prod-us", periodS: 0.2, downS: 0.1 });
+    await injectFault(stack, {
+      kind: "flapping",
+      region: "prod-us",
+      periodS: FLAP_PERIOD_MS / 1000,
+      downS: FLAP_PERIOD_MS / 2000,
+    });
     await injectFault(stack, { kind: "partition", between: ["client", "router"], oneWay: true });
     // Waits on the partitioned client link (up to a minute) until the stack stops.
     const waiting = fetch(`${stack.routerUrl}/items`).then(
@@ -69,11 +82,13 @@ describe("starting and stopping the live stack", () => {
     const closingMs = performance.now();
     await stack.close();
     stack = undefined;
-    expect(performance.now() - closingMs).toBeLessThan(2000);
-    expect(await waiting).toBeDefined();
-    // Two flap periods later, nothing has brought prod-us back up.
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(await tcpConnect(usPort)).toBe("ECONNREFUSED");
+    // Far below the minute the partitioned request would otherwise hold close() up, with room
+    // for a busy machine.
+    expect(performance.now() - closingMs).toBeLessThan(10_000);
+    // The request held on the partitioned link is ended by the close, not left hanging.
+    expect(await waiting).toBe("connection closed");
+    // For two flap periods, nothing brings prod-us back up (a surviving flap timer would, within one).
+    await staysFor(2 * FLAP_PERIOD_MS, async () => expect(await tcpConnect(usPort)).toBe("ECONNREFUSED"));
   });
 
   it("healing a flapping region at any point of its cycle leaves it up", async () => {
@@ -83,16 +98,15 @@ describe("starting and stopping the live stack", () => {
       const fault = await injectFault(stack, {
         kind: "flapping",
         region: "prod-us",
-        periodS: 0.2,
-        downS: 0.1,
+        periodS: FLAP_PERIOD_MS / 1000,
+        downS: FLAP_PERIOD_MS / 2000,
       });
       const atMs = Date.now() + afterMs;
       await eventually("the moment to heal", () => Date.now() >= atMs, 1000, 5);
       await fetch(`${stack.controlUrl}/faults/${fault.id}`, { method: "DELETE" });
       expect(await tcpConnect(port)).toBe("connected");
     }
-    // And it stays up: no flap timer survives its heal.
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await tcpConnect(port)).toBe("connected");
+    // And it stays up: no flap timer survives its heal (one would take it down within a period).
+    await staysFor(2 * FLAP_PERIOD_MS, async () => expect(await tcpConnect(port)).toBe("connected"));
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENVIRONMENTS_DIR } from "../../../config/load-config.ts";
 import { type EnvironmentConfig, environmentSchema } from "../../../config/schema.ts";
+import { tempDir } from "../../support/temp-dir.ts";
 
 /**
  * The environment a deploy test runs in: credentials from a throw-away shared-credentials file
@@ -18,7 +18,7 @@ export interface AwsTestEnv {
 }
 
 export function awsTestEnv(endpoints: { moto: string; dynamodb?: string }): AwsTestEnv {
-  const dir = mkdtempSync(join(tmpdir(), "failover-deploy-test-"));
+  const dir = tempDir("failover-deploy-test-");
   const credentialsFile = join(dir, "credentials");
   writeFileSync(
     credentialsFile,
