@@ -48,11 +48,13 @@ export async function runJob(job: RunJob): Promise<JobOutcome> {
 }
 
 /**
- * Runs independent simulations, each on one of `jobCount` worker threads (in this thread when
- * one job or one worker would do), and returns their outcomes in the order of `jobs`, whatever
- * order they finish in: a run depends only on its scenario and seed, never on which thread ran
- * it or when, so the merged output is the serial run's, byte for byte
- * (test/simulator/parallel-runs.test.ts).
+ * Runs independent simulations on `jobCount` threads: this one and `jobCount - 1` workers, each
+ * claiming the next job from one shared counter until none is left (so a thread that drew short
+ * runs takes more of them), and returns the outcomes in the order of `jobs`, whatever order they
+ * finish in. A run depends only on its scenario and seed, never on which thread ran it or when,
+ * so the merged output is the serial run's, byte for byte (test/simulator/parallel-runs.test.ts).
+ * This thread works too: it is already loaded and warmed up, and a worker costs a second or
+ * so of CPU to load the sources before its first run.
  */
 export async function runJobs(
   jobs: readonly RunJob[],
@@ -61,61 +63,41 @@ export async function runJobs(
 ): Promise<JobOutcome[]> {
   const threads = Math.max(1, Math.min(jobCount, jobs.length));
   const outcomes: JobOutcome[] = new Array(jobs.length);
+  const failures: string[] = [];
   let done = 0;
-  if (threads === 1) {
-    for (const [i, job] of jobs.entries()) {
-      outcomes[i] = await runJob(job);
-      onDone?.(++done, jobs.length);
-    }
-    return outcomes;
-  }
-  let next = 0;
-  const workers = Array.from({ length: threads }, () => startWorker());
+  const record = (index: number, outcome: JobOutcome) => {
+    outcomes[index] = outcome;
+    onDone?.(++done, jobs.length);
+  };
+  const claimed = new Int32Array(new SharedArrayBuffer(4));
+  const workers = Array.from({ length: threads - 1 }, () =>
+    startWorker({ jobs, claimed }, record, (index, error) =>
+      failures.push(`simulation ${index + 1} failed in a worker: ${error}`),
+    ),
+  );
   try {
-    await Promise.all(
-      workers.map(async (worker) => {
-        while (next < jobs.length) {
-          const index = next++;
-          outcomes[index] = await ask(worker, index, jobs[index]!);
-          onDone?.(++done, jobs.length);
-        }
-      }),
-    );
+    for (let index = Atomics.add(claimed, 0, 1); index < jobs.length; index = Atomics.add(claimed, 0, 1)) {
+      record(index, await runJob(jobs[index]!));
+    }
+    await Promise.all(workers.map((w) => w.finished));
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(workers.map((w) => w.worker.terminate()));
   }
+  if (failures.length > 0) throw new Error(failures.join("\n"));
   return outcomes;
 }
 
-type Reply = { index: number; outcome: JobOutcome } | { index: number; error: string };
-
-function ask(worker: Worker, index: number, job: RunJob): Promise<JobOutcome> {
-  return new Promise((resolvePromise, reject) => {
-    const onMessage = (reply: Reply) => {
-      if (reply.index !== index) return;
-      cleanup();
-      if ("error" in reply) reject(new Error(`simulation ${index + 1} failed in a worker: ${reply.error}`));
-      else resolvePromise(reply.outcome);
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const onExit = (code: number) => {
-      cleanup();
-      reject(new Error(`a simulation worker exited with code ${code}`));
-    };
-    const cleanup = () => {
-      worker.off("message", onMessage);
-      worker.off("error", onError);
-      worker.off("exit", onExit);
-    };
-    worker.on("message", onMessage);
-    worker.on("error", onError);
-    worker.on("exit", onExit);
-    worker.postMessage({ index, job });
-  });
+/** What a worker is started with: every job, and the counter the threads claim jobs from. */
+export interface WorkerInput {
+  jobs: readonly RunJob[];
+  claimed: Int32Array;
 }
+
+/** What a worker posts: one message per job it ran, then `finished`. */
+export type WorkerMessage =
+  | { kind: "outcome"; index: number; outcome: JobOutcome }
+  | { kind: "failed"; index: number; error: string }
+  | { kind: "finished" };
 
 /**
  * A worker running run-worker.ts. The sources are TypeScript run by tsx: the worker loads tsx's
@@ -123,11 +105,29 @@ function ask(worker: Worker, index: number, job: RunJob): Promise<JobOutcome> {
  * flag is passed: a worker refuses V8 heap flags such as --max-semi-space-size, which the
  * process's flags already set for every isolate in it.
  */
-function startWorker(): Worker {
+function startWorker(
+  input: WorkerInput,
+  onOutcome: (index: number, outcome: JobOutcome) => void,
+  onFailure: (index: number, error: string) => void,
+): { worker: Worker; finished: Promise<void> } {
   const here = dirname(fileURLToPath(import.meta.url));
   const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
   const tsxLoader = pathToFileURL(join(tsxDir, "dist", "loader.mjs")).href;
-  return new Worker(resolve(here, "run-worker.ts"), { execArgv: ["--import", tsxLoader] });
+  const worker = new Worker(resolve(here, "run-worker.ts"), {
+    execArgv: ["--import", tsxLoader],
+    workerData: input,
+  });
+  const finished = new Promise<void>((resolvePromise, reject) => {
+    worker.on("message", (message: WorkerMessage) => {
+      if (message.kind === "outcome") onOutcome(message.index, message.outcome);
+      else if (message.kind === "failed") onFailure(message.index, message.error);
+      else resolvePromise();
+    });
+    worker.on("error", reject);
+    worker.on("exit", (code) => reject(new Error(`a simulation worker exited with code ${code}`)));
+  });
+  finished.catch(() => {}); // awaited by runJobs; this only keeps an early exit from counting as unhandled
+  return { worker, finished };
 }
 
 /** A sweep cell's scenario: the base one with this health-check policy. */
