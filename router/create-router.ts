@@ -17,7 +17,6 @@ import { RetryBudget } from "./forward/retry-budget.ts";
 import { healthzRoute } from "./healthz-route.ts";
 import { RouterMetrics } from "./metrics.ts";
 import { buildStatus, type RouterStatus } from "./router-status.ts";
-import { isRawCapable } from "./transport/raw-exchange.ts";
 
 export interface RouterOptions {
   config: EnvironmentConfig;
@@ -82,7 +81,6 @@ export function createRouter(options: RouterOptions): Router {
       coordinator,
       clock,
       transport: options.transport,
-      rawTransport: isRawCapable(options.transport),
       metrics,
       budget,
       logger,
