@@ -14,13 +14,12 @@ import { environmentFile, loadConfigFile } from "../config/load-config.ts";
 import type { Clock, TimerHandle } from "../core/clock.ts";
 import { MemoryControlStore } from "../core/control.ts";
 import { seededRandom } from "../core/random.ts";
-import { markRawCapable, rawRequestOf } from "../core/raw-exchange.ts";
+import { type RawTransport, rawOfResponse } from "../core/transport.ts";
 import { createRegionService, type RegionService } from "../regions/service/region-service.ts";
 import { MemoryStore } from "../regions/store/memory-store.ts";
 import { createRouter } from "../router/create-router.ts";
 import { KnownIds } from "../simulator/clients/known-ids.ts";
-import { installLightResponse } from "../simulator/transport/light-response.ts";
-import { answerRaw, receivedRequest } from "../simulator/transport/wire.ts";
+import { installLightResponse, responseParts } from "../simulator/transport/light-response.ts";
 import { WireRequest } from "../simulator/transport/wire-request.ts";
 
 export interface FloorResult {
@@ -50,12 +49,15 @@ export async function realCodeFloor(
       reason: "bench",
     });
     const regions = new Map<string, RegionService>();
-    // The simulator's raw-capable hand-over (simulator/transport/wire.ts), minus the network.
-    const transport = markRawCapable(async (region: string, request: Request) => {
-      const raw = rawRequestOf(request);
-      const response = await regions.get(region)!.app.fetch(receivedRequest(request));
-      return answerRaw(raw, response);
-    });
+    // The simulator's raw path (simulator/transport/sim-network.ts), minus the network.
+    const raw: RawTransport = async (region, request) => {
+      const { url, method, headers, body } = request;
+      const received = new WireRequest(url, method, headers, body) as unknown as Request;
+      const response = await regions.get(region)!.app.fetch(received);
+      return responseParts(response) ?? rawOfResponse(response);
+    };
+    const fetchPath = async (region: string, request: Request) => regions.get(region)!.app.fetch(request);
+    const transport = Object.assign(fetchPath, { raw });
     for (const region of config.regions) {
       const store = new MemoryStore();
       const random = seededRandom(1);

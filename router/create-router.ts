@@ -7,7 +7,6 @@ import type { Clock } from "../core/clock.ts";
 import type { ControlStore } from "../core/control.ts";
 import { jsonError } from "../core/http-errors.ts";
 import type { Random } from "../core/random.ts";
-import { isRawCapable } from "../core/raw-exchange.ts";
 import type { Transport } from "../core/transport.ts";
 import { adminRoutes } from "./admin/admin-routes.ts";
 import { DecisionLog } from "./decision-log.ts";
@@ -82,7 +81,6 @@ export function createRouter(options: RouterOptions): Router {
       coordinator,
       clock,
       transport: options.transport,
-      rawTransport: isRawCapable(options.transport),
       metrics,
       budget,
       logger,

@@ -65,7 +65,20 @@ function addRunOptions(command: Command): Command {
       "multiply every time in the scenario (a quick preview: 0.1)",
       parseFactor,
     )
-    .option("--scale-rate <factor>", "multiply every client's request rate", parseFactor);
+    .option("--scale-rate <factor>", "multiply every client's request rate", parseFactor)
+    .option("--seeds <n>", "run the seeds seed .. seed + n - 1 and report each (one scenario)", parseCount)
+    .option(
+      "--jobs <n>",
+      "worker threads for independent runs (sweep cells, --compare, --seeds); default one per core",
+      parseCount,
+    );
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1024)
+    throw new InvalidArgumentError("a count is an integer from 1 to 1024");
+  return n;
 }
 
 async function run(scenario: string | undefined, opts: RawOptions, sweep: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Clock } from "../../core/clock.ts";
-import { TransportError } from "../../core/transport.ts";
+import { type RawResponse, rawText, TransportError } from "../../core/transport.ts";
 import type { RegionMetrics } from "../service/region-metrics.ts";
 import type { ReplicationReply } from "./protocol.ts";
 
@@ -97,8 +97,8 @@ export type ShipReply = ReplicationReply | { ok: false; error: string; detail: s
  * The standby's reply; any answer that is not one (a 401 from the listener, a proxy's HTML 502)
  * becomes a refusal with the status, so it is reported rather than thrown as a parse error.
  */
-export async function replyOf(response: Response): Promise<ShipReply> {
-  const text = await response.text();
+export async function replyOf(response: RawResponse): Promise<ShipReply> {
+  const text = await rawText(response);
   let body: { ok?: unknown; error?: unknown; detail?: unknown } | undefined;
   try {
     body = JSON.parse(text) as typeof body;

@@ -1,3 +1,5 @@
+import { type RawResponse, rawText } from "../../core/transport.ts";
+
 /**
  * A region's answer that says "this write was not applied, send it to the active region":
  * 503 not_active from a standby, 409 stale_epoch for a write tagged with an old epoch (see
@@ -22,21 +24,18 @@ export interface RefusalCheck {
   /** The region answered a deliberate refusal (see HEALTHY_REFUSALS): not a sign of failure. */
   healthyRefusal: boolean;
   /** The response to pass on if it was not a refusal (its body may have been read). */
-  response: Response;
+  response: RawResponse;
 }
 
-export async function checkRefusal(response: Response): Promise<RefusalCheck> {
+export async function checkRefusal(response: RawResponse): Promise<RefusalCheck> {
   if (response.status !== 503 && response.status !== 409)
     return { refusal: undefined, healthyRefusal: false, response };
-  if (!response.headers.get("content-type")?.includes("json")) {
+  const type = response.headers["content-type"];
+  if (typeof type !== "string" || !type.includes("json")) {
     return { refusal: undefined, healthyRefusal: false, response };
   }
-  const text = await response.text();
-  const rebuilt = new Response(text, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+  const text = await rawText(response);
+  const rebuilt: RawResponse = { ...response, body: text };
   try {
     const body = JSON.parse(text) as { error?: unknown; activeRegion?: unknown; epoch?: unknown };
     const healthyRefusal = typeof body.error === "string" && HEALTHY_REFUSALS.has(body.error);

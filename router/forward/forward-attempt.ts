@@ -1,7 +1,14 @@
 import type { Logger } from "pino";
 import type { EnvironmentConfig } from "../../config/schema.ts";
 import { type Clock, clockTimeout } from "../../core/clock.ts";
-import { type Transport, TransportError } from "../../core/transport.ts";
+import {
+  type CancelSlot,
+  type RawResponse,
+  rawOfResponse,
+  requestOfRaw,
+  type Transport,
+  TransportError,
+} from "../../core/transport.ts";
 import { discardBody, raceSignal } from "../deadline.ts";
 import type { FailoverCoordinator } from "../failover-coordinator.ts";
 import { outcomeOfFailure, outcomeOfStatus } from "../health/request-outcome.ts";
@@ -19,12 +26,10 @@ export interface ForwardDeps {
   metrics: RouterMetrics;
   budget: RetryBudget;
   logger: Logger;
-  /** The transport is the router's own raw-capable HTTP transport (see core/raw-exchange.ts). */
-  rawTransport: boolean;
 }
 
 export type AttemptResult =
-  | { kind: "response"; response: Response; refusal: ContractRefusal | undefined }
+  | { kind: "response"; response: RawResponse; refusal: ContractRefusal | undefined }
   | { kind: "failed"; error: TransportError; budgetSpent?: boolean };
 
 /**
@@ -44,7 +49,7 @@ export async function sendAttempt(
   if (!region)
     return { kind: "failed", error: new TransportError("unknown", route.region, "not a configured region") };
   try {
-    const send = deps.rawTransport ? sendRaw : sendWithSignal;
+    const send = deps.transport.raw ? sendRaw : sendWithSignal;
     const response = await send(deps, forwarded, route, region.endpoint, write);
     if (!write) {
       deps.coordinator.reportResult(route.region, outcomeOfStatus(response.status), forwarded.client);
@@ -73,7 +78,7 @@ type Send = (
   route: Route,
   endpoint: string,
   write: boolean,
-) => Promise<Response>;
+) => Promise<RawResponse>;
 
 /** Any transport: a real Request and an AbortSignal from clockTimeout that fires at the deadline. */
 const sendWithSignal: Send = async (deps, forwarded, route, endpoint, write) => {
@@ -82,31 +87,31 @@ const sendWithSignal: Send = async (deps, forwarded, route, endpoint, write) => 
     timeoutError(deps, route),
   );
   try {
-    const { request } = upstreamRequest(forwarded, endpoint, route.epoch, write, false);
+    const request = requestOfRaw(upstreamRequest(forwarded, endpoint, route.epoch, write));
     const sending = deps.transport(route.region, request, {
       connectTimeoutMs,
       responseTimeoutMs,
       signal: deadline.signal,
     });
-    return await raceSignal(sending, deadline.signal, discardBody);
+    return rawOfResponse(await raceSignal(sending, deadline.signal, discardBody));
   } finally {
     deadline.dispose();
   }
 };
 
 /**
- * The router's own HTTP transport (raw-capable): the same deadline on the same clock, but it
- * cancels the exchange through RawRequest.cancel instead of an AbortSignal, and the Request is
- * a raw-only one. See core/raw-exchange.ts for why (Node 20 AbortController and Request costs).
+ * A transport with a raw path (core/transport.ts): the same deadline on the same clock, ended
+ * through the cancel slot instead of an AbortSignal, and no Request built at all.
  */
 const sendRaw: Send = async (deps, forwarded, route, endpoint, write) => {
   const { connectTimeoutMs, responseTimeoutMs } = deps.config.router;
-  const { request, raw } = upstreamRequest(forwarded, endpoint, route.epoch, write, true);
+  const cancel: CancelSlot = {};
   const timer = deps.clock.setTimer(connectTimeoutMs + responseTimeoutMs, () =>
-    raw.cancel?.(timeoutError(deps, route)),
+    cancel.cancel?.(timeoutError(deps, route)),
   );
   try {
-    return await deps.transport(route.region, request, { connectTimeoutMs, responseTimeoutMs });
+    const request = upstreamRequest(forwarded, endpoint, route.epoch, write);
+    return await deps.transport.raw!(route.region, request, { connectTimeoutMs, responseTimeoutMs, cancel });
   } finally {
     timer.cancel();
   }

@@ -1,4 +1,4 @@
-import { fileRawRequest, type RawRequest, rawOnlyRequest } from "../../core/raw-exchange.ts";
+import type { RawRequest } from "../../core/transport.ts";
 import { regionUrl } from "../region-url.ts";
 import { forwardedNode, xffAddress } from "./client-address.ts";
 import { connectionListed, isHopByHop } from "./hop-by-hop.ts";
@@ -81,28 +81,27 @@ function copyRaw(raw: readonly string[], out: Record<string, string>): void {
 }
 
 /**
- * The Request handed to the transport for one attempt (a raw-only one for the router's own
- * HTTP transport, see core/raw-exchange.ts). The URL is the region's configured
- * endpoint plus the client's path: the transport addresses the region by name, and nothing in
- * the client's request can name another host. Writes carry the epoch the router knows.
+ * One attempt's request as plain parts (core/transport.ts's RawRequest; the fetch path builds a
+ * Request from it). The URL is the region's configured endpoint plus the client's path: the
+ * transport addresses the region by name, and nothing in the client's request can name another
+ * host. Writes carry the epoch the router knows.
  */
 export function upstreamRequest(
   forwarded: ForwardedRequest,
   endpoint: string,
   epoch: number | undefined,
   tagEpoch: boolean,
-  rawOnly: boolean,
-): { request: Request; raw: RawRequest } {
+): RawRequest {
   const headers =
     tagEpoch && epoch !== undefined
       ? { ...forwarded.headers, [EPOCH_HEADER]: String(epoch) }
       : forwarded.headers;
-  const raw: RawRequest = { headers, body: forwarded.body };
-  const url = regionUrl(endpoint, forwarded.pathAndQuery);
-  if (rawOnly) return { request: rawOnlyRequest(url, forwarded.method, raw), raw };
-  const init: RequestInit = { method: forwarded.method, headers };
-  if (forwarded.body !== undefined) init.body = forwarded.body;
-  return { request: fileRawRequest(new Request(url, init), raw), raw };
+  return {
+    method: forwarded.method,
+    url: regionUrl(endpoint, forwarded.pathAndQuery),
+    headers,
+    body: forwarded.body,
+  };
 }
 
 function appendList(headers: Record<string, string>, name: string, value: string): void {

@@ -1,4 +1,4 @@
-import { type RawResponse, rawResponseOf } from "../../core/raw-exchange.ts";
+import type { RawResponse } from "../../core/transport.ts";
 import { connectionListed, isHopByHop } from "./hop-by-hop.ts";
 
 /** Why a response came from the region it came from: the `x-served-reason` header. */
@@ -23,26 +23,10 @@ export interface Served {
 }
 
 /**
- * The response for the client: the region's status, headers (minus hop-by-hop) and body
- * stream, plus which region served it and why. The body is passed through, not copied.
+ * The response for the client: the region's status, headers (minus hop-by-hop) and body (bytes
+ * as they came, or the stream passed through, not copied), plus which region served it and why.
  */
-export function clientResponse(upstream: Response, served: Served): Response {
-  const raw = rawResponseOf(upstream);
-  if (raw) return fromRaw(raw, served);
-  const listed = connectionListed(upstream.headers.get("connection"));
-  const headers = new Headers();
-  upstream.headers.forEach((value, name) => {
-    if (isHopByHop(name) || listed?.has(name)) return;
-    headers.append(name, value);
-  });
-  headers.set("x-served-by", served.region);
-  headers.set("x-served-reason", served.reason);
-  headers.set("x-request-id", served.requestId);
-  return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers });
-}
-
-/** The fast path for a small response the HTTP transport read whole: plain headers, bytes as they came. */
-function fromRaw(raw: RawResponse, served: Served): Response {
+export function clientResponse(raw: RawResponse, served: Served): Response {
   const connection = raw.headers.connection;
   const listed = connectionListed(typeof connection === "string" ? connection : null);
   const out: Record<string, string> = {};
@@ -61,4 +45,9 @@ function fromRaw(raw: RawResponse, served: Served): Response {
   const headers = new Headers(out);
   for (const [name, value] of repeated) headers.append(name, value);
   return new Response(raw.body, { status: raw.status, headers });
+}
+
+/** Drops a response the router will not pass on: a streamed body is cancelled, which ends its upstream read. */
+export function discardRaw(raw: RawResponse): void {
+  if (raw.body instanceof ReadableStream) raw.body.cancel().catch(() => {});
 }

@@ -7,7 +7,7 @@ import { chooseRoute, type Route } from "./choose-route.ts";
 import { clientAddress, nodeRawHeaders } from "./client-address.ts";
 import { type AttemptResult, type ForwardDeps, retryRoute, sendAttempt } from "./forward-attempt.ts";
 import { type ForwardedRequest, forwardHeaders } from "./forward-request.ts";
-import { clientResponse } from "./forward-response.ts";
+import { clientResponse, discardRaw } from "./forward-response.ts";
 import { isIdempotent, isRead } from "./idempotency.ts";
 import { BodyTooLargeError, readBody } from "./read-body.ts";
 import { FORWARD_PATH_KEY } from "./request-guard.ts";
@@ -109,7 +109,7 @@ async function forward(
   const final = result.kind === "response" && !result.refusal;
   const next = final ? undefined : await retryRoute(deps, result, route, method, idempotent);
   if (next) {
-    if (result.kind === "response") result.response.body?.cancel().catch(() => {});
+    if (result.kind === "response") discardRaw(result.response);
     route = next;
     result = await sendAttempt(deps, forwarded, route, write);
   }

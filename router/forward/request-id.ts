@@ -1,9 +1,11 @@
-import { ulid } from "ulid";
 import type { Clock } from "../../core/clock.ts";
 import type { Random } from "../../core/random.ts";
 
 /** A caller's id is kept if it is short and plain (it ends up in logs and headers). */
 const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Crockford base32, as the ULID spec (github.com/ulid/spec) and the `ulid` package encode. */
+const ENCODING = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /**
  * The request id forwarded upstream as `x-request-id` and echoed to the client: the caller's if
@@ -11,5 +13,37 @@ const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function requestIdFor(incoming: string | null, clock: Clock, random: Random): string {
   if (incoming !== null && ACCEPTABLE_ID.test(incoming)) return incoming;
-  return ulid(clock.nowMs(), () => random.next());
+  return requestUlid(clock.nowMs(), random);
+}
+
+let cachedMs = -1;
+let cachedTime = "";
+
+/**
+ * The same string `ulid(nowMs, () => random.next())` from the `ulid` package returns, drawing
+ * the same 16 numbers in the same order (so a simulation's later draws do not move), without
+ * its per-call validation and PRNG detection: the router makes one per request. The time part
+ * is kept while the millisecond lasts. test/router/request-id.test.ts holds it to the package.
+ */
+export function requestUlid(nowMs: number, random: Random): string {
+  if (nowMs !== cachedMs) {
+    cachedTime = encodeTime(nowMs);
+    cachedMs = nowMs;
+  }
+  // The package prepends each random character, so the first draw is the last character.
+  let tail = "";
+  for (let i = 0; i < 16; i++) tail = ENCODING[Math.floor(random.next() * 32) % 32]! + tail;
+  return cachedTime + tail;
+}
+
+function encodeTime(nowMs: number): string {
+  if (!Number.isInteger(nowMs) || nowMs < 0 || nowMs > 2 ** 48 - 1)
+    throw new RangeError(`a ULID's time must be an integer in [0, 2^48): ${nowMs}`);
+  let rest = nowMs;
+  let out = "";
+  for (let i = 0; i < 10; i++) {
+    out = ENCODING[rest % 32]! + out;
+    rest = (rest - (rest % 32)) / 32;
+  }
+  return out;
 }

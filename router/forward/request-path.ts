@@ -40,10 +40,21 @@ export function judgePath(pathAndQuery: string): PathVerdict {
   const rawPath = q === -1 ? pathAndQuery : pathAndQuery.slice(0, q);
   const query = q === -1 ? "" : pathAndQuery.slice(q);
   // The router's commonest paths (/items, /items/01J...) need no work: plain safe characters only.
-  if (/^(\/[A-Za-z0-9\-_~]+)+\/?$|^\/$/.test(rawPath)) return finish(rawPath, query);
+  if (/^(\/[A-Za-z0-9\-_~]+)+\/?$|^\/$/.test(rawPath)) return finishPlain(rawPath, query);
   const decoded = decodeUnreserved(rawPath);
   if (typeof decoded !== "string") return decoded;
   return finish(decoded, query);
+}
+
+/**
+ * `finish` for a path the plain-characters pattern accepted: no dots and no empty segment but a
+ * trailing one are possible there, so only the internal check is left, without splitting.
+ */
+function finishPlain(path: string, query: string): PathVerdict {
+  const slash = path.indexOf("/", 1);
+  const first = (slash === -1 ? path.slice(1) : path.slice(1, slash)).toLowerCase();
+  if (INTERNAL_FIRST_SEGMENTS.has(first) || path.includes("/_")) return { kind: "internal", path };
+  return { kind: "ok", pathAndQuery: query === "" ? path : path + query, path };
 }
 
 function finish(path: string, query: string): PathVerdict {

@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import { fileRawResponse, type RawRequest } from "../../core/raw-exchange.ts";
+import type { CancelSlot, RawResponse } from "../../core/transport.ts";
 
 export interface ExchangeOptions {
   path: string;
@@ -11,8 +11,8 @@ export interface ExchangeOptions {
   signal: AbortSignal | undefined;
   /** Bodies declared at most this long are collected whole; others stream. */
   smallBodyBytes: number;
-  /** The router's raw request, if any: its `cancel` is pointed at this exchange. */
-  raw: RawRequest | undefined;
+  /** The raw path's cancel slot, if any: pointed at this exchange when it starts. */
+  cancel: CancelSlot | undefined;
 }
 
 /** Statuses whose responses have no body (RFC 9110 §6.4.1, §15.3.5, §15.4.5). */
@@ -21,12 +21,14 @@ const NULL_BODY = new Set([204, 205, 304]);
 /**
  * One request over an undici dispatcher with a lean handler, instead of `pool.request`: that
  * API wraps every response body in a Node Readable, which costs more per request than the rest
- * of the exchange on a small body. Small bodies are collected into one buffer (and filed as a raw
- * response); larger or unsized ones become a ReadableStream with backpressure (pause/resume).
- * An aborted signal, or RawRequest.cancel, aborts the request on its socket.
+ * of the exchange on a small body. The answer is a RawResponse (core/transport.ts): small bodies
+ * collected into one buffer, larger or unsized ones a ReadableStream with backpressure
+ * (pause/resume). An aborted signal, or the cancel slot, aborts the request on its socket.
  */
-export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Promise<Response> {
-  return new Promise<Response>((resolve, reject) => new Exchange(options, resolve, reject).start(dispatcher));
+export function exchange(dispatcher: Dispatcher, options: ExchangeOptions): Promise<RawResponse> {
+  return new Promise<RawResponse>((resolve, reject) =>
+    new Exchange(options, resolve, reject).start(dispatcher),
+  );
 }
 
 /** The handler for one exchange: one object per request rather than a closure per callback. */
@@ -43,7 +45,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly options: ExchangeOptions,
-    private readonly resolve: (response: Response) => void,
+    private readonly resolve: (response: RawResponse) => void,
     private readonly reject: (error: unknown) => void,
   ) {
     const { signal } = options;
@@ -57,7 +59,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     if (this.onAbort) options.signal?.addEventListener("abort", this.onAbort, { once: true });
-    if (options.raw) options.raw.cancel = (reason) => this.cancel(reason);
+    if (options.cancel) options.cancel.cancel = (reason) => this.cancel(reason);
     const request: Dispatcher.DispatchOptions = {
       path: options.path,
       method: options.method as Dispatcher.HttpMethod,
@@ -79,9 +81,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return;
     this.status = statusCode;
     this.headers = headers as Record<string, string | string[]>;
-    const init = { status: statusCode, headers: headerInit(this.headers) };
     if (this.options.method === "HEAD" || NULL_BODY.has(statusCode)) {
-      this.answer(new Response(null, init));
+      this.answer({ status: statusCode, headers: this.headers, body: null });
       return;
     }
     if (Number(this.headers["content-length"]) <= this.options.smallBodyBytes) {
@@ -95,7 +96,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       pull: () => controller.resume(),
       cancel: (reason) => controller.abort(reason instanceof Error ? reason : new Error("body cancelled")),
     });
-    this.answer(new Response(body, init));
+    this.answer({ status: statusCode, headers: this.headers, body });
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -115,19 +116,12 @@ class Exchange implements Dispatcher.DispatchHandler {
       const joined =
         this.collected.length === 1 ? this.collected[0]! : Buffer.concat(this.collected, this.collectedBytes);
       const body = new Uint8Array(joined.buffer, joined.byteOffset, joined.length) as Uint8Array<ArrayBuffer>;
-      const { status, headers } = this;
-      this.answer(
-        fileRawResponse(new Response(body, { status, headers: headerInit(headers) }), {
-          status,
-          headers,
-          body,
-        }),
-      );
+      this.answer({ status: this.status, headers: this.headers, body });
     } else if (this.stream) {
       this.stream.close();
       this.stream = undefined;
     } else if (!this.settled) {
-      this.answer(new Response(null, { status: this.status, headers: headerInit(this.headers) }));
+      this.answer({ status: this.status, headers: this.headers, body: null });
     }
   }
 
@@ -141,7 +135,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.fail(reason);
   }
 
-  private answer(response: Response): void {
+  private answer(response: RawResponse): void {
     this.unlisten();
     this.settled = true;
     this.resolve(response);
@@ -161,18 +155,4 @@ class Exchange implements Dispatcher.DispatchHandler {
   private unlisten(): void {
     if (this.onAbort) this.options.signal?.removeEventListener("abort", this.onAbort);
   }
-}
-
-/** undici's header record as HeadersInit: repeated fields (set-cookie) become separate pairs. */
-function headerInit(headers: Record<string, string | string[]>): HeadersInit {
-  let repeated = false;
-  for (const name in headers) if (typeof headers[name] !== "string") repeated = true;
-  if (!repeated) return headers as Record<string, string>;
-  const pairs: [string, string][] = [];
-  for (const name in headers) {
-    const value = headers[name]!;
-    if (typeof value === "string") pairs.push([name, value]);
-    else for (const v of value) pairs.push([name, v]);
-  }
-  return pairs;
 }

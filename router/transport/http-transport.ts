@@ -1,8 +1,13 @@
 import { Pool } from "undici";
 import type { EnvironmentConfig } from "../../config/schema.ts";
-import { markRawCapable, rawRequestOf } from "../../core/raw-exchange.ts";
-import type { SendOptions, Transport } from "../../core/transport.ts";
-import { TransportError } from "../../core/transport.ts";
+import {
+  type RawRequest,
+  type RawSendOptions,
+  responseOfRaw,
+  type SendOptions,
+  type Transport,
+  TransportError,
+} from "../../core/transport.ts";
 import { pathAndQueryOf } from "../region-url.ts";
 import { exchange } from "./dispatch-exchange.ts";
 import { toTransportError } from "./map-undici-error.ts";
@@ -56,28 +61,48 @@ export function createHttpTransport(
     return pool;
   };
 
+  /** The fetch path: the Request's parts go out as they are, the answer comes back as a Response. */
   async function send(region: string, request: Request, opts: SendOptions): Promise<Response> {
     try {
       const pool = poolFor(region, opts.connectTimeoutMs);
-      const raw = rawRequestOf(request);
-      return await exchange(pool, {
+      const raw = await exchange(pool, {
         path: pathAndQueryOf(request.url),
         method: request.method,
-        headers: raw ? raw.headers : plainHeaders(request.headers),
-        body: raw ? (raw.body ?? null) : request.body ? new Uint8Array(await request.arrayBuffer()) : null,
+        headers: plainHeaders(request.headers),
+        body: request.body ? new Uint8Array(await request.arrayBuffer()) : null,
         headersTimeoutMs: opts.responseTimeoutMs,
         bodyTimeoutMs: opts.responseTimeoutMs,
         signal: opts.signal,
         smallBodyBytes,
-        raw,
+        cancel: undefined,
       });
+      return responseOfRaw(raw);
     } catch (error) {
       throw toTransportError(opts.signal?.aborted ? (opts.signal.reason ?? error) : error, region);
     }
   }
 
+  /** The raw path: plain parts to the socket and back, no Request, Headers or AbortSignal. */
+  async function sendRaw(region: string, request: RawRequest, opts: RawSendOptions) {
+    try {
+      return await exchange(poolFor(region, opts.connectTimeoutMs), {
+        path: pathAndQueryOf(request.url),
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? null,
+        headersTimeoutMs: opts.responseTimeoutMs,
+        bodyTimeoutMs: opts.responseTimeoutMs,
+        signal: undefined,
+        smallBodyBytes,
+        cancel: opts.cancel,
+      });
+    } catch (error) {
+      throw toTransportError(error, region);
+    }
+  }
+
   return {
-    transport: markRawCapable(send),
+    transport: Object.assign(send, { raw: sendRaw }) satisfies Transport,
     close: async () => {
       const all = [...pools.values()].flatMap((byTimeout) => [...byTimeout.values()]);
       await Promise.all(all.map((p) => p.close().catch(() => p.destroy())));

@@ -1,7 +1,9 @@
-import { routerPolicySchema } from "../../config/router-policy-schema.ts";
+import { resolve } from "node:path";
+import type { ScenarioResult } from "../report/result.ts";
 import type { SweepCell, SweepResult } from "../report/sweep-result.ts";
 import { fmtInt, fmtS, textTable } from "../report/text-table.ts";
-import type { LoadedScenarioFile, ResolvedScenario } from "../scenario/resolved-scenario.ts";
+import type { LoadedScenarioFile, LoadOptions } from "../scenario/resolved-scenario.ts";
+import { type RunJob, runJobs, withHealthCheck } from "./run-jobs.ts";
 import { runScenario } from "./run-scenario.ts";
 
 /**
@@ -13,50 +15,56 @@ export async function runSweep(
   file: LoadedScenarioFile,
   seed: number,
   onCell?: (done: number, total: number) => void,
+  parallel: SweepParallelism = { jobs: 1, load: {} },
 ): Promise<SweepResult> {
   const base = file.scenarios[0]!;
   const sweep = file.sweep!;
-  const cells: SweepCell[] = [];
-  const total = sweep.intervalMs.length * sweep.fallCount.length;
-  for (const intervalMs of sweep.intervalMs) {
-    for (const fallCount of sweep.fallCount) {
-      const timeoutMs = Math.max(10, Math.round(intervalMs * sweep.timeoutShare));
-      const scenario = withHealthCheck(base, intervalMs, fallCount, timeoutMs);
-      const { result } = await runScenario(scenario, { seed });
-      // Detection of the faulted region, whether or not it was active then (a false failover may have moved traffic).
-      const warranted = result.failover.flatMap((f) => f.cells).find((c) => c.watchedRegion !== undefined);
-      cells.push({
-        intervalMs,
-        fallCount,
-        timeoutMs,
-        detectS: warranted?.detectS,
-        promoteS: warranted?.promoteS,
-        rtoS: warranted?.rtoS,
-        falseFailovers: result.falseFailovers.length,
-        failedRequests: result.requests.failed,
-        invariantsOk: result.invariants.ok,
-      });
-      onCell?.(cells.length, total);
+  const policies = sweep.intervalMs.flatMap((intervalMs) =>
+    sweep.fallCount.map((fallCount) => ({
+      intervalMs,
+      fallCount,
+      timeoutMs: Math.max(10, Math.round(intervalMs * sweep.timeoutShare)),
+    })),
+  );
+  let results: ScenarioResult[];
+  if (parallel.jobs > 1) {
+    // Cells are independent runs: one per worker thread, merged back in grid order.
+    const jobs: RunJob[] = policies.map((healthCheck) => ({
+      path: resolve(file.file),
+      load: parallel.load,
+      scenarioIndex: 0,
+      seed,
+      healthCheck,
+    }));
+    results = (await runJobs(jobs, parallel.jobs, onCell)).map((o) => o.result);
+  } else {
+    results = [];
+    for (const policy of policies) {
+      results.push((await runScenario(withHealthCheck(base, policy), { seed })).result);
+      onCell?.(results.length, policies.length);
     }
   }
+  const cells = policies.map((policy, i): SweepCell => {
+    const result = results[i]!;
+    // Detection of the faulted region, whether or not it was active then (a false failover may have moved traffic).
+    const warranted = result.failover.flatMap((f) => f.cells).find((c) => c.watchedRegion !== undefined);
+    return {
+      ...policy,
+      detectS: warranted?.detectS,
+      promoteS: warranted?.promoteS,
+      rtoS: warranted?.rtoS,
+      falseFailovers: result.falseFailovers.length,
+      failedRequests: result.requests.failed,
+      invariantsOk: result.invariants.ok,
+    };
+  });
   return { kind: "sweep", name: file.name, description: file.description, file: file.file, seed, cells };
 }
 
-function withHealthCheck(
-  s: ResolvedScenario,
-  intervalMs: number,
-  fallCount: number,
-  timeoutMs: number,
-): ResolvedScenario {
-  const router = routerPolicySchema.parse({
-    ...s.config.router,
-    healthCheck: { ...s.config.router.healthCheck, intervalMs, fallCount, timeoutMs },
-  });
-  return {
-    ...s,
-    label: `${s.name} interval ${intervalMs} ms fall ${fallCount}`,
-    config: { ...s.config, router },
-  };
+/** How many worker threads a sweep may use, and the load options its file was read with (workers read it again). */
+export interface SweepParallelism {
+  jobs: number;
+  load: LoadOptions;
 }
 
 export function summarizeSweep(r: SweepResult): string {

@@ -1,10 +1,13 @@
+import { resolve } from "node:path";
 import { renderComparisonHtml, renderRunHtml, renderSweepHtml } from "../report/html-report.ts";
 import type { ScenarioResult } from "../report/result.ts";
+import { summarizeSeeds } from "../report/seeds-summary.ts";
 import { summarizeComparison, summarizeRun } from "../report/summary.ts";
 import { DEFAULT_SCENARIO, loadScenarioFile } from "../scenario/load-scenario.ts";
 import type { LoadedScenarioFile, ResolvedScenario } from "../scenario/resolved-scenario.ts";
 import { safeName, writeReports } from "./outputs.ts";
 import { progressBar } from "./progress.ts";
+import { defaultJobCount, type JobOutcome, type RunJob, runJobs } from "./run-jobs.ts";
 import { runScenario } from "./run-scenario.ts";
 import { runSweep, summarizeSweep } from "./run-sweep.ts";
 import { DEFAULT_SEED, runSeeds } from "./seeds.ts";
@@ -19,6 +22,10 @@ export interface SimulateOptions {
   scaleRate?: number;
   /** Force a sweep (the `simulate sweep` subcommand). */
   sweep?: boolean;
+  /** Run this many seeds (the seed, the seed + 1, ...) and report each. */
+  seeds?: number;
+  /** Worker threads for independent runs (sweep cells, compared scenarios, seeds); default one per core. */
+  jobs?: number;
 }
 
 /** Exit codes: 0 all good, 1 an invariant broke, 3 a scenario's expectation was not met. (2: bad input, from the CLI.) */
@@ -47,23 +54,17 @@ export async function simulate(
     return simulateSweep(files, seed, options, say, reproduce);
   const scenarios = files.flatMap((f) => f.scenarios);
   for (const s of scenarios) printParameters(s, seed, say);
-
-  const results: ScenarioResult[] = [];
-  for (const [i, scenario] of scenarios.entries()) {
-    const bar = progressBar(!options.json && process.stderr.isTTY === true);
-    const label = scenarios.length > 1 ? `${scenario.label} (${i + 1}/${scenarios.length})` : scenario.label;
-    const { result, wall } = await runScenario(scenario, {
-      seed,
-      onProgress: (done) => bar.update(done, label),
-    });
-    bar.stop();
-    say(
-      `ran ${scenario.label}: ${scenario.durationS + scenario.settleS} virtual s in ${wall.seconds.toFixed(1)} s ` +
-        `(${wall.speedup.toFixed(1)}x real time, ${Math.round(wall.requestsPerS).toLocaleString("en-US")} simulated requests/s)`,
-    );
-    results.push(result);
+  const seedCount = options.seeds ?? 1;
+  if (seedCount > 1) {
+    if (scenarios.length > 1) throw new SweepInputError("--seeds runs one scenario; drop --compare");
+    return simulateSeeds(files[0]!, seed, seedCount, options, say, reproduce);
   }
 
+  const jobs = options.jobs ?? defaultJobCount();
+  const results =
+    scenarios.length > 1 && jobs > 1
+      ? await runInWorkers(scenarios, files, seed, options, jobs, say)
+      : await runHere(scenarios, seed, options, say);
   const comparison = results.length > 1;
   const baseName = comparison
     ? `${safeName(files.map((f) => f.name).join("-vs-"))}-seed${seed}`
@@ -79,6 +80,88 @@ export async function simulate(
   for (const r of results) say(`${summarizeRun(r)}\n`);
   if (comparison) say(`Side by side (seed ${seed}):\n${summaryText}\n`);
   const written = writeReports(options.out, baseName, json, html);
+  say(`reports: ${written.join(", ")}`);
+  if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  return finish(results, say, reproduce);
+}
+
+/** Runs the scenarios one after another in this thread, with a progress bar per run. */
+async function runHere(
+  scenarios: readonly ResolvedScenario[],
+  seed: number,
+  options: SimulateOptions,
+  say: (text: string) => void,
+): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  for (const [i, scenario] of scenarios.entries()) {
+    const bar = progressBar(!options.json && process.stderr.isTTY === true);
+    const label = scenarios.length > 1 ? `${scenario.label} (${i + 1}/${scenarios.length})` : scenario.label;
+    const { result, wall } = await runScenario(scenario, {
+      seed,
+      onProgress: (done) => bar.update(done, label),
+    });
+    bar.stop();
+    sayRan(scenario, wall, say);
+    results.push(result);
+  }
+  return results;
+}
+
+/** Runs the compared scenarios on worker threads; results (and the "ran" lines) come in file order. */
+async function runInWorkers(
+  scenarios: readonly ResolvedScenario[],
+  files: readonly LoadedScenarioFile[],
+  seed: number,
+  options: SimulateOptions,
+  jobCount: number,
+  say: (text: string) => void,
+): Promise<ScenarioResult[]> {
+  const load = { scaleTime: options.scaleTime, scaleRate: options.scaleRate };
+  const jobs: RunJob[] = files.flatMap((f) =>
+    f.scenarios.map((_, scenarioIndex) => ({ path: resolve(f.file), load, scenarioIndex, seed })),
+  );
+  const bar = progressBar(!options.json && process.stderr.isTTY === true);
+  const outcomes = await runJobs(jobs, jobCount, (done, total) =>
+    bar.update(done / total, `${done}/${total} scenarios`),
+  );
+  bar.stop();
+  for (const [i, o] of outcomes.entries()) sayRan(scenarios[i]!, o.wall, say);
+  return outcomes.map((o) => o.result);
+}
+
+function sayRan(scenario: ResolvedScenario, wall: JobOutcome["wall"], say: (text: string) => void): void {
+  say(
+    `ran ${scenario.label}: ${scenario.durationS + scenario.settleS} virtual s in ${wall.seconds.toFixed(1)} s ` +
+      `(${wall.speedup.toFixed(1)}x real time, ${Math.round(wall.requestsPerS).toLocaleString("en-US")} simulated requests/s)`,
+  );
+}
+
+/**
+ * `--seeds N`: the same scenario under seeds seed .. seed + N - 1, on worker threads, one line
+ * per seed in seed order, and one JSON report holding every run. The exit code is the worst run's.
+ */
+async function simulateSeeds(
+  file: LoadedScenarioFile,
+  seed: number,
+  count: number,
+  options: SimulateOptions,
+  say: (text: string) => void,
+  reproduce: string,
+): Promise<SimulateOutcome> {
+  const load = { scaleTime: options.scaleTime, scaleRate: options.scaleRate };
+  const seeds = Array.from({ length: count }, (_, i) => seed + i);
+  const jobs: RunJob[] = seeds.map((s) => ({ path: resolve(file.file), load, scenarioIndex: 0, seed: s }));
+  const bar = progressBar(!options.json && process.stderr.isTTY === true);
+  const outcomes = await runJobs(jobs, options.jobs ?? defaultJobCount(), (done, total) =>
+    bar.update(done / total, `${done}/${total} seeds`),
+  );
+  bar.stop();
+  const results = outcomes.map((o) => o.result);
+  const text = summarizeSeeds(results);
+  say(`\n${text}\n`);
+  const last = seeds[seeds.length - 1]!;
+  const json = { kind: "seeds", seeds, runs: results };
+  const written = writeReports(options.out, `${safeName(file.name)}-seeds${seed}-${last}`, json, undefined);
   say(`reports: ${written.join(", ")}`);
   if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   return finish(results, say, reproduce);
@@ -104,8 +187,12 @@ async function simulateSweep(
     `sweep: healthCheck.intervalMs ${file.sweep.intervalMs.join(", ")} x fallCount ${file.sweep.fallCount.join(", ")}`,
   );
   const bar = progressBar(!options.json && process.stderr.isTTY === true);
-  const result = await runSweep(file, seed, (done, total) =>
-    bar.update(done / total, `${done}/${total} policies`),
+  const load = { scaleTime: options.scaleTime, scaleRate: options.scaleRate };
+  const result = await runSweep(
+    file,
+    seed,
+    (done, total) => bar.update(done / total, `${done}/${total} policies`),
+    { jobs: options.jobs ?? defaultJobCount(), load },
   );
   bar.stop();
   const text = summarizeSweep(result);
@@ -217,6 +304,7 @@ function reproduceCommand(
   parts.push(files[0]!.file);
   if (files.length > 1) parts.push("--compare", ...files.slice(1).map((f) => f.file));
   parts.push("--seed", String(seed));
+  if (options.seeds !== undefined && options.seeds > 1) parts.push("--seeds", String(options.seeds));
   if (options.scaleTime !== undefined && options.scaleTime !== 1)
     parts.push("--scale-time", String(options.scaleTime));
   if (options.scaleRate !== undefined && options.scaleRate !== 1)

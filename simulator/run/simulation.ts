@@ -28,7 +28,7 @@ export function chartBucketMsFor(totalMs: number): number {
  * How requests and responses cross the simulated network. "light" (every run): the parts as
  * they are, in Request/Response/Headers look-alikes built only as far as code reads them, and the
  * router's raw fast path, the way @hono/node-server and the router's HTTP transport work live
- * (transport/wire.ts). "native": undici's own objects end to end, ~5x slower; a test runs both
+ * (core/transport.ts, transport/network-transport.ts). "native": undici's own objects end to end, ~5x slower; a test runs both
  * and requires byte-identical results, so the light objects cannot change what a run reports.
  */
 export type WireMode = "light" | "native";

@@ -2,9 +2,8 @@ import { bootstrapSyncStandby, controlReplicas, type EnvironmentConfig } from ".
 import type { Clock } from "../../core/clock.ts";
 import type { ControlStore } from "../../core/control.ts";
 import { seededRandom } from "../../core/random.ts";
-import { markRawCapable } from "../../core/raw-exchange.ts";
 import { controlCallOptions, remoteControlPlane } from "../../core/remote-control-store.ts";
-import { type Transport, TransportError } from "../../core/transport.ts";
+import type { Transport } from "../../core/transport.ts";
 import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
 import { createRouter, type Router } from "../../router/create-router.ts";
 import { nodeClock } from "../engine/drifting-clock.ts";
@@ -12,6 +11,7 @@ import { subsystemSeed } from "../engine/subsystem-seed.ts";
 import type { VirtualClock } from "../engine/virtual-clock.ts";
 import type { LatencyTable } from "../latency/latency-table.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
+import { networkTransport } from "../transport/network-transport.ts";
 import type { SimNetwork } from "../transport/sim-network.ts";
 import { SimControlPlane } from "./control-replicas.ts";
 import { ObservedControlStore } from "./observed-control.ts";
@@ -246,18 +246,13 @@ export class SimSystem {
     cell: Cell,
     listener: "client" | "replication" = "client",
   ): Transport {
-    const network = this.options.network;
-    // Raw-capable: the network reads a router's request through its filed parts and honours
-    // RawRequest.cancel (simulator/transport/wire.ts), as the router's own HTTP transport does.
-    const transport: Transport = (region, request, options) => {
+    const targetOf = (region: string) => {
       const node = cell.regions.get(region);
-      const target =
+      return (
         (listener === "client" ? node?.endpoint : node?.replicationEndpoint) ??
-        cell.controlPlane.endpoint(region);
-      if (!target)
-        return Promise.reject(new TransportError("unknown", region, "not a region of this environment"));
-      return network.send(from, target, request, options);
+        cell.controlPlane.endpoint(region)
+      );
     };
-    return this.options.rawTransport ? markRawCapable(transport) : transport;
+    return networkTransport(this.options.network, from, targetOf, this.options.rawTransport);
   }
 }

@@ -127,11 +127,18 @@ export function headerRecord(
     return out;
   }
   const out: Record<string, string> = {};
-  const pairs = Array.isArray(headers) ? headers : Object.entries(headers);
-  for (const [name, value] of pairs) {
-    const lower = name.toLowerCase();
-    const existing = out[lower];
-    out[lower] = existing === undefined ? value : `${existing}, ${value}`;
+  if (Array.isArray(headers)) {
+    for (const [name, value] of headers) addField(out, name, value);
+    return out;
   }
+  // A for-in over the record, not Object.entries: no [name, value] pair per field, and this
+  // runs for every response an in-process app builds (the profile's top entry before).
+  for (const name in headers) addField(out, name, headers[name]!);
   return out;
+}
+
+function addField(out: Record<string, string>, name: string, value: string): void {
+  const lower = name.toLowerCase();
+  const existing = out[lower];
+  out[lower] = existing === undefined ? value : `${existing}, ${value}`;
 }

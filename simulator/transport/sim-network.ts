@@ -1,12 +1,19 @@
 import type { TimerHandle } from "../../core/clock.ts";
 import type { Random } from "../../core/random.ts";
-import { type RawRequest, rawRequestOf } from "../../core/raw-exchange.ts";
-import { type SendOptions, TransportError } from "../../core/transport.ts";
+import {
+  type CancelSlot,
+  type RawRequest,
+  type RawResponse,
+  rawOfResponse,
+  type SendOptions,
+  TransportError,
+} from "../../core/transport.ts";
 import type { VirtualClock } from "../engine/virtual-clock.ts";
 import type { FaultState } from "../faults/fault-state.ts";
 import type { LinkModel } from "../latency/link.ts";
 import type { Endpoint } from "./endpoint.ts";
-import { answerRaw, receivedRequest } from "./wire.ts";
+import { responseParts } from "./light-response.ts";
+import { WireRequest } from "./wire-request.ts";
 
 /** Time a region spends on a request besides the network (its database round trips). */
 export interface ServiceTime {
@@ -35,9 +42,25 @@ export class SimNetwork {
     private readonly faultRandom: Random,
   ) {}
 
+  /** The fetch path: a Request in, the app's Response out. */
   send(from: Endpoint, to: Endpoint, request: Request, options: SimSendOptions): Promise<Response> {
     return new Promise<Response>((resolve, reject) => {
-      new Call(this, from, to, request, options, resolve, reject).start();
+      new Call(this, from, to, request, options, resolve as Answer, reject).start();
+    });
+  }
+
+  /**
+   * The raw path (core/transport.ts): the target's app gets a WireRequest built from the parts,
+   * as a live server builds one from the bytes it reads, and the answer comes back as parts.
+   */
+  sendRaw(
+    from: Endpoint,
+    to: Endpoint,
+    request: RawRequest,
+    options: SimRawSendOptions,
+  ): Promise<RawResponse> {
+    return new Promise<RawResponse>((resolve, reject) => {
+      new Call(this, from, to, request, options, resolve as Answer, reject, true).start();
     });
   }
 
@@ -56,7 +79,13 @@ export class SimNetwork {
 export interface SimSendOptions extends SendOptions {
   /** The peer address the receiving app sees (one user of a client group); the sender's id if absent. */
   peerAddress?: string;
+  /** The raw path's cancel slot (core/transport.ts). */
+  cancel?: CancelSlot;
 }
+
+export type SimRawSendOptions = Omit<SimSendOptions, "signal">;
+
+type Answer = (response: Response | RawResponse) => void;
 
 /** One request on the wire, from send to response (or failure). */
 class Call {
@@ -65,20 +94,18 @@ class Call {
   private onAbort: (() => void) | undefined;
   /** The response timeout (cancelled when the call ends; see engine/timer-lanes.ts). */
   private timeout: TimerHandle | undefined;
-  /** The router's raw parts of the request, when it sent a raw-only one (see wire.ts). */
-  private readonly raw: RawRequest | undefined;
-
   constructor(
     private readonly net: SimNetwork,
     private readonly from: Endpoint,
     private readonly to: Endpoint,
-    private readonly request: Request,
+    private readonly request: Request | RawRequest,
     private readonly options: SimSendOptions,
-    private readonly resolve: (response: Response) => void,
+    private readonly resolve: Answer,
     private readonly reject: (error: unknown) => void,
+    /** Sent on the raw path: the request is plain parts, and so is the answer. */
+    private readonly raw = false,
   ) {
     this.t0 = net.internals.clock.exactMs;
-    this.raw = rawRequestOf(request);
   }
 
   start(): void {
@@ -92,8 +119,8 @@ class Call {
       this.onAbort = () => this.fail("aborted", "aborted by the caller");
       signal.addEventListener("abort", this.onAbort, { once: true });
     }
-    // A raw-capable transport honours RawRequest.cancel: the router's deadline ends the call with its reason.
-    if (this.raw) this.raw.cancel = (reason) => this.failWith(reason);
+    // The raw path's cancel slot: the router's deadline ends the call with its reason.
+    if (this.options.cancel) this.options.cancel.cancel = (reason) => this.failWith(reason);
     const connectMs = this.options.connectTimeoutMs;
     // A sender that is down or hung sends nothing; a partition drops the SYN: the connect times out.
     if (this.senderSilent() || faults.linkBlocked(this.from, this.to, this.t0, this.t0)) {
@@ -147,7 +174,7 @@ class Call {
       return;
     }
     this.net.deliveredCount++;
-    fetch(receivedRequest(this.request), this.options.peerAddress ?? this.from.id).then(
+    fetch(this.received(), this.options.peerAddress ?? this.from.id).then(
       (response) => this.respondAfter(processMs, response, t1),
       (error: unknown) => this.respondAfter(processMs, crashResponse(target.name, error), t1),
     );
@@ -211,10 +238,18 @@ class Call {
     return method === "GET" || method === "HEAD" ? serviceTime.readMs : serviceTime.writeMs;
   }
 
+  /** What the target's app receives. */
+  private received(): Request {
+    if (!this.raw) return this.request as Request;
+    const { url, method, headers, body } = this.request as RawRequest;
+    return new WireRequest(url, method, headers, body) as unknown as Request;
+  }
+
   private succeed(response: Response): void {
     if (this.done) return;
     this.finish();
-    this.resolve(answerRaw(this.raw, response));
+    // The raw path carries a light response's parts as they are (no copy); a streamed one as its stream.
+    this.resolve(this.raw ? (responseParts(response) ?? rawOfResponse(response)) : response);
   }
 
   private fail(kind: TransportError["kind"], message: string): void {

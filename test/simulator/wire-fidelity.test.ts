@@ -5,7 +5,7 @@ import { loadScenarioFile, SCENARIOS_DIR } from "../../simulator/scenario/load-s
 
 /**
  * Every run crosses the simulated network with light Request/Response/Headers objects and the
- * router's raw fast path (simulator/transport/wire.ts); they exist for speed only. Runs with
+ * Transport contract's raw path (core/transport.ts); they exist for speed only. Runs with
  * undici's own objects end to end must report exactly the same thing, byte for byte: latency,
  * errors, failover times, lost writes. Scenarios chosen to cover what the wire carries: writes
  * and replication, refused connections, hung regions (timeouts), brownout 503s, a failover.

@@ -1,0 +1,147 @@
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { routerPolicySchema } from "../../config/router-policy-schema.ts";
+import type { ScenarioResult } from "../report/result.ts";
+import { loadScenarioFile } from "../scenario/load-scenario.ts";
+import type { LoadOptions, ResolvedScenario } from "../scenario/resolved-scenario.ts";
+import { type RunOutcome, runScenario } from "./run-scenario.ts";
+
+/**
+ * One independent simulation, described by how to rebuild it rather than by the resolved
+ * scenario (which holds functions and tables that do not cross a thread): the scenario file,
+ * its load options, which of its scenarios, the seed, and for a sweep cell the health-check
+ * policy to put in.
+ */
+export interface RunJob {
+  /** Absolute path of the scenario file. */
+  path: string;
+  load: LoadOptions;
+  scenarioIndex: number;
+  seed: number;
+  healthCheck?: { intervalMs: number; fallCount: number; timeoutMs: number };
+}
+
+export interface JobOutcome {
+  result: ScenarioResult;
+  wall: RunOutcome["wall"];
+}
+
+/** One job per core unless told otherwise (`--jobs N`). */
+export function defaultJobCount(): number {
+  return availableParallelism();
+}
+
+/** Builds the scenario a job names, the same way in the main thread and in a worker. */
+export function jobScenario(job: RunJob): ResolvedScenario {
+  const scenario = loadScenarioFile(job.path, job.load).scenarios[job.scenarioIndex];
+  if (!scenario) throw new Error(`${job.path}: no scenario #${job.scenarioIndex}`);
+  return job.healthCheck ? withHealthCheck(scenario, job.healthCheck) : scenario;
+}
+
+/** Runs one job in this thread. */
+export async function runJob(job: RunJob): Promise<JobOutcome> {
+  const { result, wall } = await runScenario(jobScenario(job), { seed: job.seed });
+  return { result, wall };
+}
+
+/**
+ * Runs independent simulations on `jobCount` threads: this one and `jobCount - 1` workers, each
+ * claiming the next job from one shared counter until none is left (so a thread that drew short
+ * runs takes more of them), and returns the outcomes in the order of `jobs`, whatever order they
+ * finish in. A run depends only on its scenario and seed, never on which thread ran it or when,
+ * so the merged output is the serial run's, byte for byte (test/simulator/parallel-runs.test.ts).
+ * This thread works too: it is already loaded and warmed up, and a worker costs a second or
+ * so of CPU to load the sources before its first run.
+ */
+export async function runJobs(
+  jobs: readonly RunJob[],
+  jobCount: number,
+  onDone?: (done: number, total: number) => void,
+): Promise<JobOutcome[]> {
+  const threads = Math.max(1, Math.min(jobCount, jobs.length));
+  const outcomes: JobOutcome[] = new Array(jobs.length);
+  const failures: string[] = [];
+  let done = 0;
+  const record = (index: number, outcome: JobOutcome) => {
+    outcomes[index] = outcome;
+    onDone?.(++done, jobs.length);
+  };
+  const claimed = new Int32Array(new SharedArrayBuffer(4));
+  const workers = Array.from({ length: threads - 1 }, () =>
+    startWorker({ jobs, claimed }, record, (index, error) =>
+      failures.push(`simulation ${index + 1} failed in a worker: ${error}`),
+    ),
+  );
+  try {
+    for (let index = Atomics.add(claimed, 0, 1); index < jobs.length; index = Atomics.add(claimed, 0, 1)) {
+      record(index, await runJob(jobs[index]!));
+    }
+    await Promise.all(workers.map((w) => w.finished));
+  } finally {
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+  if (failures.length > 0) throw new Error(failures.join("\n"));
+  return outcomes;
+}
+
+/** What a worker is started with: every job, and the counter the threads claim jobs from. */
+export interface WorkerInput {
+  jobs: readonly RunJob[];
+  claimed: Int32Array;
+}
+
+/** What a worker posts: one message per job it ran, then `finished`. */
+export type WorkerMessage =
+  | { kind: "outcome"; index: number; outcome: JobOutcome }
+  | { kind: "failed"; index: number; error: string }
+  | { kind: "finished" };
+
+/**
+ * A worker running run-worker.ts. The sources are TypeScript run by tsx: the worker loads tsx's
+ * hooks itself (--import, resolved from this package so any working directory does). Only that
+ * flag is passed: a worker refuses V8 heap flags such as --max-semi-space-size, which the
+ * process's flags already set for every isolate in it.
+ */
+function startWorker(
+  input: WorkerInput,
+  onOutcome: (index: number, outcome: JobOutcome) => void,
+  onFailure: (index: number, error: string) => void,
+): { worker: Worker; finished: Promise<void> } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
+  const tsxLoader = pathToFileURL(join(tsxDir, "dist", "loader.mjs")).href;
+  const worker = new Worker(resolve(here, "run-worker.ts"), {
+    execArgv: ["--import", tsxLoader],
+    workerData: input,
+  });
+  const finished = new Promise<void>((resolvePromise, reject) => {
+    worker.on("message", (message: WorkerMessage) => {
+      if (message.kind === "outcome") onOutcome(message.index, message.outcome);
+      else if (message.kind === "failed") onFailure(message.index, message.error);
+      else resolvePromise();
+    });
+    worker.on("error", reject);
+    worker.on("exit", (code) => reject(new Error(`a simulation worker exited with code ${code}`)));
+  });
+  finished.catch(() => {}); // awaited by runJobs; this only keeps an early exit from counting as unhandled
+  return { worker, finished };
+}
+
+/** A sweep cell's scenario: the base one with this health-check policy. */
+export function withHealthCheck(
+  s: ResolvedScenario,
+  hc: NonNullable<RunJob["healthCheck"]>,
+): ResolvedScenario {
+  const router = routerPolicySchema.parse({
+    ...s.config.router,
+    healthCheck: { ...s.config.router.healthCheck, ...hc },
+  });
+  return {
+    ...s,
+    label: `${s.name} interval ${hc.intervalMs} ms fall ${hc.fallCount}`,
+    config: { ...s.config, router },
+  };
+}

@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { type RunJob, runJobs } from "../../simulator/run/run-jobs.ts";
+import { SCENARIOS_DIR } from "../../simulator/scenario/load-scenario.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "sim-parallel-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function simulate(out: string, ...args: string[]) {
+  const r = spawnSync(
+    process.execPath,
+    ["bin/failover.js", "simulate", ...args, "--scale-time", "0.05", "--scale-rate", "0.2", "--out", out],
+    { encoding: "utf8", timeout: 240_000 },
+  );
+  // The "ran ... in 1.2 s" lines carry wall time and the report paths name the folder: drop both.
+  const stdout = r.stdout
+    .split("\n")
+    .filter((line) => !line.startsWith("ran ") && !line.startsWith("reports: "))
+    .join("\n");
+  const reports = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), "utf8")]));
+  return { code: r.status, stderr: r.stderr, stdout, reports };
+}
+
+describe("independent runs on worker threads", () => {
+  it("a sweep on two workers writes the same bytes as a serial one", () => {
+    const serial = simulate(join(dir, "sweep-1"), "sweep", "--jobs", "1");
+    const parallel = simulate(join(dir, "sweep-2"), "sweep", "--jobs", "2");
+    expect(serial.code, serial.stderr).toBe(0);
+    expect(parallel.code, parallel.stderr).toBe(0);
+    expect(Object.keys(serial.reports)).toHaveLength(2); // JSON and HTML
+    expect(parallel.reports).toEqual(serial.reports);
+    expect(parallel.stdout).toBe(serial.stdout);
+  }, 300_000);
+
+  it("--compare and --seeds on workers print and write what serial runs do", () => {
+    const compare = [
+      join(SCENARIOS_DIR, "prod-us-outage.yaml"),
+      "--compare",
+      join(SCENARIOS_DIR, "prod-us-hang.yaml"),
+    ];
+    const c1 = simulate(join(dir, "compare-1"), ...compare, "--jobs", "1");
+    const c2 = simulate(join(dir, "compare-2"), ...compare, "--jobs", "2");
+    expect(c1.code, c1.stderr).toBe(0);
+    expect(c2.reports).toEqual(c1.reports);
+    expect(c2.stdout).toBe(c1.stdout);
+    expect(c1.stdout).toMatch(/Side by side/);
+
+    const seeds = [join(SCENARIOS_DIR, "prod-us-outage.yaml"), "--seed", "4", "--seeds", "3"];
+    const s1 = simulate(join(dir, "seeds-1"), ...seeds, "--jobs", "1");
+    const s2 = simulate(join(dir, "seeds-2"), ...seeds, "--jobs", "2");
+    expect(s1.code, s1.stderr).toBe(0);
+    expect(s2.reports).toEqual(s1.reports);
+    expect(s2.stdout).toBe(s1.stdout);
+    const json = JSON.parse(s1.reports["prod-us-outage-seeds4-6.json"]!) as {
+      runs: { scenario: { seed: number } }[];
+    };
+    expect(json.runs.map((r) => r.scenario.seed)).toEqual([4, 5, 6]);
+  }, 300_000);
+
+  it("returns outcomes in the order of the jobs, not the order they finish in", async () => {
+    const path = resolve(SCENARIOS_DIR, "prod-us-outage.yaml");
+    // The first job is the longest: it finishes last on two workers.
+    const jobs: RunJob[] = [
+      { path, load: { scaleTime: 0.05, scaleRate: 0.4 }, scenarioIndex: 0, seed: 1 },
+      { path, load: { scaleTime: 0.02, scaleRate: 0.1 }, scenarioIndex: 0, seed: 2 },
+      { path, load: { scaleTime: 0.02, scaleRate: 0.1 }, scenarioIndex: 0, seed: 3 },
+    ];
+    const outcomes = await runJobs(jobs, 2);
+    expect(outcomes.map((o) => o.result.scenario.seed)).toEqual([1, 2, 3]);
+    expect(outcomes[0]!.result.scenario.durationS).toBeGreaterThan(outcomes[1]!.result.scenario.durationS);
+  }, 300_000);
+});
