@@ -1,13 +1,13 @@
 import type { Command } from "commander";
+import { CliError, UsageError } from "../../core/cli-error.ts";
 import { parseDurationMs } from "../duration.ts";
-import { CliError } from "../run-cli.ts";
 
 const CONTROL_DEFAULT = "http://127.0.0.1:8079";
 
 function errorRate(text: string): number {
   const rate = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
   if (!(rate >= 0 && rate <= 1))
-    throw new Error(`--error-rate must be a share between 0 and 1, e.g. 0.2; got "${text}"`);
+    throw new UsageError(`--error-rate must be a share between 0 and 1, e.g. 0.2; got "${text}"`);
   return rate;
 }
 
@@ -44,16 +44,12 @@ export function register(program: Command): void {
       const opts = (withTarget ? args[1] : args[0]) as Record<string, string | undefined>;
       const body: Record<string, unknown> = { kind };
       if (target !== undefined) body[targetField(kind)] = target;
-      try {
-        if (opts.for) body.durationS = parseDurationMs(opts.for, "--for") / 1000;
-        if (kind === "brownout") {
-          body.errorRate = errorRate(opts.errorRate ?? "0.1");
-          body.addedLatencyMs = parseDurationMs(opts.addedLatency ?? "0ms", "--added-latency");
-        }
-        if (kind === "flapping") body.periodS = parseDurationMs(opts.period ?? "10s", "--period") / 1000;
-      } catch (error) {
-        throw new CliError((error as Error).message);
+      if (opts.for) body.durationS = parseDurationMs(opts.for, "--for") / 1000;
+      if (kind === "brownout") {
+        body.errorRate = errorRate(opts.errorRate ?? "0.1");
+        body.addedLatencyMs = parseDurationMs(opts.addedLatency ?? "0ms", "--added-latency");
       }
+      if (kind === "flapping") body.periodS = parseDurationMs(opts.period ?? "10s", "--period") / 1000;
       const result = await call(fault.opts().control, "POST", "/faults", body);
       const healsAt = result.healsAtMs
         ? ` until ${new Date(result.healsAtMs as number).toISOString()}`
@@ -130,6 +126,8 @@ async function call(
       `${control} answered ${response.status} without JSON; is it a \`failover up\` control API (--control)?`,
     );
   }
+  // The control API answers 4xx for a request that names no such fault, region or link: bad input.
+  if (response.status >= 400 && response.status < 500) throw new UsageError(`${json.error}: ${json.detail}`);
   if (!response.ok) throw new CliError(`${json.error}: ${json.detail}`);
   return json;
 }

@@ -1,5 +1,5 @@
-import { CliError } from "../../cli/run-cli.ts";
 import { ConfigError } from "../../config/config-error.ts";
+import { CliError } from "../../core/cli-error.ts";
 import { TableSchemaMismatchError } from "../../regions/store/dynamodb-tables.ts";
 import { UnsafeHealthCheckUpdateError } from "../aws/health-check-update.ts";
 import { DeployError } from "../deploy-error.ts";

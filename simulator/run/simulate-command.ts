@@ -1,3 +1,4 @@
+import { EXIT_FAILED, type EXIT_OK, UsageError } from "../../core/cli-error.ts";
 import { renderComparisonHtml, renderRunHtml, renderSweepHtml } from "../report/html-report.ts";
 import type { ScenarioResult } from "../report/result.ts";
 import { summarizeComparison, summarizeRun } from "../report/summary.ts";
@@ -21,9 +22,9 @@ export interface SimulateOptions {
   sweep?: boolean;
 }
 
-/** Exit codes: 0 all good, 1 an invariant broke, 3 a scenario's expectation was not met. (2: bad input, from the CLI.) */
+/** Exit codes (core/cli-error.ts): 0 all good, 1 an invariant broke or an expectation was not met. (2: bad input, thrown.) */
 export interface SimulateOutcome {
-  exitCode: 0 | 1 | 3;
+  exitCode: typeof EXIT_OK | typeof EXIT_FAILED;
 }
 
 /**
@@ -123,7 +124,8 @@ async function simulateSweep(
   return { exitCode: 1 };
 }
 
-export class SweepInputError extends Error {
+/** A sweep asked of a file without a sweep: block: bad input, exit 2. */
+export class SweepInputError extends UsageError {
   override name = "SweepInputError";
 }
 
@@ -147,7 +149,7 @@ export function finish(
   );
   if (unmet.length > 0) {
     say(`Expectations not met:\n${unmet.map((u) => `  - ${u}`).join("\n")}\nReproduce with:\n  ${reproduce}`);
-    return { exitCode: 3 };
+    return { exitCode: EXIT_FAILED };
   }
   return { exitCode: 0 };
 }
