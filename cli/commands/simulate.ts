@@ -13,12 +13,21 @@ export function register(program: Command): void {
     .argument("[scenario]", "scenario YAML file (default simulator/scenarios/prod-us-outage.yaml)");
   addRunOptions(simulate)
     .option("--compare <scenarios...>", "run these scenarios too, side by side in one report")
+    .option(
+      "--explain",
+      "print what each figure of the report means (detect, promote, RTO, RPO, ...) and exit",
+    )
     .addHelpText(
       "after",
       "\nExit 1 means an invariant broke or a scenario's expectation was not met; the last line is then\n" +
         "the command that reproduces the run.",
     )
-    .action(async (scenario: string | undefined, opts: RawOptions) => {
+    .action(async (scenario: string | undefined, opts: RawOptions & { explain?: boolean }) => {
+      if (opts.explain) {
+        const { explainText } = await import("../../simulator/report/glossary.ts");
+        process.stdout.write(`${explainText()}\n`);
+        return;
+      }
       await run(scenario, opts, false);
     });
 

@@ -1,10 +1,10 @@
 import { EXIT_FAILED, type EXIT_OK, UsageError } from "../../core/cli-error.ts";
 import { renderComparisonHtml, renderRunHtml, renderSweepHtml } from "../report/html-report.ts";
 import type { ScenarioResult } from "../report/result.ts";
-import { summarizeComparison, summarizeRun } from "../report/summary.ts";
+import { headline, summarizeComparison, summarizeRun } from "../report/summary.ts";
 import { DEFAULT_SCENARIO, loadScenarioFile } from "../scenario/load-scenario.ts";
 import type { LoadedScenarioFile, ResolvedScenario } from "../scenario/resolved-scenario.ts";
-import { safeName, writeReports } from "./outputs.ts";
+import { lostWritesFile, safeName, writeReports } from "./outputs.ts";
 import { progressBar } from "./progress.ts";
 import { runScenario } from "./run-scenario.ts";
 import { runSweep, summarizeSweep } from "./run-sweep.ts";
@@ -47,13 +47,15 @@ export async function simulate(
   if (options.sweep || (files.length === 1 && files[0]!.kind === "sweep"))
     return simulateSweep(files, seed, options, say, reproduce);
   const scenarios = files.flatMap((f) => f.scenarios);
-  for (const s of scenarios) printParameters(s, seed, say);
+  for (const s of scenarios)
+    say(`failover simulate: ${s.label} (${s.file}), seed ${seed}, node ${process.version}`);
 
   const results: ScenarioResult[] = [];
+  const lists = new Map<string, readonly unknown[]>();
   for (const [i, scenario] of scenarios.entries()) {
     const bar = progressBar(!options.json && process.stderr.isTTY === true);
     const label = scenarios.length > 1 ? `${scenario.label} (${i + 1}/${scenarios.length})` : scenario.label;
-    const { result, wall } = await runScenario(scenario, {
+    const { result, wall, lostWrites } = await runScenario(scenario, {
       seed,
       onProgress: (done) => bar.update(done, label),
     });
@@ -63,12 +65,18 @@ export async function simulate(
         `(${wall.speedup.toFixed(1)}x real time, ${Math.round(wall.requestsPerS).toLocaleString("en-US")} simulated requests/s)`,
     );
     results.push(result);
+    if (lostWrites.length > 0) {
+      const file = lostWritesFile(
+        runBaseName(files, scenarios.length, seed),
+        scenarios.length > 1 ? scenario.label : undefined,
+      );
+      result.lostWrites.allIn = file;
+      lists.set(file, lostWrites);
+    }
   }
 
   const comparison = results.length > 1;
-  const baseName = comparison
-    ? `${safeName(files.map((f) => f.name).join("-vs-"))}-seed${seed}`
-    : `${safeName(results[0]!.scenario.name)}-seed${seed}`;
+  const baseName = runBaseName(files, scenarios.length, seed);
   const summaryText = comparison ? summarizeComparison(results) : "";
   const json = comparison ? { kind: "comparison", seed, runs: results } : results[0]!;
   const html = !options.html
@@ -77,12 +85,27 @@ export async function simulate(
       ? renderComparisonHtml(results, summaryText, reproduce)
       : renderRunHtml(results[0]!, reproduce);
   say("");
-  for (const r of results) say(`${summarizeRun(r)}\n`);
-  if (comparison) say(`Side by side (seed ${seed}):\n${summaryText}\n`);
-  const written = writeReports(options.out, baseName, json, html);
+  // Verdict first (issue 16): each run's verdict and headline figures, then the detail, then
+  // the parameters that reproduce it.
+  if (comparison) {
+    for (const r of results) say(headline(r).join("\n"));
+    say(`\nSide by side (seed ${seed}):\n${summaryText}\n`);
+    for (const r of results) say(`${r.scenario.label}:\n${summarizeRun(r)}\n`);
+  } else say(`${summarizeRun(results[0]!)}\n`);
+  say("Parameters");
+  for (const s of scenarios) printParameters(s, seed, say);
+  say("");
+  const written = writeReports(options.out, baseName, json, html, lists);
   say(`reports: ${written.join(", ")}`);
   if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   return finish(results, say, reproduce);
+}
+
+/** The reports' file name: the scenario's name (or the compared files' names) and the seed. */
+function runBaseName(files: readonly LoadedScenarioFile[], runs: number, seed: number): string {
+  return runs > 1
+    ? `${safeName(files.map((f) => f.name).join("-vs-"))}-seed${seed}`
+    : `${safeName(files[0]!.scenarios[0]!.name)}-seed${seed}`;
 }
 
 const SWEEP_DEFAULT = DEFAULT_SCENARIO.replace("prod-us-outage.yaml", "sweep-health-checks.yaml");
@@ -176,7 +199,7 @@ function describeBrief(s: ResolvedScenario): Record<string, string> {
       s.config.regions.map((r) => `${r.name}@${r.location} (${r.awsRegion})`).join(", ") +
       ` (initially active: ${s.config.initialActive})`,
     control: describeControl(s),
-    latency: `${s.latencyTableName} table, jitter ${JSON.stringify(s.jitter)}, service time ${s.serviceTime.readMs}/${s.serviceTime.writeMs} ms (read/write)`,
+    latency: `${s.latencyTableName} table, jitter ${describeJitter(s.jitter)}, service time ${s.serviceTime.readMs}/${s.serviceTime.writeMs} ms (read/write)`,
     replication: `${s.config.replication.mode}, every ${s.config.replication.intervalMs} ms, batch ${s.config.replication.batchMax}, sync timeout ${s.config.replication.syncTimeoutMs} ms`,
   };
   if (s.failoverBy === "router") {
@@ -224,4 +247,17 @@ function reproduceCommand(
   if (options.scaleRate !== undefined && options.scaleRate !== 1)
     parts.push("--scale-rate", String(options.scaleRate));
   return parts.join(" ");
+}
+
+/** The jitter model in words ("lognormal, median 0.2 ms, sigma 1, capped at 10000 ms"), not raw JSON. */
+function describeJitter(jitter: object): string {
+  const j = jitter as Record<string, unknown>;
+  const parts = [String(j.distribution ?? "none")];
+  for (const [key, value] of Object.entries(j)) {
+    if (key === "distribution") continue;
+    if (key === "capMs") parts.push(`capped at ${value} ms`);
+    else if (key.endsWith("Ms")) parts.push(`${key.slice(0, -2)} ${value} ms`);
+    else parts.push(`${key} ${value}`);
+  }
+  return parts.join(", ");
 }
