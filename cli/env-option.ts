@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from "commander";
 import { checkEnvName, resolveEnvName } from "../config/env-name.ts";
 import type { EnvName } from "../config/schema.ts";
+import { UsageError } from "../core/cli-error.ts";
 
 /** `--env E` if given (checked), else ENV_NAME / USER_ENV_NAME, else development. */
 export function envFromOption(value: string | undefined): EnvName {
@@ -10,7 +11,7 @@ export function envFromOption(value: string | undefined): EnvName {
 export function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be 0-65535, got "${value}"`);
+    throw new UsageError(`--port must be 0-65535, got "${value}"`);
   return port;
 }
 

@@ -15,7 +15,6 @@ export interface CommandModule {
 
 const program = new Command("failover")
   .description("Run a service in two regions in active/standby, and rehearse its failures.")
-  .showHelpAfterError("(run with --help for usage)")
   .configureHelp({ sortSubcommands: true });
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), "commands");

@@ -11,7 +11,7 @@ import {
   parseConfigText,
 } from "../../config/load-config.ts";
 import { ENV_NAMES, type EnvironmentConfig } from "../../config/schema.ts";
-import { CliError } from "../run-cli.ts";
+import { CliError, UsageError } from "../../core/cli-error.ts";
 
 export function register(program: Command): void {
   const config = program
@@ -80,7 +80,7 @@ function pickSides(
   options: { env: string[]; gitRef?: string },
 ): [EnvironmentConfig, EnvironmentConfig, [string, string]] {
   if (options.gitRef !== undefined) {
-    if (options.env.length !== 1) throw new CliError("--git-ref needs exactly one --env");
+    if (options.env.length !== 1) throw new UsageError("--git-ref needs exactly one --env");
     const env = checkEnvName(options.env[0]!, "--env");
     const file = relative(process.cwd(), environmentFile(env));
     const old = loadFromGit(options.gitRef, file);
@@ -93,7 +93,7 @@ function pickSides(
     const [a, b] = options.env.map((e) => checkEnvName(e, "--env"));
     return [loadEnvironment(a!), loadEnvironment(b!), [a!, b!]];
   }
-  throw new CliError("give two environments (--env A --env B), two files, or --env E --git-ref REF");
+  throw new UsageError("give two environments (--env A --env B), two files, or --env E --git-ref REF");
 }
 
 function loadFromGit(ref: string, file: string): EnvironmentConfig {
@@ -104,7 +104,7 @@ function loadFromGit(ref: string, file: string): EnvironmentConfig {
       stdio: ["ignore", "pipe", "pipe"],
     });
   } catch {
-    throw new CliError(`cannot read ${file} at git revision "${ref}"`);
+    throw new UsageError(`cannot read ${file} at git revision "${ref}"`);
   }
   return parseConfigText(text, `${file}@${ref}`);
 }

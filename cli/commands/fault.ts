@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { z } from "zod";
+import { CliError, UsageError } from "../../core/cli-error.ts";
 import { FAULT_DEFINITIONS, type FaultDefinition } from "../../core/faults/index.ts";
 import { parseDurationMs } from "../duration.ts";
-import { CliError } from "../run-cli.ts";
 
 const CONTROL_DEFAULT = "http://127.0.0.1:8079";
 
@@ -113,11 +113,17 @@ export function register(program: Command): void {
         if (target !== undefined && fromArgument) Object.assign(body, fromArgument(target));
         for (const option of options) {
           const value = opts[option.key];
-          if (value !== undefined) body[option.param] = option.parse(value);
+          if (value === undefined) continue;
+          const parsed = option.parse(value);
+          // The definition's limits, checked here too, so a bad value is a usage error before
+          // any stack is called (the stack checks them again).
+          if (!(definition.params[option.param] as z.ZodType).safeParse(parsed).success)
+            throw new Error(`${option.flags.split(" ")[0]}: want ${option.help}; got "${String(value)}"`);
+          body[option.param] = parsed;
         }
         if (typeof opts.for === "string") body.durationS = parseDurationMs(opts.for, "--for") / 1000;
       } catch (error) {
-        throw new CliError((error as Error).message);
+        throw new UsageError((error as Error).message);
       }
       const result = await call(fault.opts().control, "POST", "/faults", body);
       const healsAt = result.healsAtMs
@@ -182,6 +188,8 @@ async function call(
       `${control} answered ${response.status} without JSON; is it a \`failover up\` control API (--control)?`,
     );
   }
+  // The control API answers 4xx for a request that names no such fault, region or link: bad input.
+  if (response.status >= 400 && response.status < 500) throw new UsageError(`${json.error}: ${json.detail}`);
   if (!response.ok) throw new CliError(`${json.error}: ${json.detail}`);
   return json;
 }

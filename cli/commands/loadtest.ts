@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
+import { CliError, UsageError } from "../../core/cli-error.ts";
 import { parseDurationMs } from "../duration.ts";
-import { CliError } from "../run-cli.ts";
 
 export function register(program: Command): void {
   program
@@ -36,7 +36,7 @@ export function register(program: Command): void {
       const faultForS = parseDurationMs(flags.faultFor, "--fault-for") / 1000;
       const ratePerS = flags.rate ? Number(flags.rate) : undefined;
       if (ratePerS !== undefined && !(ratePerS > 0 && ratePerS <= 5000))
-        throw new CliError("--rate must be in (0, 5000]");
+        throw new UsageError("--rate must be in (0, 5000]");
       const stack = await stackOptionsFromFlags({
         ...flags,
         host: "127.0.0.1",
@@ -53,11 +53,12 @@ export function register(program: Command): void {
         scriptEnv: { FAULT_AT_S: String(faultAtS), FAULT_FOR_S: String(faultForS) },
         log,
       }).catch((error: Error) => {
-        throw new CliError(error.message);
+        throw error instanceof CliError ? error : new CliError(error.message);
       });
       if (flags.compareSim) {
         const { compareWithSimulator } = await import("../../loadtests/runner/compare-sim.ts");
-        if (script !== "failover") throw new CliError("--compare-sim compares the failover script's outage");
+        if (script !== "failover")
+          throw new UsageError("--compare-sim compares the failover script's outage");
         await compareWithSimulator({
           summaryFile: result.summaryFile,
           stack,

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
+import { CliError, UsageError } from "../../core/cli-error.ts";
 import { envFromOption } from "../env-option.ts";
-import { CliError } from "../run-cli.ts";
 
 interface TargetFlags {
   region: string;
@@ -46,7 +46,7 @@ async function resolveTargets(flags: TargetFlags) {
   const region = config.regions.find((r) => r.name === flags.region);
   const peer = config.regions.find((r) => r.name !== flags.region);
   if (!region || !peer) {
-    throw new CliError(
+    throw new UsageError(
       `no region "${flags.region}" in ${config.name} (${config.regions.map((r) => r.name).join(", ")})`,
     );
   }
@@ -165,13 +165,13 @@ export function register(program: Command): void {
     .action(async (flags: TargetFlags & { id?: string[]; all?: boolean; yes?: boolean }) => {
       const client = await import("../../regions/replication/orphans-client.ts");
       const { holder, writeUrlOf, key } = await resolveTargets(flags);
-      if (!flags.all && !flags.id?.length) throw new CliError("choose orphans with --id <id...> or --all");
+      if (!flags.all && !flags.id?.length) throw new UsageError("choose orphans with --id <id...> or --all");
       const list = await client.listAllOrphans(holder).catch(asCliError);
       const chosen = flags.all
         ? list.filter((o) => !o.reapplied)
         : list.filter((o) => flags.id!.includes(o.id));
       const unknown = (flags.id ?? []).filter((id) => !list.some((o) => o.id === id));
-      if (unknown.length) throw new CliError(`no orphan ${unknown.join(", ")} on ${holder.name}`);
+      if (unknown.length) throw new UsageError(`no orphan ${unknown.join(", ")} on ${holder.name}`);
       const done = chosen.filter((o) => o.reapplied);
       if (done.length) throw new CliError(`already re-applied: ${done.map((o) => o.id).join(", ")}`);
       if (chosen.length === 0) {
@@ -190,7 +190,7 @@ export function register(program: Command): void {
         );
       }
       if (!flags.yes && !(await confirm(`Re-apply ${chosen.length} write(s) through ${active}? [y/N] `))) {
-        throw new CliError("not confirmed; nothing was re-applied (pass --yes to skip the question)");
+        throw new UsageError("not confirmed; nothing was re-applied (pass --yes to skip the question)");
       }
       for (const orphan of chosen) {
         const outcome = await client.reapplyWrite(orphan, writeUrl, status.epoch).catch(asCliError);

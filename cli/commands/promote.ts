@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { CliError } from "../run-cli.ts";
+import { CliError, UsageError } from "../../core/cli-error.ts";
 
 const ROUTER_DEFAULT = "http://127.0.0.1:8080";
 
@@ -27,13 +27,13 @@ export function register(program: Command): void {
     )
     .addHelpText(
       "after",
-      "\nExit codes: 0 promoted (or already active), 1 refused by the router, 2 bad usage.\n" +
+      "\nExit 0 promoted (or already active), 1 refused by the router, 2 bad usage.\n" +
         "Examples:\n  failover promote prod-ie --reason 'drill'\n" +
         "  failover promote prod-ie --accept-data-loss   # prod-us is gone and prod-ie was not in sync\n",
     )
     .action(async (regionName: string, opts: Record<string, string | boolean | undefined>) => {
       const token = (opts.token as string | undefined) ?? process.env.FAILOVER_ADMIN_TOKEN;
-      if (!token) throw new CliError("no admin token: pass --token or set FAILOVER_ADMIN_TOKEN", 2);
+      if (!token) throw new UsageError("no admin token: pass --token or set FAILOVER_ADMIN_TOKEN");
       const body: Record<string, unknown> = { region: regionName };
       if (opts.reason) body.reason = opts.reason;
       if (opts.force) body.force = true;
@@ -62,7 +62,7 @@ export function register(program: Command): void {
         return;
       }
       const why = `${answer.error ?? `HTTP ${response.status}`}: ${answer.detail ?? "no detail"}`;
-      if (response.status === 400) throw new CliError(`the router refused the request: ${why}`, 2);
+      if (response.status === 400) throw new UsageError(`the router refused the request: ${why}`);
       throw new CliError(`not promoted: ${why}`);
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
+import { CliError } from "../../core/cli-error.ts";
 import { commandGroup } from "../command-group.ts";
 import { envFromOption, portArg, untilStopped } from "../env-option.ts";
-import { CliError } from "../run-cli.ts";
 
 export function register(program: Command): void {
   commandGroup(program, "serve", "Serve one part of the stack on Node")

@@ -1,6 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
 import type { SimulateOptions } from "../../simulator/run/simulate-command.ts";
-import { CliError } from "../run-cli.ts";
 
 /**
  * `failover simulate [scenario.yaml]`: the main job. Runs the real router and regions in virtual
@@ -14,12 +13,21 @@ export function register(program: Command): void {
     .argument("[scenario]", "scenario YAML file (default simulator/scenarios/prod-us-outage.yaml)");
   addRunOptions(simulate)
     .option("--compare <scenarios...>", "run these scenarios too, side by side in one report")
+    .option(
+      "--explain",
+      "print what each figure of the report means (detect, promote, RTO, RPO, ...) and exit",
+    )
     .addHelpText(
       "after",
-      "\nExit codes: 0 ok, 1 an invariant broke (the last line is the command that reproduces the run),\n" +
-        "2 bad scenario or option, 3 a scenario's expectation was not met.",
+      "\nExit 1 means an invariant broke or a scenario's expectation was not met; the last line is then\n" +
+        "the command that reproduces the run.",
     )
-    .action(async (scenario: string | undefined, opts: RawOptions) => {
+    .action(async (scenario: string | undefined, opts: RawOptions & { explain?: boolean }) => {
+      if (opts.explain) {
+        const { explainText } = await import("../../simulator/report/glossary.ts");
+        process.stdout.write(`${explainText()}\n`);
+        return;
+      }
       await run(scenario, opts, false);
     });
 
@@ -82,17 +90,10 @@ function parseCount(value: string): number {
 }
 
 async function run(scenario: string | undefined, opts: RawOptions, sweep: boolean): Promise<void> {
-  const { simulate, SweepInputError } = await import("../../simulator/run/simulate-command.ts");
-  const { SimInputError } = await import("../../simulator/input/input-error.ts");
-  try {
-    const outcome = await simulate(scenario, { ...opts, sweep });
-    process.exitCode = outcome.exitCode;
-  } catch (error) {
-    if (error instanceof SimInputError)
-      throw new CliError(`bad scenario:\n  ${error.message.split("\n").join("\n  ")}`, 2);
-    if (error instanceof SweepInputError) throw new CliError(error.message, 2);
-    throw error;
-  }
+  const { simulate } = await import("../../simulator/run/simulate-command.ts");
+  // A bad scenario file throws SimInputError, which cli/run-cli.ts reports with exit 2.
+  const outcome = await simulate(scenario, { ...opts, sweep });
+  process.exitCode = outcome.exitCode;
 }
 
 function parseSeed(value: string): number {

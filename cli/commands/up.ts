@@ -52,11 +52,11 @@ export function register(program: Command): void {
     .action(async (flags) => {
       const { stackOptionsFromFlags } = await import("../../stack/stack-from-flags.ts");
       const { startStack } = await import("../../stack/start-stack.ts");
-      const { CliError } = await import("../run-cli.ts");
+      const { CliError, UsageError } = await import("../../core/cli-error.ts");
       const { ConfigError } = await import("../../config/config-error.ts");
       const { controlReplicas } = await import("../../config/schema.ts");
       if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(flags.host)) {
-        throw new CliError(`--host must be a loopback address; got ${flags.host}`);
+        throw new UsageError(`--host must be a loopback address; got ${flags.host}`);
       }
       const options = await stackOptionsFromFlags(flags);
       const stack = await startStack(options).catch((error: Error) => {

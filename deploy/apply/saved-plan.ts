@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import type { EnvironmentConfig } from "../../config/schema.ts";
+import { UsageError } from "../../core/cli-error.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { checkCredentials } from "../aws/credentials.ts";
 import type { LambdaWaits } from "../aws/lambda-functions.ts";
@@ -46,10 +47,10 @@ export function readSavedPlan(file: string): SavedPlan {
   try {
     saved = JSON.parse(readFileSync(file, "utf8")) as SavedPlan;
   } catch (error) {
-    throw new DeployError(`${file}: not a saved plan: ${(error as Error).message}`);
+    throw new UsageError(`${file}: not a saved plan: ${(error as Error).message}`);
   }
   if (saved?.format !== FORMAT) {
-    throw new DeployError(
+    throw new UsageError(
       `${file}: not a saved plan (format is not ${FORMAT}); make one with failover deploy --out ${file}`,
     );
   }

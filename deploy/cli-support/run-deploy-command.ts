@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../../config/config-error.ts";
 import type { EnvironmentConfig } from "../../config/schema.ts";
-import { CliError } from "../../core/cli-error.ts";
+import { CliError, UsageError } from "../../core/cli-error.ts";
 import { type DeployResult, deployEnvironment } from "../apply/deploy-environment.ts";
 import { destroyEnvironment } from "../apply/destroy-environment.ts";
 import { applySavedPlan, readSavedPlan } from "../apply/saved-plan.ts";
@@ -130,7 +130,9 @@ export async function runApplyCommand(
   await exitCodes(false, async () => {
     const saved = readSavedPlan(file);
     if (flags.env !== undefined && flags.env !== saved.environment) {
-      throw new CliError(`${file} is a plan for ${saved.environment}, not ${flags.env}; nothing was changed`);
+      throw new UsageError(
+        `${file} is a plan for ${saved.environment}, not ${flags.env}; nothing was changed`,
+      );
     }
     // The environment is named in the reviewed file itself, so production needs no ENV_NAME.
     const target = resolveTarget({
@@ -160,7 +162,7 @@ async function routerPackage(
   if (config.routerDeploy === undefined) return undefined;
   if (artifact !== undefined) {
     const path = resolve(artifact);
-    if (!existsSync(path)) throw new CliError(`--artifact ${artifact}: no such file`);
+    if (!existsSync(path)) throw new UsageError(`--artifact ${artifact}: no such file`);
     return path;
   }
   const built = await buildRouterArtifacts(join(ROOT, "dist"));

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { UsageError } from "../../core/cli-error.ts";
 import type { StackOptions } from "../../stack/start-stack.ts";
 import { type RunningStack, startStack } from "../../stack/start-stack.ts";
 import { readAckedWrites } from "./acked-writes.ts";
@@ -80,7 +81,7 @@ function resolveScript(script: string): string {
   const named = join(ROOT, "loadtests", `${script}.ts`);
   if ((SCRIPTS as readonly string[]).includes(script) && existsSync(named)) return named;
   if (existsSync(script)) return resolve(script);
-  throw new Error(`no k6 script "${script}"; choose one of ${SCRIPTS.join(", ")} or give a path`);
+  throw new UsageError(`no k6 script "${script}"; choose one of ${SCRIPTS.join(", ")} or give a path`);
 }
 
 function activeFirst(stack: RunningStack): [string, string] {

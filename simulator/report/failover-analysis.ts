@@ -1,5 +1,6 @@
 import type { DnsEvent } from "../dns/route53-model.ts";
 import type { PlannedFault, ResolvedScenario } from "../scenario/resolved-scenario.ts";
+import { type Disruption, findOutages, type Outage } from "./outages.ts";
 import type { Promotion } from "./promotions.ts";
 import { isDetection, type ObservedDecision } from "./router-observer.ts";
 
@@ -17,11 +18,21 @@ export interface CellFailover {
   /** Fault start to the control record naming another region. */
   promoteS: number | undefined;
   promotedTo: string | undefined;
-  /** Fault start to the last failed client request before restoredForS without one; 0 if none failed. */
-  rtoS: number;
-  /** False when failures went on until clients stopped (service not restored within the run). */
+  /**
+   * RTO (README glossary): fault start to the answer of the last request its outage disrupted
+   * (failed, or held past outages.ts HELD_MS); 0 if none was. Only for a fault that warranted a
+   * failover in this cell: one that needed none has no RTO.
+   */
+  rtoS: number | undefined;
+  /** False when the outage went on until clients stopped (service not restored within the run). */
   restored: boolean;
+  /** Requests that failed in the outages this fault caused in this cell. */
   failedRequests: number;
+  /** Requests answered, but more than HELD_MS after they were sent, in those outages. */
+  heldRequests: number;
+  /** Acknowledged writes lost by this fault's promotion, and its RPO (README glossary). */
+  lostWrites: number;
+  rpoMs: number | undefined;
   /**
    * A warranted failover that did not happen while the fault lasted: the routers' first reason
    * during the fault (a control-plane call that failed, or the policy's blocked reason), from
@@ -62,6 +73,29 @@ export function detectionLookbackMs(scenario: ResolvedScenario): number {
   );
 }
 
+/** What a promotion lost: its acknowledged writes the new active did not hold, and the RPO. */
+export interface PromotionLoss {
+  cell: number;
+  atMs: number;
+  lost: number;
+  rpoMs: number;
+}
+
+/**
+ * An outage no fault caused, attributed to what did (a failback, a drain, an operator's
+ * promotion), or "unattributed".
+ */
+export interface OtherOutage {
+  cause: string;
+  /** When the change of active region that caused it happened, if one did. */
+  atS: number | undefined;
+  cell: number;
+  fromS: number;
+  toS: number;
+  failedRequests: number;
+  heldRequests: number;
+}
+
 /** Time to detect, to promote and to restore service (RTO), per fault and cell. */
 export function analyseFaults(
   scenario: ResolvedScenario,
@@ -69,50 +103,79 @@ export function analyseFaults(
   decisions: readonly ObservedDecision[],
   dnsEvents: readonly DnsEvent[],
   promotions: readonly Promotion[],
-  failuresByCell: readonly number[][],
+  disruptionsByCell: readonly (readonly Disruption[])[],
   activeAt: (cell: number, atMs: number) => string,
-): FaultOutcome[] {
-  const sortedFailures = failuresByCell.map((f) => Float64Array.from(f).sort());
+  losses: readonly PromotionLoss[] = [],
+): { faults: FaultOutcome[]; otherOutages: OtherOutage[] } {
   const stopMs = scenario.durationS * 1000;
   const quietMs = scenario.report.restoredForS * 1000;
-  return faults.map((fault) => ({
-    fault: fault.index,
-    kind: fault.kind,
-    label: fault.label,
-    startS: fault.startMs / 1000,
-    endS: fault.endMs / 1000,
-    warrantsFailoverFrom: fault.warrantsFailoverFrom,
-    ...(fault.domain !== undefined ? { domain: fault.domain } : {}),
-    cells: sortedFailures.map((failures, cell) => {
-      const activeAtStart = activeAt(cell, fault.startMs);
-      const warranted = fault.warrantsFailoverFrom.includes(activeAtStart);
-      // A fault that warrants no failover (a small brownout, a paused replication) has nothing to detect.
-      const watchedRegion = warranted ? activeAtStart : fault.warrantsFailoverFrom[0];
-      const detection = watchedRegion
-        ? firstDetection(fault, cell, watchedRegion, decisions, dnsEvents)
-        : undefined;
-      const promotion = warranted
-        ? promotions.find((p) => p.cell === cell && p.atMs >= fault.startMs && p.from === activeAtStart)
-        : undefined;
-      const rto = rtoOf(failures, fault, quietMs, stopMs);
-      return {
-        cell,
-        activeAtStart,
-        failoverWarranted: warranted,
-        watchedRegion,
-        detectS: detection ? round3((detection.atMs - fault.startMs) / 1000) : undefined,
-        detectedBy: detection?.by,
-        promoteS: promotion ? round3((promotion.atMs - fault.startMs) / 1000) : undefined,
-        promotedTo: promotion?.to,
-        rtoS: round3(rto.rtoMs / 1000),
-        restored: rto.restored,
-        failedRequests: rto.failed,
-        ...(warranted && !(promotion && promotion.atMs < fault.endMs)
-          ? whyNotPromoted(fault, cell, decisions)
-          : {}),
-      };
-    }),
-  }));
+  const outages = findOutages(disruptionsByCell, faults, promotions, quietMs);
+  const otherOutages = outages
+    .filter((o) => o.cause.kind !== "fault")
+    .map((o) => ({
+      cause: o.cause.kind,
+      atS: "atMs" in o.cause ? round3(o.cause.atMs / 1000) : undefined,
+      cell: o.cell,
+      fromS: round3(o.firstSendMs / 1000),
+      toS: round3(o.lastAnswerMs / 1000),
+      failedRequests: o.failed,
+      heldRequests: o.held,
+    }));
+  return { faults: analyseEach(faults, disruptionsByCell.length, outages, stopMs, quietMs), otherOutages };
+
+  function analyseEach(
+    faults: readonly PlannedFault[],
+    cells: number,
+    outages: readonly Outage[],
+    stopMs: number,
+    quietMs: number,
+  ): FaultOutcome[] {
+    return faults.map((fault) => ({
+      fault: fault.index,
+      kind: fault.kind,
+      label: fault.label,
+      startS: fault.startMs / 1000,
+      endS: fault.endMs / 1000,
+      warrantsFailoverFrom: fault.warrantsFailoverFrom,
+      ...(fault.domain !== undefined ? { domain: fault.domain } : {}),
+      cells: Array.from({ length: cells }, (_, cell) => {
+        const activeAtStart = activeAt(cell, fault.startMs);
+        const warranted = fault.warrantsFailoverFrom.includes(activeAtStart);
+        // A fault that warrants no failover (a small brownout, a paused replication) has nothing to detect.
+        const watchedRegion = warranted ? activeAtStart : fault.warrantsFailoverFrom[0];
+        const detection = watchedRegion
+          ? firstDetection(fault, cell, watchedRegion, decisions, dnsEvents)
+          : undefined;
+        const promotion = warranted
+          ? promotions.find((p) => p.cell === cell && p.atMs >= fault.startMs && p.from === activeAtStart)
+          : undefined;
+        const own = outages.filter(
+          (o) => o.cell === cell && o.cause.kind === "fault" && o.cause.fault === fault.index,
+        );
+        const first = own[0];
+        const loss = promotion ? losses.find((l) => l.cell === cell && l.atMs === promotion.atMs) : undefined;
+        return {
+          cell,
+          activeAtStart,
+          failoverWarranted: warranted,
+          watchedRegion,
+          detectS: detection ? round3((detection.atMs - fault.startMs) / 1000) : undefined,
+          detectedBy: detection?.by,
+          promoteS: promotion ? round3((promotion.atMs - fault.startMs) / 1000) : undefined,
+          promotedTo: promotion?.to,
+          rtoS: !warranted ? undefined : first ? round3((first.lastAnswerMs - fault.startMs) / 1000) : 0,
+          restored: !first || first.lastSendMs + quietMs <= stopMs,
+          failedRequests: own.reduce((n, o) => n + o.failed, 0),
+          heldRequests: own.reduce((n, o) => n + o.held, 0),
+          lostWrites: loss?.lost ?? 0,
+          rpoMs: loss?.rpoMs,
+          ...(warranted && !(promotion && promotion.atMs < fault.endMs)
+            ? whyNotPromoted(fault, cell, decisions)
+            : {}),
+        };
+      }),
+    }));
+  }
 }
 
 /**
@@ -167,39 +230,6 @@ function earliest<T extends { atMs: number }>(items: readonly T[]): T | undefine
   let best: T | undefined;
   for (const item of items) if (!best || item.atMs < best.atMs) best = item;
   return best;
-}
-
-/**
- * RTO as users see it: from the fault's start to the last failed request (by send time) of the
- * run of failures it caused, a run ending at the first gap of quietMs with no failure.
- */
-function rtoOf(
-  failures: Float64Array,
-  fault: PlannedFault,
-  quietMs: number,
-  stopMs: number,
-): { rtoMs: number; restored: boolean; failed: number } {
-  let i = lowerBound(failures, fault.startMs);
-  if (i >= failures.length || failures[i]! > fault.endMs + quietMs)
-    return { rtoMs: 0, restored: true, failed: 0 };
-  let last = failures[i]!;
-  let failed = 1;
-  for (i++; i < failures.length && failures[i]! - last < quietMs; i++) {
-    last = failures[i]!;
-    failed++;
-  }
-  return { rtoMs: last - fault.startMs, restored: last + quietMs <= stopMs, failed };
-}
-
-function lowerBound(sorted: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Failovers no fault warranted: the policy moved traffic away from a region that was fine. */

@@ -32,9 +32,14 @@ export interface LostWritesResult {
   unexplained: number;
   /** Lost writes that had been acknowledged as degraded (sync mode acknowledging without the standby). */
   lostDegraded: number;
-  /** The data loss window: the largest lagMs of a lost write (0 when nothing was lost). */
+  /** RPO (README glossary): the largest of the promotions' RPOs (0 when nothing was lost). */
   rpoMs: number;
+  /** Per promotion that lost writes: how many, and its RPO. */
+  byPromotion: { cell: number; atMs: number; lost: number; rpoMs: number }[];
+  /** The first LISTED_MAX lost writes and every unexplained one; all of them are in the NDJSON file. */
   list: LostWrite[];
+  /** The NDJSON file beside the JSON report that lists every lost write, one per line. */
+  allIn?: string;
 }
 
 const LISTED_MAX = 200;
@@ -51,17 +56,27 @@ export async function checkLostWrites(
   cells: readonly Cell[],
   promotions: readonly Promotion[],
   faults: readonly PlannedFault[] = [],
-): Promise<LostWritesResult> {
+): Promise<LostWritesResult & { all: LostWrite[] }> {
   let acknowledged = 0;
   let unexplained = 0;
   let lostDegraded = 0;
-  let rpoMs = 0;
-  const list: LostWrite[] = [];
+  const all: LostWrite[] = [];
   let lost = 0;
+  /** Per promotion: the last commit the new active held from the old epoch (its recovery point). */
+  const recoveryPointMs = new Map<Promotion, number>();
+  const lostBy = new Map<Promotion, { count: number; oldestCommitMs: number }>();
   for (let i = 0; i < ledger.size; i++) {
     if (!ledger.isAcknowledged(i)) continue;
     acknowledged++;
     const cell = cells[ledger.cellOf(i)]!;
+    const commit = ledger.entry(i).commit;
+    const over = commit
+      ? promotions.find(
+          (p) => p.cell === cell.index && p.fromEpoch === commit.epoch && p.from === commit.region,
+        )
+      : undefined;
+    if (over && commit && holds(over.newActiveHeadSeq, over.newActiveEpochRuns, commit.seq, commit.epoch))
+      recoveryPointMs.set(over, Math.max(recoveryPointMs.get(over) ?? 0, commit.atMs));
     const active = cell.control.current()?.activeRegion ?? cell.activeAtStart;
     const store = cell.regions.get(active)!.store;
     const wasDown = store.down;
@@ -88,26 +103,56 @@ export async function checkLostWrites(
     const stoppedMs = promotion ? cutOffMs(promotion, faults) : undefined;
     const lagMs =
       stoppedMs !== undefined && entry.commit ? Math.max(0, stoppedMs - entry.commit.atMs) : undefined;
-    if (explained && lagMs !== undefined) rpoMs = Math.max(rpoMs, lagMs);
-    if (list.length < LISTED_MAX || !explained) {
-      list.push({
-        key: entry.key,
-        client: entry.client,
-        cell: cell.index,
-        sentMs: entry.sentMs,
-        ackMs: entry.ackMs!,
-        region: entry.commit?.region,
-        epoch: entry.commit?.epoch,
-        seq: entry.commit?.seq,
-        promotionAtMs: promotion?.atMs,
-        lagMs,
-        lagEntries: promotion ? promotion.oldActiveHeadSeq - promotion.newActiveHeadSeq : undefined,
-        explained,
-        degraded: entry.degraded,
+    if (promotion && entry.commit) {
+      const seen = lostBy.get(promotion);
+      lostBy.set(promotion, {
+        count: (seen?.count ?? 0) + 1,
+        oldestCommitMs: Math.min(seen?.oldestCommitMs ?? Number.POSITIVE_INFINITY, entry.commit.atMs),
       });
     }
+    all.push({
+      key: entry.key,
+      client: entry.client,
+      cell: cell.index,
+      sentMs: entry.sentMs,
+      ackMs: entry.ackMs!,
+      region: entry.commit?.region,
+      epoch: entry.commit?.epoch,
+      seq: entry.commit?.seq,
+      promotionAtMs: promotion?.atMs,
+      lagMs,
+      lagEntries: promotion ? promotion.oldActiveHeadSeq - promotion.newActiveHeadSeq : undefined,
+      explained,
+      degraded: entry.degraded,
+    });
   }
-  return { acknowledged, lost, unexplained, lostDegraded, rpoMs, list };
+  const byPromotion = [...lostBy].map(([p, l]) => ({
+    cell: p.cell,
+    atMs: p.atMs,
+    lost: l.count,
+    rpoMs: rpoOf(p, l.oldestCommitMs, recoveryPointMs.get(p), faults),
+  }));
+  const rpoMs = Math.max(0, ...byPromotion.map((b) => b.rpoMs));
+  const list = all.filter((w, i) => i < LISTED_MAX || !w.explained);
+  return { acknowledged, lost, unexplained, lostDegraded, rpoMs, byPromotion, list, all };
+}
+
+/**
+ * RPO of one promotion (README glossary): how far back in time the promoted region's data was
+ * when the old active was cut off: from its recovery point (the last write from the old epoch
+ * it held; without one, the oldest write it lost) to the cut-off.
+ */
+function rpoOf(
+  promotion: Promotion,
+  oldestLostCommitMs: number,
+  recoveryPointMs: number | undefined,
+  faults: readonly PlannedFault[],
+): number {
+  const from =
+    recoveryPointMs !== undefined && recoveryPointMs < oldestLostCommitMs
+      ? recoveryPointMs
+      : oldestLostCommitMs;
+  return Math.round(Math.max(0, cutOffMs(promotion, faults) - from) * 1000) / 1000;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FalseFailover, FaultOutcome } from "./failover-analysis.ts";
+import type { FalseFailover, FaultOutcome, OtherOutage } from "./failover-analysis.ts";
 import type { LostWritesResult } from "./lost-writes.ts";
 import type { PromotionCause } from "./promotions.ts";
 import type { LatencySummary } from "./run-recorder.ts";
@@ -67,6 +67,8 @@ export interface ScenarioResult {
     cause: PromotionCause | "start";
   }[];
   failover: FaultOutcome[];
+  /** Outages no fault caused: after a failback, a drain, an operator's promotion, or unattributed. */
+  otherOutages: OtherOutage[];
   promotions: {
     atS: number;
     cell: number;

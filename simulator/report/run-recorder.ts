@@ -1,5 +1,6 @@
 import { build, type Histogram } from "hdr-histogram-js";
 import { LOG_BINS, logBin, logPercentile } from "./log-histogram.ts";
+import { type Disruption, HELD_MS } from "./outages.ts";
 import { type Phase, phaseIndexAt } from "./phases.ts";
 
 export interface LatencySummary {
@@ -24,7 +25,7 @@ export interface RecorderOptions {
 /**
  * What clients saw, as the run goes: HDR histograms of successful requests' latency per client
  * location per phase, counts per chart interval (by send time) for the charts, and the send
- * time of every failed request per cell (RTO). Memory depends on the run's length only through
+ * and answer time of every failed or held request per cell (RTO, outages/HELD_MS). Memory depends on the run's length only through
  * fixed-size arrays, never on the number of requests (except failures).
  */
 export class RunRecorder {
@@ -33,7 +34,7 @@ export class RunRecorder {
   private readonly chartLatency: Uint32Array[];
   private readonly chartOk: Uint32Array[];
   private readonly chartFailed: Uint32Array[];
-  readonly failures: number[][];
+  readonly disruptions: Disruption[][];
   readonly statusCounts = new Map<string, number>();
   ok = 0;
   failed = 0;
@@ -46,7 +47,7 @@ export class RunRecorder {
     this.chartLatency = options.locations.map(() => new Uint32Array(this.buckets * LOG_BINS));
     this.chartOk = options.locations.map(() => new Uint32Array(this.buckets));
     this.chartFailed = options.locations.map(() => new Uint32Array(this.buckets));
-    this.failures = Array.from({ length: options.cells }, () => []);
+    this.disruptions = Array.from({ length: options.cells }, () => []);
     this.phaseOk = options.phases.map(() => 0);
     this.phaseFailed = options.phases.map(() => 0);
   }
@@ -71,18 +72,22 @@ export class RunRecorder {
       const micros = Math.max(1, Math.round(latencyMs * 1000));
       this.histogram(location, phase).recordValue(micros);
       this.histogram(location, -1).recordValue(micros);
+      if (latencyMs > HELD_MS)
+        this.disruptions[cell]!.push({ sendMs, answerMs: sendMs + latencyMs, failed: false });
     } else {
       this.failed++;
       this.phaseFailed[phase]!++;
       this.chartFailed[location]![bucket]!++;
-      this.failures[cell]!.push(sendMs);
+      this.disruptions[cell]!.push({ sendMs, answerMs: sendMs + latencyMs, failed: true });
     }
   }
 
   latency(location: number, phase: number): LatencySummary | undefined {
     const h = this.histograms.get(`${location}:${phase}`);
     if (!h || h.totalCount === 0) return undefined;
-    const ms = (micros: number) => Math.round(micros) / 1000;
+    // HDR reports a percentile as its bucket's upper edge, which can lie above the largest value
+    // recorded (p99.9 2,657 ms over a max of 2,656 ms): no percentile is shown above the max.
+    const ms = (micros: number) => Math.round(Math.min(micros, h.maxValue)) / 1000;
     return {
       count: h.totalCount,
       meanMs: Math.round(h.mean) / 1000,

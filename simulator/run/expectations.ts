@@ -4,7 +4,7 @@ import type { ExpectSpec } from "../scenario/scenario-schema.ts";
 /** The scenario's own claims about its outcome (its `expect:` block), checked against the result. */
 export function checkExpectations(expect: ExpectSpec, r: ScenarioResult): ScenarioResult["expectations"] {
   const failovers = r.promotions.filter((p) => p.cause === "failover").length;
-  const maxRto = Math.max(0, ...r.failover.flatMap((f) => f.cells.map((c) => c.rtoS)));
+  const maxRto = Math.max(0, ...r.failover.flatMap((f) => f.cells.map((c) => c.rtoS ?? 0)));
   const checks: ScenarioResult["expectations"] = [];
   const add = (name: string, expected: string, actual: number | null, met: boolean) =>
     checks.push({ name, expected, actual: actual === null ? "n/a" : String(actual), met });

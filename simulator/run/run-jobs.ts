@@ -24,10 +24,8 @@ export interface RunJob {
   healthCheck?: { intervalMs: number; fallCount: number; timeoutMs: number };
 }
 
-export interface JobOutcome {
-  result: ScenarioResult;
-  wall: RunOutcome["wall"];
-}
+/** What a run hands back, from this thread or a worker: the result, every lost write, wall-clock facts. */
+export type JobOutcome = RunOutcome;
 
 /** One job per core unless told otherwise (`--jobs N`). */
 export function defaultJobCount(): number {
@@ -43,8 +41,7 @@ export function jobScenario(job: RunJob): ResolvedScenario {
 
 /** Runs one job in this thread. */
 export async function runJob(job: RunJob): Promise<JobOutcome> {
-  const { result, wall } = await runScenario(jobScenario(job), { seed: job.seed });
-  return { result, wall };
+  return runScenario(jobScenario(job), { seed: job.seed });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { analyseFaults, detectionLookbackMs, falseFailovers, round3 } from "../report/failover-analysis.ts";
-import { checkLostWrites } from "../report/lost-writes.ts";
+import { checkLostWrites, type LostWrite } from "../report/lost-writes.ts";
 import type { ScenarioResult } from "../report/result.ts";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.ts";
 import { checkExpectations } from "./expectations.ts";
@@ -17,6 +17,8 @@ export interface RunOptions {
 
 export interface RunOutcome {
   result: ScenarioResult;
+  /** Every lost write (the JSON lists the first ones; outputs.ts writes these to NDJSON). */
+  lostWrites: LostWrite[];
   /** Wall-clock facts for the terminal only (never in the JSON). */
   wall: { seconds: number; eventsPerS: number; requestsPerS: number; speedup: number };
 }
@@ -27,9 +29,10 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const startedAt = performance.now();
   const { unhandledRejections, realTimerCalls } = await sim.run(options.onProgress);
   const wallS = (performance.now() - startedAt) / 1000;
-  const result = await buildResult(sim, unhandledRejections, realTimerCalls);
+  const { result, lostWrites } = await buildResult(sim, unhandledRejections, realTimerCalls);
   return {
     result,
+    lostWrites,
     wall: {
       seconds: wallS,
       eventsPerS: sim.engine.eventsRun / wallS,
@@ -43,9 +46,14 @@ async function buildResult(
   sim: Simulation,
   unhandledRejections: string[],
   realTimerCalls: number,
-): Promise<ScenarioResult> {
+): Promise<{ result: ScenarioResult; lostWrites: LostWrite[] }> {
   const { scenario, recorder, system } = sim;
-  const lostWrites = await checkLostWrites(sim.ledger, system.cells, sim.promotions, scenario.faults);
+  const { all: allLost, ...lostWrites } = await checkLostWrites(
+    sim.ledger,
+    system.cells,
+    sim.promotions,
+    scenario.faults,
+  );
   const replication = system.cells.map((cell) => {
     const active = cell.control.current()?.activeRegion ?? cell.activeAtStart;
     const standby = [...cell.regions.keys()].find((r) => r !== active)!;
@@ -57,14 +65,15 @@ async function buildResult(
     };
   });
   const caughtUp = replication.every((r) => r.activeHeadSeq === r.standbyHeadSeq);
-  const failover = analyseFaults(
+  const { faults: failover, otherOutages } = analyseFaults(
     scenario,
     scenario.faults,
     sim.observer.sorted(),
     sim.dns?.events ?? [],
     sim.promotions,
-    recorder.failures,
+    recorder.disruptions,
     (cell, atMs) => sim.activeAt(cell, atMs),
+    lostWrites.byPromotion,
   );
   const falses = falseFailovers(sim.promotions, scenario.faults, detectionLookbackMs(scenario));
   const total = recorder.ok + recorder.failed;
@@ -167,6 +176,7 @@ async function buildResult(
       })),
     ],
     failover,
+    otherOutages,
     promotions: sim.promotions.map((p) => ({
       atS: round3(p.atMs / 1000),
       cell: p.cell,
@@ -198,7 +208,7 @@ async function buildResult(
     },
   };
   result.expectations = checkExpectations(scenario.expect, result);
-  return result;
+  return { result, lostWrites: allLost };
 }
 
 function timelineOf(sim: Simulation): ScenarioResult["timeline"] {

@@ -1,11 +1,12 @@
 import { resolve } from "node:path";
+import { EXIT_FAILED, type EXIT_OK, UsageError } from "../../core/cli-error.ts";
 import { renderComparisonHtml, renderRunHtml, renderSweepHtml } from "../report/html-report.ts";
 import type { ScenarioResult } from "../report/result.ts";
 import { summarizeSeeds } from "../report/seeds-summary.ts";
-import { summarizeComparison, summarizeRun } from "../report/summary.ts";
+import { headline, summarizeComparison, summarizeRun } from "../report/summary.ts";
 import { DEFAULT_SCENARIO, loadScenarioFile } from "../scenario/load-scenario.ts";
 import type { LoadedScenarioFile, ResolvedScenario } from "../scenario/resolved-scenario.ts";
-import { safeName, writeReports } from "./outputs.ts";
+import { lostWritesFile, safeName, writeReports } from "./outputs.ts";
 import { progressBar } from "./progress.ts";
 import { defaultJobCount, type JobOutcome, type RunJob, runJobs } from "./run-jobs.ts";
 import { runScenario } from "./run-scenario.ts";
@@ -28,9 +29,9 @@ export interface SimulateOptions {
   jobs?: number;
 }
 
-/** Exit codes: 0 all good, 1 an invariant broke, 3 a scenario's expectation was not met. (2: bad input, from the CLI.) */
+/** Exit codes (core/cli-error.ts): 0 all good, 1 an invariant broke or an expectation was not met. (2: bad input, thrown.) */
 export interface SimulateOutcome {
-  exitCode: 0 | 1 | 3;
+  exitCode: typeof EXIT_OK | typeof EXIT_FAILED;
 }
 
 /**
@@ -53,7 +54,8 @@ export async function simulate(
   if (options.sweep || (files.length === 1 && files[0]!.kind === "sweep"))
     return simulateSweep(files, seed, options, say, reproduce);
   const scenarios = files.flatMap((f) => f.scenarios);
-  for (const s of scenarios) printParameters(s, seed, say);
+  for (const s of scenarios)
+    say(`failover simulate: ${s.label} (${s.file}), seed ${seed}, node ${process.version}`);
   const seedCount = options.seeds ?? 1;
   if (seedCount > 1) {
     if (scenarios.length > 1) throw new SweepInputError("--seeds runs one scenario; drop --compare");
@@ -61,14 +63,20 @@ export async function simulate(
   }
 
   const jobs = options.jobs ?? defaultJobCount();
-  const results =
+  const outcomes =
     scenarios.length > 1 && jobs > 1
       ? await runInWorkers(scenarios, files, seed, options, jobs, say)
       : await runHere(scenarios, seed, options, say);
+  const results = outcomes.map((o) => o.result);
+  const baseName = runBaseName(files, scenarios.length, seed);
+  const lists = new Map<string, readonly unknown[]>();
+  for (const [i, { result, lostWrites }] of outcomes.entries()) {
+    if (lostWrites.length === 0) continue;
+    const file = lostWritesFile(baseName, scenarios.length > 1 ? scenarios[i]!.label : undefined);
+    result.lostWrites.allIn = file;
+    lists.set(file, lostWrites);
+  }
   const comparison = results.length > 1;
-  const baseName = comparison
-    ? `${safeName(files.map((f) => f.name).join("-vs-"))}-seed${seed}`
-    : `${safeName(results[0]!.scenario.name)}-seed${seed}`;
   const summaryText = comparison ? summarizeComparison(results) : "";
   const json = comparison ? { kind: "comparison", seed, runs: results } : results[0]!;
   const html = !options.html
@@ -77,9 +85,17 @@ export async function simulate(
       ? renderComparisonHtml(results, summaryText, reproduce)
       : renderRunHtml(results[0]!, reproduce);
   say("");
-  for (const r of results) say(`${summarizeRun(r)}\n`);
-  if (comparison) say(`Side by side (seed ${seed}):\n${summaryText}\n`);
-  const written = writeReports(options.out, baseName, json, html);
+  // Verdict first (issue 16): each run's verdict and headline figures, then the detail, then
+  // the parameters that reproduce it.
+  if (comparison) {
+    for (const r of results) say(headline(r).join("\n"));
+    say(`\nSide by side (seed ${seed}):\n${summaryText}\n`);
+    for (const r of results) say(`${r.scenario.label}:\n${summarizeRun(r)}\n`);
+  } else say(`${summarizeRun(results[0]!)}\n`);
+  say("Parameters");
+  for (const s of scenarios) printParameters(s, seed, say);
+  say("");
+  const written = writeReports(options.out, baseName, json, html, lists);
   say(`reports: ${written.join(", ")}`);
   if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   return finish(results, say, reproduce);
@@ -91,20 +107,20 @@ async function runHere(
   seed: number,
   options: SimulateOptions,
   say: (text: string) => void,
-): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = [];
+): Promise<JobOutcome[]> {
+  const outcomes: JobOutcome[] = [];
   for (const [i, scenario] of scenarios.entries()) {
     const bar = progressBar(!options.json && process.stderr.isTTY === true);
     const label = scenarios.length > 1 ? `${scenario.label} (${i + 1}/${scenarios.length})` : scenario.label;
-    const { result, wall } = await runScenario(scenario, {
+    const outcome = await runScenario(scenario, {
       seed,
       onProgress: (done) => bar.update(done, label),
     });
     bar.stop();
-    sayRan(scenario, wall, say);
-    results.push(result);
+    sayRan(scenario, outcome.wall, say);
+    outcomes.push(outcome);
   }
-  return results;
+  return outcomes;
 }
 
 /** Runs the compared scenarios on worker threads; results (and the "ran" lines) come in file order. */
@@ -115,7 +131,7 @@ async function runInWorkers(
   options: SimulateOptions,
   jobCount: number,
   say: (text: string) => void,
-): Promise<ScenarioResult[]> {
+): Promise<JobOutcome[]> {
   const load = { scaleTime: options.scaleTime, scaleRate: options.scaleRate };
   const jobs: RunJob[] = files.flatMap((f) =>
     f.scenarios.map((_, scenarioIndex) => ({ path: resolve(f.file), load, scenarioIndex, seed })),
@@ -126,7 +142,7 @@ async function runInWorkers(
   );
   bar.stop();
   for (const [i, o] of outcomes.entries()) sayRan(scenarios[i]!, o.wall, say);
-  return outcomes.map((o) => o.result);
+  return outcomes;
 }
 
 function sayRan(scenario: ResolvedScenario, wall: JobOutcome["wall"], say: (text: string) => void): void {
@@ -210,7 +226,8 @@ async function simulateSweep(
   return { exitCode: 1 };
 }
 
-export class SweepInputError extends Error {
+/** A sweep asked of a file without a sweep: block: bad input, exit 2. */
+export class SweepInputError extends UsageError {
   override name = "SweepInputError";
 }
 
@@ -234,7 +251,7 @@ export function finish(
   );
   if (unmet.length > 0) {
     say(`Expectations not met:\n${unmet.map((u) => `  - ${u}`).join("\n")}\nReproduce with:\n  ${reproduce}`);
-    return { exitCode: 3 };
+    return { exitCode: EXIT_FAILED };
   }
   return { exitCode: 0 };
 }
@@ -261,7 +278,7 @@ function describeBrief(s: ResolvedScenario): Record<string, string> {
       s.config.regions.map((r) => `${r.name}@${r.location} (${r.awsRegion})`).join(", ") +
       ` (initially active: ${s.config.initialActive})`,
     control: describeControl(s),
-    latency: `${s.latencyTableName} table, jitter ${JSON.stringify(s.jitter)}, service time ${s.serviceTime.readMs}/${s.serviceTime.writeMs} ms (read/write)`,
+    latency: `${s.latencyTableName} table, jitter ${describeJitter(s.jitter)}, service time ${s.serviceTime.readMs}/${s.serviceTime.writeMs} ms (read/write)`,
     replication: `${s.config.replication.mode}, every ${s.config.replication.intervalMs} ms, batch ${s.config.replication.batchMax}, sync timeout ${s.config.replication.syncTimeoutMs} ms`,
   };
   if (s.failoverBy === "router") {
@@ -310,4 +327,24 @@ function reproduceCommand(
   if (options.scaleRate !== undefined && options.scaleRate !== 1)
     parts.push("--scale-rate", String(options.scaleRate));
   return parts.join(" ");
+}
+
+/** The jitter model in words ("lognormal, median 0.2 ms, sigma 1, capped at 10000 ms"), not raw JSON. */
+function describeJitter(jitter: object): string {
+  const j = jitter as Record<string, unknown>;
+  const parts = [String(j.distribution ?? "none")];
+  for (const [key, value] of Object.entries(j)) {
+    if (key === "distribution") continue;
+    if (key === "capMs") parts.push(`capped at ${value} ms`);
+    else if (key.endsWith("Ms")) parts.push(`${key.slice(0, -2)} ${value} ms`);
+    else parts.push(`${key} ${value}`);
+  }
+  return parts.join(", ");
+}
+
+/** The reports' file name: the scenario's name (or the compared files' names) and the seed. */
+function runBaseName(files: readonly LoadedScenarioFile[], runs: number, seed: number): string {
+  return runs > 1
+    ? `${safeName(files.map((f) => f.name).join("-vs-"))}-seed${seed}`
+    : `${safeName(files[0]!.scenarios[0]!.name)}-seed${seed}`;
 }

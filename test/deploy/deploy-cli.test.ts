@@ -159,7 +159,7 @@ describe("failover deploy (CLI)", () => {
 
   it("without --yes and without a terminal, shows the plan, refuses, and changes nothing", async () => {
     const run = await failover(["deploy", "--env", "production", "--artifact", artifact]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stdout).toContain("Plan: 18 to create");
     expect(run.stderr).toBe(
       "error: not applying: standard input is not a terminal, so nobody can confirm. Re-run with --yes to apply, " +
@@ -170,7 +170,7 @@ describe("failover deploy (CLI)", () => {
 
   it("refuses production when it comes from ENV_NAME rather than --env", async () => {
     const run = await failover(["deploy", "--dry-run"], { ENV_NAME: "production" });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(
       /^error: refusing to change production: the environment came from ENV_NAME=production/,
@@ -179,7 +179,7 @@ describe("failover deploy (CLI)", () => {
 
   it("rejects a request interval Route 53 does not accept", async () => {
     const run = await failover(["deploy", "--env", "production", "--request-interval-s", "15"]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe(
       "error: --request-interval-s 15: Route 53 health checks run every 10 or 30 seconds, nothing else. Nothing was changed.\n",
@@ -327,7 +327,7 @@ describe("failover deploy (CLI)", () => {
 describe("failover dns (CLI)", () => {
   it("rejects a region that is not in the config", async () => {
     const run = await failover(["dns", "failover", "--to", "prod-eu", "--env", "production", "--yes"]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'error: "prod-eu" is not a region of environment production (its regions are prod-us, prod-ie). Nothing was changed.\n',
     );
@@ -335,7 +335,7 @@ describe("failover dns (CLI)", () => {
 
   it("refuses failback on production from ENV_NAME alone", async () => {
     const run = await failover(["dns", "failback", "--yes"], { ENV_NAME: "production" });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/refusing to change production/);
   });
 });

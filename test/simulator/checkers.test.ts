@@ -165,7 +165,10 @@ describe("lost-write checker (Jepsen style)", () => {
     const result = await checkLostWrites(ledger, [cell], [promotion], [fault(0, 25, 200, ["prod-us"])]);
     expect(result).toMatchObject({ acknowledged: 2, lost: 1, unexplained: 0, lostDegraded: 0 });
     expect(result.list[0]).toMatchObject({ key: "w1", seq: 2, explained: true, lagEntries: 1, lagMs: 5 });
-    expect(result.rpoMs).toBe(5);
+    // RPO (glossary): from prod-ie's recovery point (w0, committed at 10 ms) to the cut-off (the
+    // fault's start, 25 ms), not the lost write's own 5 ms of lag.
+    expect(result.rpoMs).toBe(15);
+    expect(result.byPromotion).toEqual([{ cell: 0, atMs: 100, lost: 1, rpoMs: 15 }]);
   });
 
   it("calls a loss unexplained when the write had been replicated before the promotion", async () => {
@@ -198,6 +201,14 @@ describe("lost-write checker (Jepsen style)", () => {
   });
 });
 
+function failed(sendMs: number, latencyMs: number) {
+  return { sendMs, answerMs: sendMs + latencyMs, failed: true };
+}
+
+function held1(sendMs: number, latencyMs: number) {
+  return { sendMs, answerMs: sendMs + latencyMs, failed: false };
+}
+
 describe("failover analysis", () => {
   const scenario = {
     durationS: 100,
@@ -226,18 +237,113 @@ describe("failover analysis", () => {
       },
       { atMs: 10_100, cell: 0, routerId: "a", kind: "health" as const, region: "prod-ie", reason: "down: x" },
     ];
-    const promotion = { atMs: 10_400, cell: 0, from: "prod-us", to: "prod-ie" } as Promotion;
-    // Failures at 10.1, 10.2, 12 s, then one at 30 s after a quiet gap longer than restoredForS.
-    const failures = [[10_100, 10_200, 12_000, 30_000, 5_000]];
-    const [outcome] = analyseFaults(scenario, [f], decisions, [], [promotion], failures, () => "prod-us");
+    const promotion = {
+      atMs: 10_400,
+      cell: 0,
+      from: "prod-us",
+      to: "prod-ie",
+      cause: "failover",
+    } as Promotion;
+    // Failures sent at 10.1, 10.2, 12 s (answered 50 ms later), then one at 30 s after a quiet
+    // gap longer than restoredForS: a second outage of the same fault, not part of the RTO.
+    const failures = [[10_100, 10_200, 12_000, 30_000, 5_000].map((t) => failed(t, 50))];
+    const {
+      faults: [outcome],
+    } = analyseFaults(scenario, [f], decisions, [], [promotion], failures, () => "prod-us");
     expect(outcome!.cells[0]).toMatchObject({
       detectS: 0.3,
       promoteS: 0.4,
       promotedTo: "prod-ie",
-      rtoS: 2,
-      failedRequests: 3,
+      rtoS: 2.05,
+      failedRequests: 4,
+      heldRequests: 0,
       restored: true,
     });
+  });
+
+  it("counts held requests in the RTO: answered, but more than HELD_MS after they were sent", async () => {
+    const { HELD_MS } = await import("../../simulator/report/outages.ts");
+    const promotion = {
+      atMs: 10_300,
+      cell: 0,
+      from: "prod-us",
+      to: "prod-ie",
+      cause: "failover",
+    } as Promotion;
+    // No request failed: the router held them through detection, promotion and the lease wait.
+    const held = [[held1(10_050, 2_600), held1(10_900, HELD_MS + 1)]];
+    const {
+      faults: [outcome],
+    } = analyseFaults(
+      scenario,
+      [fault(0, 10_000, 40_000, ["prod-us"])],
+      [],
+      [],
+      [promotion],
+      held,
+      () => "prod-us",
+    );
+    expect(outcome!.cells[0]).toMatchObject({ rtoS: 2.65, failedRequests: 0, heldRequests: 2 });
+  });
+
+  it("gives no RTO to a fault that needed no failover, and still counts its failed requests", () => {
+    const brownout = fault(0, 10_000, 300_000, []);
+    const errors = [[10_500, 150_000, 299_900].map((t) => failed(t, 10))];
+    const {
+      faults: [outcome],
+    } = analyseFaults(scenario, [brownout], [], [], [], errors, () => "prod-us");
+    expect(outcome!.cells[0]!.rtoS).toBeUndefined();
+    expect(outcome!.cells[0]!.failedRequests).toBe(3);
+  });
+
+  it("gives a fault that starts during another fault's outage its own outage and RTO", () => {
+    const partition = fault(0, 12_000, 54_000, []);
+    const down = fault(1, 30_000, 50_000, ["prod-us"]);
+    const failover = {
+      atMs: 30_200,
+      cell: 0,
+      from: "prod-us",
+      to: "prod-ie",
+      cause: "failover",
+    } as Promotion;
+    // Held requests every second from 12 s (the partition's) through the region's loss at 30 s.
+    const d = [Array.from({ length: 21 }, (_, i) => held1(12_000 + i * 1000, 1500))];
+    const { faults } = analyseFaults(scenario, [partition, down], [], [], [failover], d, () => "prod-us");
+    expect(faults[0]!.cells[0]).toMatchObject({ rtoS: undefined, heldRequests: 18 });
+    expect(faults[1]!.cells[0]).toMatchObject({ rtoS: 3.5, heldRequests: 3 });
+  });
+
+  it("attributes the outage after a failback to the failback, not to the fault or to nothing", () => {
+    const f = fault(0, 10_000, 40_000, ["prod-us"]);
+    const failover = {
+      atMs: 10_400,
+      cell: 0,
+      from: "prod-us",
+      to: "prod-ie",
+      cause: "failover",
+    } as Promotion;
+    const failback = {
+      atMs: 60_000,
+      cell: 0,
+      from: "prod-ie",
+      to: "prod-us",
+      cause: "failback",
+    } as Promotion;
+    // The fault's outage (10.1-10.3 s), then the failback's (60.0-61 s), 20 s after the fault healed.
+    const d = [[10_100, 10_300, 60_000, 60_500, 61_000].map((t) => failed(t, 20))];
+    const { faults, otherOutages } = analyseFaults(
+      scenario,
+      [f],
+      [],
+      [],
+      [failover, failback],
+      d,
+      () => "prod-us",
+    );
+    expect(faults[0]!.cells[0]).toMatchObject({ failedRequests: 2, rtoS: 0.32 });
+    expect(otherOutages).toEqual([
+      { cause: "failback", atS: 60, cell: 0, fromS: 60, toS: 61.02, failedRequests: 3, heldRequests: 0 },
+    ]);
   });
 
   it("reports no outage when no request failed, and nothing to detect for a fault that warrants no failover", () => {
@@ -249,9 +355,9 @@ describe("failover analysis", () => {
       [],
       [[]],
       () => "prod-us",
-    );
+    ).faults;
     expect(outcome!.cells[0]).toMatchObject({
-      rtoS: 0,
+      rtoS: undefined,
       detectS: undefined,
       promoteS: undefined,
       watchedRegion: undefined,

@@ -54,14 +54,14 @@ describe("failover simulate", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
-  it("exits 3 when a scenario's expectation is not met, ending with the command that reproduces it", () => {
+  it("exits 1 when a scenario's expectation is not met, ending with the command that reproduces it", () => {
     const file = join(dir, "expect.yaml");
     writeFileSync(
       file,
       "name: calm\ndurationS: 5\nsettleS: 1\nclients:\n  - { location: virginia, ratePerS: 5 }\nexpect: { failoversMin: 1 }\n",
     );
     const r = cli(file, "--seed", "9", "--no-html", "--out", join(dir, "expect"));
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(1);
     const lines = r.stdout.trim().split("\n");
     expect(lines.at(-1)).toBe(`  node bin/failover.js simulate ${file} --seed 9`);
     expect(r.stdout).toMatch(/calm: failovers >= 1, got 0/);

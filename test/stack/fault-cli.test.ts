@@ -81,9 +81,9 @@ describe("failover fault (a real process against a running stack)", () => {
     [["down", "prod-us", "--for", "10x"], /^error: --for must look like 500ms, 30s, 2m or 1h; got "10x"$/],
     [["brownout", "prod-us", "--error-rate", "lots"], /^error: --error-rate must be a number; got "lots"$/],
     [["heal", "42"], /^error: not_found: no active fault 42$/],
-  ])("refuses %j with one line and a non-zero exit", async (args, message) => {
+  ])("refuses %j with one line and exit 2 (bad input)", async (args, message) => {
     const result = await fault(...args);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(message);
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect((await stackStatus(stack)).faults).toEqual([]);

@@ -74,7 +74,7 @@ describe("failover orphans (a real process against the live stack)", () => {
     // Without a terminal and without --yes, nothing happens.
     const first = listed[0]!;
     const refused = await failoverOnce(["orphans", "reapply", ...target, "--id", first.id]);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("not confirmed");
     expect((await sendJson(`${s.routerUrl}/items/${first.itemId}`, "GET")).status).toBe(404);
 
