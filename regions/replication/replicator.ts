@@ -312,8 +312,8 @@ export class Replicator {
 
   /**
    * A raw-capable transport (the router's HTTP transport, the simulator's network) takes the
-   * plain parts, as the router's forwarding does: an undici Request and its body stream cost
-   * ~9 us to build and more to read on Node 20, per batch (see core/raw-exchange.ts).
+   * plain parts, as the router's forwarding does: an undici Request and its body stream are
+   * costly to build and to read, per batch (see core/raw-exchange.ts).
    */
   private batchRequest(json: string, epoch: number): Request {
     const url = `http://${this.deps.peerName}${REPLICATION_PATH}`;

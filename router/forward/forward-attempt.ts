@@ -31,7 +31,7 @@ export type AttemptResult =
  * Sends one attempt to `route.region` and reports the outcome as a passive health signal.
  * The attempt is bounded on the injected clock by connect + response timeout and aborted when
  * that passes; the transport gets both timeouts as well. (The client going away is not wired
- * in: AbortSignal.any costs ~20 us per request on Node 20, and the wait is bounded anyway; a
+ * in: an AbortSignal.any per request is costly, and the wait is bounded anyway; a
  * client that leaves mid-body cancels the body stream, which aborts the upstream read.)
  */
 export async function sendAttempt(
@@ -97,7 +97,7 @@ const sendWithSignal: Send = async (deps, forwarded, route, endpoint, write) => 
 /**
  * The router's own HTTP transport (raw-capable): the same deadline on the same clock, but it
  * cancels the exchange through RawRequest.cancel instead of an AbortSignal, and the Request is
- * a raw-only one. See core/raw-exchange.ts for why (Node 20 AbortController and Request costs).
+ * a raw-only one. See core/raw-exchange.ts for why (the cost of an AbortController and a Request per attempt).
  */
 const sendRaw: Send = async (deps, forwarded, route, endpoint, write) => {
   const { connectTimeoutMs, responseTimeoutMs } = deps.config.router;
