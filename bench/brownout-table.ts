@@ -1,5 +1,5 @@
 /**
- * `npm run bench:brownout`: the brownout table of the README (issue 13). For each error rate,
+ * `npm run bench:brownout`: the brownout table of the README (issue 13 (docs/issues.md)). For each error rate,
  * 20 seeds of simulator/scenarios/brownout-above-threshold.yaml (production policy, 90 requests/s
  * from Virginia and Ireland, prod-us failing that share of all requests, health checks included,
  * +100 ms, for 300 s) with the error rate replaced, and the calm lead-in cut from 180 s to 30 s

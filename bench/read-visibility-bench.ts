@@ -1,5 +1,5 @@
 /**
- * What visibility-after-durability costs readers (issue 19): the lincheck workload (8 writers
+ * What visibility-after-durability costs readers (issue 19 (docs/issues.md)): the lincheck workload (8 writers
  * PUT, 8 readers GET, closed loop, from Virginia through the router) in the simulator, the real
  * code in virtual time, with sync replication at the after-commit wait point (readers see a write
  * as soon as prod-us stores it) and at after-sync (only once prod-ie holds it), on one seed.

@@ -11,7 +11,7 @@
  * simulator's own ceiling), and the real router and region code alone with no simulator at all
  * (bench/real-code-floor.ts: a floor no simulator running that code on one core can go below).
  *
- * Target (issue 4): one virtual hour in under 36 s on a 2-core machine (100x real time).
+ * Target (issue 4 (docs/issues.md)): one virtual hour in under 36 s on a 2-core machine (100x real time).
  *
  *   npm run bench:sim                       # 10, 30, 60 minutes, the engine alone, the code alone
  *   npm run bench:sim -- --minutes 10       # just one duration

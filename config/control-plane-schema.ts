@@ -3,7 +3,7 @@ import { z } from "zod";
 /**
  * Where the control record lives and how regions hold their lease on it.
  *
- * Sources (PRODUCT.md, "What survives a region, and who may decide"): a failover switch must not
+ * Sources (docs/leases.md): a failover switch must not
  * live in the region it switches away from (Route 53 ARC keeps its routing controls on five
  * regional endpoints); DynamoDB multi-Region strong consistency (MRSC) takes three replicas, or
  * two replicas and a witness, all in one region set, and decides a conditional write across them;
@@ -11,7 +11,7 @@ import { z } from "zod";
  * clock-drift bound), a successor starts only after it has expired (Chubby, etcd).
  */
 
-/** The region sets MRSC tables may span (PRODUCT.md). */
+/** The region sets MRSC tables may span (docs/leases.md). */
 export const MRSC_REGION_SETS: Readonly<Record<string, readonly string[]>> = {
   US: ["us-east-1", "us-east-2", "us-west-2"],
   EU: ["eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1"],

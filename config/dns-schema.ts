@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** DNS failover in front of the routers (Route 53). Figures from PRODUCT.md. */
+/** DNS failover in front of the routers (Route 53). Figures from docs/route53-health-checks.md. */
 export const dnsSchema = z
   .object({
     /** The hosted zone, e.g. "example.com." */

@@ -3,7 +3,7 @@ import { ENV_NAMES, type EnvName } from "./schema.ts";
 
 /**
  * Which environment this process runs as. Deployment sets ENV_NAME; an operator may override it
- * with USER_ENV_NAME (seed 004: "ENV_NAME / USER_ENV_NAME detection"). With neither set, a local
+ * with USER_ENV_NAME (seed 004, docs/seeds.md). With neither set, a local
  * run is development, never production. A name outside the allowed set is an error, not a default.
  */
 export function resolveEnvName(env: Record<string, string | undefined> = process.env): EnvName {

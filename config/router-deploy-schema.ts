@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * How `failover deploy` runs the router in each region (issue 14): one AWS Lambda function per
+ * How `failover deploy` runs the router in each region (issue 14 (docs/issues.md)): one AWS Lambda function per
  * region with a Function URL, and latency-based Route 53 records at `recordName` that send each
  * client to the nearest healthy router. Absent: deploy leaves routers alone.
  */

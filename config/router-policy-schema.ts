@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * The router's failover policy. Defaults follow the systems operators already know
- * (PRODUCT.md): HAProxy `inter 2s fall 3 rise 2`, Envoy's 20% retry budget, Route 53's
+ * (docs/envoy-outlier-detection.md, docs/route53-health-checks.md): HAProxy `inter 2s fall 3 rise 2`, Envoy's 20% retry budget, Route 53's
  * failure threshold of 3. Every field carries its unit in its name.
  */
 export const healthCheckSchema = z
@@ -21,7 +21,7 @@ export const healthCheckSchema = z
      * or from real traffic), HAProxy's `fastinter`. A refused connection is an unambiguous signal,
      * so the router confirms it with fallCount quick probes instead of waiting fallCount intervals;
      * the router caps the gap at intervalMs / fallCount so confirmation ends within one interval.
-     * Optional (added by the router, issue 3); default 100 ms. Range 0 .. 60 s.
+     * Optional (added by the router, issue 3 (docs/issues.md)); default 100 ms. Range 0 .. 60 s.
      */
     fastIntervalMs: z.number().int().min(0).max(60_000).default(100),
     /**
@@ -31,7 +31,7 @@ export const healthCheckSchema = z
      * marks the region down only if at least sampleFailureShare of them fail. Three failures in a
      * row are common in a 30% brownout (0.3^3 = 2.7% of probe positions, several times in five
      * minutes); 40 of 80 are not (binomial tail 1.4e-4), while a 60% brownout fails such a
-     * sample 97% of the time (issue 13). Optional; default 80. Range 1 .. 1000.
+     * sample 97% of the time (issue 13 (docs/issues.md)). Optional; default 80. Range 1 .. 1000.
      */
     sampleProbes: z.number().int().min(1).max(1000).default(80),
     /** Gap between sample probes. Optional; default 50 ms (80 probes in 4 s). Range 1 ms .. 60 s. */
@@ -50,7 +50,7 @@ export const passiveSchema = z
     /**
      * Requests in a row that got no answer (refused, reset, timed out) that mark a region down.
      * Answers never count here, 5xx included: one client's bad requests must not flip a region
-     * (issue 13). Envoy's consecutive_5xx default is 5.
+     * (issue 13 (docs/issues.md)). Envoy's consecutive_5xx default is 5.
      */
     consecutiveFailures: z.number().int().min(1).max(1000).default(5),
     /** Sliding window for the error rate. Envoy evaluates every 10 s. Range 1 s .. 10 min. */
@@ -61,7 +61,7 @@ export const passiveSchema = z
     errorRateMinRequests: z.number().int().min(1).max(100_000).default(50),
     /**
      * Distinct clients (by peer address) with a failure in the window before the error rate
-     * counts, so one client alone never moves traffic (issue 13; Route 53 likewise needs a
+     * counts, so one client alone never moves traffic (issue 13 (docs/issues.md); Route 53 likewise needs a
      * quorum of independent checkers). Optional; default 3. Range 1 .. 1000.
      */
     errorRateMinClients: z.number().int().min(1).max(1000).default(3),

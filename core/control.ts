@@ -8,7 +8,7 @@
  * It must live where every router and region can reach it with conditional writes, and it must
  * survive the loss of any one service region: in production a DynamoDB global table with
  * multi-Region strong consistency (MRSC: three replicas, or two and a witness, in one region set;
- * docs: PRODUCT.md "What survives a region"), in the live stack and the simulator a model of it
+ * docs/leases.md), in the live stack and the simulator a model of it
  * (control replicas on the network), in one process a shared in-memory record (tests).
  */
 export interface ControlRecord {

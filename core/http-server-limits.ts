@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { Duplex } from "node:stream";
 
 /**
- * How long a client may take, on every Node listener of the product (issue 13, item 7). Node's
+ * How long a client may take, on every Node listener of the product (issue 13 (docs/issues.md), item 7). Node's
  * defaults let a client that trickles its headers hold a socket for 60 s (headersTimeout) and a
  * body for 300 s (requestTimeout), and it only looks every 30 s (connectionsCheckingInterval).
  */

@@ -104,7 +104,7 @@ export function createRouter(options: RouterOptions): Router {
   };
 }
 
-/** In production the router refuses to start without an admin token (issue 3). */
+/** In production the router refuses to start without an admin token (issue 3 (docs/issues.md)). */
 export function requireAdminToken(config: EnvironmentConfig, adminToken: string | undefined): void {
   if (config.name !== "production" || adminToken) return;
   throw new ConfigError([

@@ -50,7 +50,7 @@ export class RouterMetrics {
       labelNames: ["from", "to", "cause"],
       registers,
     });
-    // Buckets span a refused region confirmed in ~0.2 s to Route 53's default 90 s (PRODUCT.md).
+    // Buckets span a refused region confirmed in ~0.2 s to Route 53's default 90 s (docs/route53-health-checks.md).
     const detectBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 90];
     this.timeToDetect = new Histogram({
       name: "failover_router_time_to_detect_seconds",

@@ -150,7 +150,7 @@ function adjust(base: EnvironmentConfig, flags: StackFlags): EnvironmentConfig {
 
 /**
  * A stable prefix, so a stack restarted with the same flags finds the writes it acknowledged
- * before (a prefix per start left them in the old tables: issue 13 saw 168 of 324 "lost").
+ * before (a prefix per start left them in the old tables: issue 13 (docs/issues.md) saw 168 of 324 "lost").
  */
 function liveTablePrefix(base: EnvironmentConfig, flags: StackFlags): string {
   return flags.tablePrefix ?? `failover-live-${base.name}`;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFault } from "./fault-definition.ts";
+import { defineFault, onRegion, regionCommand } from "./fault-definition.ts";
 
 /**
  * The region answers, slower, and fails a share of requests (health checks too) with 503. Whether
@@ -9,7 +9,7 @@ export const brownoutFault = defineFault({
   kind: "brownout",
   summary: "a region answers a share of requests with 503 and adds latency to every answer",
   params: {
-    region: z.string().min(1),
+    ...onRegion,
     /** Share of requests answered 503, 0..1. */
     errorRate: z.number().min(0).max(1).default(0.1).describe("share of requests answered 503"),
     /** Added to every answer's time in the region; a minute is past every timeout the router has. */
@@ -17,5 +17,5 @@ export const brownoutFault = defineFault({
   },
   stacking:
     "added latencies add; error rates combine as independent chances, 1 - (1 - a)(1 - b); down or hang beats brownout",
-  cli: { verb: "brownout", argument: "region", fromArgument: (region) => ({ region }) },
+  cli: regionCommand("brownout"),
 });

@@ -58,6 +58,14 @@ export function withRule<T extends z.ZodType>(schema: T, definition: FaultDefini
   });
 }
 
+/** The one parameter of a fault on a service region. */
+export const onRegion = { region: z.string().min(1) };
+
+/** `failover fault <verb> <region>`. */
+export function regionCommand(verb: string): FaultDefinition["cli"] {
+  return { verb, argument: "region", fromArgument: (region) => ({ region }) };
+}
+
 /** A degraded region's share of 503s and added latency. */
 export interface Degradation {
   errorRate: number;

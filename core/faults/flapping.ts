@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFault } from "./fault-definition.ts";
+import { defineFault, onRegion, regionCommand } from "./fault-definition.ts";
 
 /**
  * A region that goes down and comes back on a period (a crash loop): down (or hung) for `downS`
@@ -10,7 +10,7 @@ export const flappingFault = defineFault({
   kind: "flapping",
   summary: "a region goes down for downS at the start of every periodS",
   params: {
-    region: z.string().min(1),
+    ...onRegion,
     /** One down+up cycle. */
     periodS: z.number().min(0.2).max(86_400).default(10).describe("one down+up cycle"),
     /** How long it is down in each cycle; shorter than periodS. */
@@ -26,5 +26,5 @@ export const flappingFault = defineFault({
   refine: (p) =>
     p.downS < p.periodS ? undefined : { field: "downS", reason: "downS must be shorter than periodS" },
   stacking: "each phase stacks as the region-down or region-hang it is",
-  cli: { verb: "flap", argument: "region", fromArgument: (region) => ({ region }) },
+  cli: regionCommand("flap"),
 });

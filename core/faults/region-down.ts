@@ -1,11 +1,10 @@
-import { z } from "zod";
-import { defineFault } from "./fault-definition.ts";
+import { defineFault, onRegion, regionCommand } from "./fault-definition.ts";
 
 /** The region's process is gone: connections are refused, it sends nothing; its data survives. */
 export const regionDownFault = defineFault({
   kind: "region-down",
   summary: "a region refuses connections (its process is gone); its replication stops",
-  params: { region: z.string().min(1) },
+  params: onRegion,
   stacking: "down beats hang beats brownout; the region is down while any region-down covers it",
-  cli: { verb: "down", argument: "region", fromArgument: (region) => ({ region }) },
+  cli: regionCommand("down"),
 });

@@ -5,7 +5,7 @@ import { endpointOverride } from "./endpoints.ts";
 
 /**
  * Where deploy's AWS credentials come from, in the layout of one deployment account and one
- * account per environment (issue 6):
+ * account per environment (issue 6 (docs/issues.md)):
  * 1. the SDK's default chain (environment variables, SSO, ~/.aws files, container or instance
  *    roles), with a named profile when one is set: AWS_PROFILE wins over the environment's
  *    `aws.profile`, so an operator can point one run elsewhere without editing config;

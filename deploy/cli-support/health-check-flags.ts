@@ -6,7 +6,7 @@ import type { RequestIntervalS } from "../plan/plan-types.ts";
 /**
  * `failover deploy --request-interval-s S --failure-threshold N`: one-off overrides of the
  * config's dns.healthCheck, checked against what Route 53 accepts before anything runs
- * (CreateHealthCheck API reference; PRODUCT.md): RequestInterval 10 or 30, FailureThreshold 1-10.
+ * (CreateHealthCheck API reference; docs/route53-health-checks.md): RequestInterval 10 or 30, FailureThreshold 1-10.
  * The config file itself is checked by the zod schema (config/dns-schema.ts).
  */
 export interface HealthCheckFlags {

@@ -10,7 +10,7 @@ import { UsageError } from "../../core/cli-error.ts";
  * `--env` names it; without the flag the usual resolution applies (USER_ENV_NAME, ENV_NAME,
  * else development). A command that changes things refuses production unless `--env
  * production` was typed: a shell or CI job that happens to export ENV_NAME=production must
- * never deploy to production by default (PRODUCT.md: never default to production).
+ * never deploy to production by default (docs/seeds.md: never default to production).
  */
 export interface TargetOptions {
   envFlag?: string;

@@ -1,7 +1,7 @@
 /**
  * How Route 53 turns one health check's checker reports and settings into healthy or not.
  * Pure, so the rules are unit-tested on their own:
- * - a check is healthy while more than 18% of its checkers report healthy (PRODUCT.md,
+ * - a check is healthy while more than 18% of its checkers report healthy (docs/route53-health-checks.md,
  *   Route 53 developer guide "How Amazon Route 53 determines whether a health check is healthy");
  * - Inverted flips the result (that is how `failover dns failover` moves traffic);
  * - Disabled makes it healthy whatever the checkers say (UpdateHealthCheck API reference).

@@ -27,7 +27,7 @@ export function computePlan(desired: DesiredState, actual: ActualState): Plan {
 
 /**
  * Where the routers' control record lives, said plainly: today one table in one AWS region
- * (issue 12 moves it to a multi-region strongly consistent table; not done here).
+ * (issue 12 (docs/issues.md) moves it to a multi-region strongly consistent table; not done here).
  */
 function controlTableNote(routers: NonNullable<DesiredState["routers"]>): string {
   const table = routers.controlTable;

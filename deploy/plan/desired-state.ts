@@ -6,7 +6,7 @@ import { bareName, fqdn, isWithinZone } from "./dns-name.ts";
 import { identityHash, identityTags } from "./health-check-identity.ts";
 import type { DesiredState, HealthCheckSpec, RecordSpec, TableSpec } from "./plan-types.ts";
 
-/** Route 53 recommends 60 s on health-checked records (PRODUCT.md); used when config sets none. */
+/** Route 53 recommends 60 s on health-checked records (docs/route53-health-checks.md); used when config sets none. */
 export const DEFAULT_TTL_S = 60;
 
 /**
@@ -100,7 +100,7 @@ function recordSpec(config: EnvironmentConfig, region: RegionConfig): RecordSpec
 }
 
 /**
- * The items and meta tables of each region, in the region's own AWS region (issue 6), and the
+ * The items and meta tables of each region, in the region's own AWS region (issue 6 (docs/issues.md)), and the
  * environment's one control table in the AWS region of `initialActive`, where the services look
  * for it (regions/store/create-store.ts, homeRegion's default). Definitions come from the
  * store's own module so the deployed key schema is the one the service uses.

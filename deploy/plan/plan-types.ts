@@ -11,7 +11,7 @@ import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
  * (compute-plan.ts), so it is unit-tested with plain objects and no AWS at all.
  */
 
-/** Route 53 accepts only these request intervals (PRODUCT.md; CreateHealthCheck API reference). */
+/** Route 53 accepts only these request intervals (docs/route53-health-checks.md; CreateHealthCheck API reference). */
 export type RequestIntervalS = 10 | 30;
 
 export interface HealthCheckSpec {
@@ -215,7 +215,7 @@ export function tableKey(awsRegion: string, name: string): string {
   return `${awsRegion}/${name}`;
 }
 
-/** The router deployed to each region (issue 14): what config and the built zip say. */
+/** The router deployed to each region (issue 14 (docs/issues.md)): what config and the built zip say. */
 export interface RoutersDesired {
   environment: string;
   roleName: string;

@@ -27,7 +27,7 @@ import {
 } from "../plan/plan-types.ts";
 import { renderRouterPolicies, statementLines } from "./router-policy.ts";
 
-/** The Lambda runtime: Node.js 24, the maintained LTS (issue 14). */
+/** The Lambda runtime: Node.js 24, the maintained LTS (issue 14 (docs/issues.md)). */
 export const ROUTER_RUNTIME = "nodejs24.x";
 export const ROUTER_HANDLER = "index.handler";
 /** Graviton: the bundle is plain JavaScript, and arm64 GB-seconds cost 20% less (Lambda pricing). */

@@ -13,7 +13,7 @@ export interface SyncStandbyDeps {
 /**
  * The synchronous standby as the control record names it, and the two changes the active region
  * may make to it, each a compare-and-set within its epoch. This is Patroni's synchronous mode
- * (PRODUCT.md, "What survives a region"): the primary may stop waiting for a standby only after
+ * (docs/patroni-sync-mode.md): the primary may stop waiting for a standby only after
  * it has removed it from the record, and only a standby named there may be promoted
  * automatically (router/policy/failover-policy.ts). So a write acknowledged without the standby
  * is always one the routers know not to promote away from.

@@ -6,7 +6,7 @@ import type { Random } from "../../core/random.ts";
  * Item ids are ULIDs from a monotonic factory: 48 bits of time then 80 random bits, so ids sort
  * by creation time, two regions never need to coordinate (a collision needs two identical 80-bit
  * draws in the same millisecond), and within one region every id is greater than the one before,
- * even within a millisecond. Never auto-increment: two databases would both hand out id 42 (seed 002).
+ * even within a millisecond. Never auto-increment: two databases would both hand out id 42 (docs/seeds.md).
  */
 export type IdFactory = () => string;
 

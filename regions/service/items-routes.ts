@@ -196,7 +196,7 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     item?: Item,
   ): Promise<Response> {
     // A plain record, not c.header(): with two or more headers Hono builds a platform Headers
-    // object per response (~2 us on Node 20), and writes are the region's costliest requests.
+    // object per response, and writes are the region's costliest requests.
     const headers: Record<string, string> = {
       "x-log-seq": String(entry.seq),
       [EPOCH_HEADER]: String(entry.epoch),

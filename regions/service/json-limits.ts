@@ -16,8 +16,8 @@ const RESERVED_KEYS = new Set(["__proto__"]);
 
 /**
  * Deepest nesting of objects and arrays in JSON text, read without parsing it, so a body nested
- * thousands deep is refused before JSON.parse, the store or JSON.stringify see it (Node 20's
- * JSON.stringify overflows its stack near 5,000 levels: issue 13's write that stopped
+ * thousands deep is refused before JSON.parse, the store or JSON.stringify see it (JSON.stringify
+ * overflows its stack some thousands of levels deep: issue 13's (docs/issues.md) write that stopped
  * replication). Stops counting once past `depthMax`.
  */
 export function depthBreach(text: string, limits: WriteLimits): LimitBreach | undefined {

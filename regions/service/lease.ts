@@ -2,8 +2,8 @@ import type { LeaseConfig } from "../../config/control-plane-schema.ts";
 import type { ControlRecord } from "../../core/control.ts";
 
 /**
- * A region's lease on the active role, as Chubby and etcd leases work (PRODUCT.md, "What
- * survives a region"): the holder stops acting before its lease can have expired anywhere, and a
+ * A region's lease on the active role, as Chubby and etcd leases work (docs/leases.md): the
+ * holder stops acting before its lease can have expired anywhere, and a
  * successor starts only after it has expired.
  *
  * All times are this region's own clock; nothing compares clocks across regions.

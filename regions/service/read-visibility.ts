@@ -7,7 +7,7 @@ import type { ControlView } from "./control-view.ts";
 
 /**
  * Sync mode, wait point after-sync: a write becomes visible to readers only once the standby
- * holds it, so no reader sees a value that a failover can take back (issue 19). This is MySQL's
+ * holds it, so no reader sees a value that a failover can take back (issue 19 (docs/issues.md)). This is MySQL's
  * lossless semi-sync (`rpl_semi_sync_master_wait_point = AFTER_SYNC`: the replica's
  * acknowledgement comes before the commit is visible to other sessions), done as Raft's ReadIndex
  * does it: a read notes the last seq this region committed when it arrives, waits until the
@@ -18,7 +18,7 @@ import type { ControlView } from "./control-view.ts";
  *
  * The wait ends as a sync write's does: "replicated", or "degraded" when the standby is
  * unreachable under degrade-to-async (those writes were acknowledged without it, so readers see
- * what writers were told; issue 12's synchronous-standby record is what keeps them from being
+ * what writers were told; issue 12's (docs/issues.md) synchronous-standby record is what keeps them from being
  * taken back), or "timeout" under refuse-writes: then the read is refused with a 503.
  *
  * Async mode, and the after-commit wait point, serve reads at once as before.

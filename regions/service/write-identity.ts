@@ -22,7 +22,7 @@ export function writeKeyOf(c: Context): string | undefined {
 }
 
 /**
- * Retries cannot reorder (issue 19): a PUT retried on the new active region after a failover
+ * Retries cannot reorder (issue 19 (docs/issues.md)): a PUT retried on the new active region after a failover
  * must not apply a second time if its first attempt already reached this region (replicated
  * before the failover). Applied again, it would bring back a value that a later write had
  * overwritten and readers had seen (338, then 343, then 338): one write taking effect twice.

@@ -13,7 +13,7 @@ import {
 
 /**
  * The tables the DynamoDB store uses, as pure data: the regional service (create-store.ts),
- * the tests and `failover deploy` (issue 6) all build them from here, so they cannot drift.
+ * the tests and `failover deploy` (issue 6 (docs/issues.md)) all build them from here, so they cannot drift.
  *
  * Per region:
  * - `${prefix}-${region}-items`, key `id` (S): one row per item, a ULID key, so point reads

@@ -17,7 +17,7 @@ import {
  *
  * What it stores is a deep-frozen copy made once at commit, and reads hand that out as is: a
  * caller cannot change stored data (a write to a frozen object throws in an ES module), and a
- * read costs no copy (structuredClone per read was the simulator's largest single cost, ~3 us).
+ * read costs no copy (structuredClone per read was the simulator's largest single cost).
  */
 export class MemoryStore implements Store {
   private items = new Map<string, Item>();
@@ -156,8 +156,8 @@ function upperBound(sorted: string[], value: string): number {
  * A deep copy of a log entry, frozen all the way down (item data is JSON: see store.ts).
  *
  * Built from literals on purpose, not `Object.freeze({ ...entry })`: V8 gives each frozen object
- * made by spreading its own hidden class, which cost ~350 extra bytes per stored item and made
- * every property read of a stored item megamorphic (measured with %HaveSameMap on Node 20).
+ * made by spreading its own hidden class, which cost hundreds of extra bytes per stored item and
+ * made every property read of a stored item megamorphic (checked with %HaveSameMap).
  */
 function frozenCopy(entry: LogEntry): LogEntry {
   const op: WriteOp =

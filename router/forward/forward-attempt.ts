@@ -36,7 +36,7 @@ export type AttemptResult =
  * Sends one attempt to `route.region` and reports the outcome as a passive health signal.
  * The attempt is bounded on the injected clock by connect + response timeout and aborted when
  * that passes; the transport gets both timeouts as well. (The client going away is not wired
- * in: AbortSignal.any costs ~20 us per request on Node 20, and the wait is bounded anyway; a
+ * in: an AbortSignal.any per request is costly, and the wait is bounded anyway; a
  * client that leaves mid-body cancels the body stream, which aborts the upstream read.)
  */
 export async function sendAttempt(

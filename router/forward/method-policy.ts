@@ -19,7 +19,7 @@ export interface MethodRefusal {
 }
 
 /**
- * The router answers a method it does not forward itself (issue 13: five TRACEs used to reach
+ * The router answers a method it does not forward itself (issue 13 (docs/issues.md): five TRACEs used to reach
  * the transport, fail as 502, count against the region and fail it over). RFC 9110 §15.5.6:
  * 405 with Allow for a method the target knows but does not support; §15.6.2: 501 for one it
  * does not recognise. Methods are case-sensitive (§9.1): `get` is not GET.

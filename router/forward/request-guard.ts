@@ -16,7 +16,7 @@ function servedByRouter(rawPath: string): boolean {
 /**
  * Runs before every route: answers unsupported methods (405/501) and paths that are malformed,
  * ambiguous (400) or internal in any spelling (404) itself, so none of them reach a region or
- * count as a region's failure (issue 13). What passes goes on with its normalised path, which
+ * count as a region's failure (issue 13 (docs/issues.md)). What passes goes on with its normalised path, which
  * is what the proxy forwards: the region sees exactly the path the router judged.
  */
 export function requestGuard(metrics: RouterMetrics): MiddlewareHandler {

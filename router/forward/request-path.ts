@@ -1,5 +1,5 @@
 /**
- * The one spelling of a request path the router judges and forwards (issue 13: internal paths
+ * The one spelling of a request path the router judges and forwards (issue 13 (docs/issues.md): internal paths
  * must not be reachable in any spelling). RFC 3986 §6.2.2 normalisation, done once:
  * percent-encoded unreserved characters are decoded (`%5F` is `_`, `%41` is `A`, §2.3), other
  * escapes get upper-case hex (§6.2.2.1). Anything whose meaning could differ between the router,

@@ -6,7 +6,7 @@ import type { Random } from "../../core/random.ts";
 /**
  * The header that names one client write across its attempts (regions/service/write-identity.ts
  * reads it): a PUT retried on the new active region after a failover is not applied again if its
- * first attempt got there by replication, so an overwritten value never comes back (issue 19).
+ * first attempt got there by replication, so an overwritten value never comes back (issue 19 (docs/issues.md)).
  */
 export const WRITE_ID_HEADER = "x-failover-write-id";
 

@@ -57,7 +57,7 @@ export function isStrongSignal(kind: TransportErrorKind | undefined): boolean {
  * A streak of failures in which the region answered with a bare error (a 503 from its readiness
  * path that does not say `"ready": false`) is not taken as "down" by itself: a region that fails a share of requests (a brownout) fails three
  * probes in a row now and then. It starts a sample (sampleProbes probes, sampleIntervalMs
- * apart) and the region is marked down only if sampleFailureShare of them fail (issue 13:
+ * apart) and the region is marked down only if sampleFailureShare of them fail (issue 13 (docs/issues.md):
  * brownouts below the threshold never fail over, above it they do, quickly).
  */
 export class ActiveChecker {

@@ -18,7 +18,7 @@ export interface PassiveSnapshot {
 }
 
 /**
- * Failure signals from real traffic to one region (issue 13: only region-health evidence moves
+ * Failure signals from real traffic to one region (issue 13 (docs/issues.md): only region-health evidence moves
  * traffic). Two rules:
  * - `consecutiveFailures` requests in a row that got no answer at all (refused, reset, timed
  *   out). An answer of any status ends the run: a region that answers is up, and one client's

@@ -1,13 +1,13 @@
 import type { TransportErrorKind } from "../../core/transport.ts";
 
 /**
- * What one forwarded request says about the region's health (issue 13):
+ * What one forwarded request says about the region's health (issue 13 (docs/issues.md)):
  * - "no_answer": the region could not be reached or did not answer (refused, reset, connect
  *   timeout, response timeout). Only the region can cause these, so they count in a row.
  * - "error_answer": the region answered 5xx. That may be the region failing or one request it
  *   could not handle (a body it chokes on), so it counts only through the error-rate rule,
  *   which needs a minimum volume from several distinct clients (Envoy's failure-percentage
- *   ejection, PRODUCT.md).
+ *   ejection, docs/envoy-outlier-detection.md).
  * - "ok": anything else, 4xx included: the request's own fault, evidence the region is up.
  * - "ignored": says nothing about the region (the router or the client gave up, or the
  *   transport refused the request before sending it).

@@ -33,7 +33,7 @@ export interface PolicyInput {
   /**
    * Synchronous replication only: the standby the control record names as holding every
    * acknowledged write (null: none). Only that region may be promoted automatically (Patroni's
-   * synchronous mode; PRODUCT.md); absent in async mode.
+   * synchronous mode; docs/patroni-sync-mode.md); absent in async mode.
    */
   sync?: { standby: string | null };
 }

@@ -11,8 +11,8 @@ import type { VirtualClock } from "./virtual-clock.ts";
 
 const YIELD_EVERY_EVENTS = 5000;
 /**
- * What the loop hangs its microtask on: `queueMicrotask` would make an async resource per call on
- * Node 20 (~0.3 us, 2% of a run measured with --cpu-prof); a settled promise's `then` does not.
+ * What the loop hangs its microtask on: `queueMicrotask` makes an async resource per call (2% of a
+ * run when measured with --cpu-prof); a settled promise's `then` does not.
  */
 const resolved = Promise.resolve();
 
@@ -48,7 +48,7 @@ export interface RunLoopResult {
  * microtask only once the microtask queue is empty, so the step starts after every promise
  * continuation the event set off; ticks the simulated code queued itself are counted, and the
  * step waits one more round while their count moves. Driven by callbacks rather than `await`, an event costs one microtask and one tick, not
- * the three promises an async loop and an awaited settle make (~0.3 us a simulated request).
+ * the three promises an async loop and an awaited settle make.
  */
 export async function runEvents(
   queue: EventQueue,

@@ -13,8 +13,8 @@ const COMPACT_AFTER = 4096;
  * Cancellable timers without a queue event each. Nearly every timer the simulated code sets is
  * a deadline that is cancelled long before it is due (the router's per-attempt deadline, the
  * network's response timeouts): in the event queue each would sit for the whole timeout,
- * growing the heap every request walks and surviving into V8's old generation (measured: the
- * router's deadline alone cost 5 us per simulated request). Timers of the same delay set in
+ * growing the heap every request walks and surviving into V8's old generation (the router's
+ * deadline alone was a measurable share of each simulated request: `npm run bench:sim`). Timers of the same delay set in
  * time order are due in that order, so each delay gets a FIFO lane with one queue event, set
  * for its oldest live timer. A cancelled timer lets go of its callback at once. Every timer
  * still fires at exactly its due time; timers due at the same instant in different lanes run

@@ -11,7 +11,7 @@ export const SIM_EPOCH_MS = Date.UTC(2026, 0, 1);
 /**
  * The simulator's clock: a `Clock` for the router and region code, backed by the event queue.
  * Virtual time is continuous (events happen at fractions of a millisecond: a same-datacenter
- * round trip is 0.5 ms, Table 11), but `nowMs()` reads like `Date.now()`: whole milliseconds,
+ * round trip is 0.5 ms, Table 11 in docs/latency-table-11.md), but `nowMs()` reads like `Date.now()`: whole milliseconds,
  * truncated, so code written against the system clock (ULIDs need an integer time) sees what it
  * would see in production. The simulator's own measurements use `exactMs`.
  */

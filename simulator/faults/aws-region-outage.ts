@@ -10,7 +10,7 @@ import {
 } from "./registry.ts";
 
 /**
- * A whole AWS region fails at once (issue 12): every part placed there goes with it, the service
+ * A whole AWS region fails at once (issue 12 (docs/issues.md)): every part placed there goes with it, the service
  * region (refused, as region-down), its store, the routers running there (as router-restart:
  * they lose their state and start afresh when the region returns), the control record's
  * replicas there, and Route 53's health checkers there. region-down stays the service-only fault.

@@ -51,9 +51,9 @@ const table11Schema = z.object({
   ),
 });
 
-/** Table 11's datacenter round trip, the default between two endpoints in one location. */
+/** Table 11's (docs/latency-table-11.md) datacenter round trip, the default between two endpoints in one location. */
 export const DATACENTER_RTT_SOURCE =
-  "TCP packet round trip within the same datacenter, 500,000 ns (seed 002, Table 11)";
+  "TCP packet round trip within the same datacenter, 500,000 ns (Table 11, docs/latency-table-11.md)";
 
 /**
  * Loads a latency table: a built-in name ("inter-region", "table11") or a path to a JSON or CSV
@@ -83,7 +83,7 @@ export function loadLatencyTable(nameOrPath: string, relativeTo = process.cwd())
     : parseJsonTable(text, shown, name);
 }
 
-/** The seed's Table 11 rows that are round trips between places, as a table of its own. */
+/** The book's Table 11 rows (docs/latency-table-11.md) that are round trips between places, as a table of its own. */
 export function table11AsRoundTrips(): LatencyTable {
   const rows = readTable11Rows();
   const row = (id: string) => {

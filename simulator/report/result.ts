@@ -1,3 +1,4 @@
+import type { ControlReplicaStats } from "../system/control-replicas.ts";
 import type { FalseFailover, FaultOutcome, OtherOutage } from "./failover-analysis.ts";
 import type { LostWritesResult } from "./lost-writes.ts";
 import type { PromotionCause } from "./promotions.ts";
@@ -85,15 +86,8 @@ export interface ScenarioResult {
    */
   controlPlane: {
     cell: number;
-    replicas: {
-      name: string;
-      awsRegion: string;
-      location: string;
-      witness: boolean;
-      answered: number;
-      noQuorum: number;
-      quorumMsMean: number | null;
-    }[];
+    /** As the simulator counts them, with the mean quorum round trip instead of the sum. */
+    replicas: (Omit<ControlReplicaStats, "quorumMsTotal"> & { quorumMsMean: number | null })[];
   }[];
   falseFailovers: FalseFailover[];
   lostWrites: LostWritesResult;

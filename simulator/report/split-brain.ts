@@ -15,7 +15,7 @@ export interface SplitBrainViolation {
 /**
  * The fencing invariant, checked on every write a region acknowledges to a client, at the
  * instant it does: no write is acknowledged in an epoch after another region's first
- * acknowledged write in a later epoch (issue 12's definition of split brain). A region may still
+ * acknowledged write in a later epoch (issue 12's (docs/issues.md) definition of split brain). A region may still
  * *commit* under an unexpired lease after the control record has moved on (regions/service/
  * lease.ts); what must never happen is that clients are told yes by two regions whose answers
  * interleave. Kept to the first 100 violations; all are counted.

@@ -24,7 +24,7 @@ export interface BrownoutOptions {
 }
 
 /**
- * One row of the brownout table (issue 13): the production policy, the real router and regions
+ * One row of the brownout table (issue 13 (docs/issues.md)): the production policy, the real router and regions
  * in virtual time, prod-us failing `errorRate` of all requests (health checks included) for the
  * scenario's brownout; how many seeds fail over, and how soon.
  */

@@ -9,7 +9,7 @@ import { runScenario } from "./run-scenario.ts";
 /**
  * Health-check interval x fall threshold: for each pair, the same scenario and seed, and what
  * it cost: time to detect the real fault against false failovers, so a user can choose a policy
- * before the outage (PRODUCT.md: users complain of false failovers and of slow detection).
+ * before the outage (users complain of false failovers and of slow detection: docs/route53-health-checks.md, docs/envoy-outlier-detection.md).
  */
 export async function runSweep(
   file: LoadedScenarioFile,

@@ -36,7 +36,7 @@ export const routerSpecSchema = z
   })
   .strict();
 
-/** Route 53 failover (PRODUCT.md): 10 s or 30 s checks, threshold 1-10, healthy above 18% of checkers, 60 s TTL. */
+/** Route 53 failover (docs/route53-health-checks.md): 10 s or 30 s checks, threshold 1-10, healthy above 18% of checkers, 60 s TTL. */
 export const dnsModelSchema = z
   .object({
     requestIntervalS: z.union([z.literal(10), z.literal(30)]).default(30),
@@ -119,7 +119,7 @@ export const scenarioFields = {
   /**
    * Time a region spends per request besides the network: its database round trips, one for a
    * read, three for a write (control record, log head, commit), each a same-datacenter round
-   * trip of 0.5 ms (Table 11).
+   * trip of 0.5 ms (Table 11, docs/latency-table-11.md).
    */
   serviceTimeMs: z
     .object({

@@ -2,8 +2,8 @@ import { getHeapStatistics } from "node:v8";
 
 /**
  * Heap one client write takes in one simulated region's MemoryStore (the item, its log entry
- * and its idempotency key). ~455 bytes measured on Node 20 (`npm run bench:sim`: 165 MB for
- * 361,417 items); 600 is the bound test/store/memory-store-footprint.test.ts holds it to.
+ * and its idempotency key). `npm run bench:sim` measures it (about 455 bytes when this
+ * was written); 600 is the bound test/store/memory-store-footprint.test.ts holds it to.
  */
 export const STORED_BYTES_PER_WRITE_PER_REGION = 600;
 

@@ -32,7 +32,7 @@ export interface ControlReplicaStats {
  * witness (itself included; its AWS region up, the links both ways open), and only after the
  * round trip to the nearest members that make that majority: DynamoDB MRSC acknowledges a
  * strongly consistent read or a conditional write once a majority of the region set has it
- * (PRODUCT.md, "What survives a region"). One replica alone pays no round trip, and fails with
+ * (docs/leases.md). One replica alone pays no round trip, and fails with
  * its region. The witness holds no readable copy: it only counts toward the majority.
  */
 export class SimControlPlane {

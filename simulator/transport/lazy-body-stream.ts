@@ -1,7 +1,7 @@
 /**
- * A request body stream that is built only when someone reads it. Node 20 makes every
- * ReadableStream transferable at construction, ~8 us each (measured with --cpu-prof: a tenth of
- * a simulated write), and Hono's bodyLimit asks a request for its stream only to see that there
+ * A request body stream that is built only when someone reads it. Node makes every
+ * ReadableStream transferable at construction (a tenth of a simulated write when measured with
+ * --cpu-prof), and Hono's bodyLimit asks a request for its stream only to see that there
  * is one, then reads Content-Length. A ReadableStream by prototype; every method builds the
  * real stream (once) and delegates to it.
  */

@@ -1,7 +1,6 @@
 /**
  * Headers over a plain record of lower-case names, for requests and responses that never leave
- * the simulator. An undici Headers object validates every name and value on the way in and costs
- * about a microsecond to build; a simulated request is built and read a few times per hop, a
+ * the simulator. An undici Headers object validates every name and value on the way in; a simulated request is built and read a few times per hop, a
  * million times a run. A Headers by prototype (`instanceof Headers` holds), so code written for
  * the real thing (Hono's `c.req.header()`, the router's forwardHeaders) reads it unchanged.
  *

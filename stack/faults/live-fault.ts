@@ -109,6 +109,35 @@ export function holdRegionDown(stack: StackHandles, region: string): Promise<() 
   );
 }
 
+/**
+ * Holds links partitioned (every packet dropped) or refusing (replication refused) while any
+ * fault says so; returns one release for them all.
+ */
+export async function holdLinks(
+  stack: StackHandles,
+  names: string[],
+  state: "partitioned" | "refusing",
+): Promise<() => Promise<void>> {
+  const releases: (() => Promise<void>)[] = [];
+  for (const name of names) {
+    const link = stack.link(name);
+    const set = (value: boolean) => {
+      link[state] = value;
+    };
+    releases.push(
+      await hold(
+        stack,
+        `${state}:${name}`,
+        () => set(true),
+        () => set(false),
+      ),
+    );
+  }
+  return async () => {
+    for (const release of releases) await release();
+  };
+}
+
 /** Holds a region's store down while any fault says so. */
 export function holdStoreDown(stack: StackHandles, region: string): Promise<() => Promise<void>> {
   return hold(

@@ -1,5 +1,5 @@
 import { partitionFault } from "../../core/faults/partition.ts";
-import { FaultError, hold, liveFault, type StackHandles } from "./live-fault.ts";
+import { FaultError, holdLinks, liveFault, type StackHandles } from "./live-fault.ts";
 
 /**
  * The links between two groups drop everything; callers wait for their own timeouts. The live
@@ -15,25 +15,7 @@ export const partition = liveFault(partitionFault, async (stack, { between, oneW
   if (names.length === 0) {
     throw new FaultError(`no link "${wanted.join('", "')}" (have ${known.join(", ")})`);
   }
-  const releases: (() => Promise<void>)[] = [];
-  for (const name of names) {
-    const link = stack.link(name);
-    releases.push(
-      await hold(
-        stack,
-        `partition:${name}`,
-        () => {
-          link.partitioned = true;
-        },
-        () => {
-          link.partitioned = false;
-        },
-      ),
-    );
-  }
-  return async () => {
-    for (const release of releases) await release();
-  };
+  return holdLinks(stack, names, "partitioned");
 });
 
 /** The live endpoints a simulator selector stands for. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 /**
  * The project brings its own Node 24 LTS (the `node` package in package.json), so `npm start`,
- * `npm test` and `npx failover` run on it even where the machine's `node` is older (issue 14).
+ * `npm test` and `npx failover` run on it even where the machine's `node` is older (issue 14 (docs/issues.md)).
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MIN_MAJOR = 24;

@@ -11,7 +11,7 @@ import { ADMIN_TOKEN, startTestStack } from "../stack/support/test-stack.ts";
 import { freePort } from "../support/moto-server.ts";
 
 /**
- * The artifact is what is tested (issue 14): the BUILT Lambda package, unzipped by an independent
+ * The artifact is what is tested (issue 14 (docs/issues.md)): the BUILT Lambda package, unzipped by an independent
  * reader (Python's zipfile), its handler loaded from the zip's own index.mjs, sent real Function
  * URL events (payload format 2.0); and the built Node server, sent the same requests over HTTP.
  * Both sit in front of the live stack's two regions, sharing its control record in DynamoDB

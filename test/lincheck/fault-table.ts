@@ -1,5 +1,5 @@
 /**
- * The faults every sync-mode history is recorded across (issue 19's done-when), by the names the
+ * The faults every sync-mode history is recorded across (issue 19's (docs/issues.md) done-when), by the names the
  * live stack's fault API takes (stack/faults/index.ts). Adding one is one line here, e.g.
  * `{ label: "aws-region-outage us-east-1", fault: { kind: "aws-region-outage", ... }, failsOver: true }`.
  */

@@ -2,7 +2,7 @@
  * `npm run lincheck -- --runs 10 --seconds 20`: records sync-mode histories through the router of
  * the live stack across every fault in fault-table.ts, checks each with Porcupine (tools/lincheck)
  * and prints a table. `--wait-point both` also runs the after-commit wait point (the behaviour
- * before issue 19's fix) in the same run, for the checker's verdict and the read latency it saves.
+ * before issue 19's (docs/issues.md) fix) in the same run, for the checker's verdict and the read latency it saves.
  */
 import { Command, InvalidArgumentError } from "commander";
 import { LINCHECK_FAULTS } from "./fault-table.ts";

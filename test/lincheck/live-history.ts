@@ -43,7 +43,7 @@ export interface LiveRun {
 /**
  * Records a history through the router of a live sync-mode stack (stack/start-stack.ts):
  * `writers` clients PUT unique integers to `items` items, `readers` clients GET them, and the
- * fault goes in part-way. Read-heavy on purpose: the window issue 19 found is ~100 ms wide
+ * fault goes in part-way. Read-heavy on purpose: the window issue 19 (docs/issues.md) found is ~100 ms wide
  * around a failover, and only many reads land in it.
  */
 export async function recordLiveHistory(options: LiveRunOptions): Promise<LiveRun> {

@@ -81,8 +81,8 @@ describe("a batch the standby does not apply never stalls replication silently",
     expect(logged[0]!.level).toBe(50); // pino's "error"
   });
 
-  // Before the write limits, a body nested 5,000 deep was stored and then broke JSON.stringify
-  // on Node 20. On Node 24 the store's own copy overflows first, so the unshippable entry here
+  // Before the write limits, a body nested 5,000 deep was stored and then broke JSON.stringify;
+  // now the store's own copy overflows first, so the unshippable entry here
   // is one JSON cannot encode at all (a BigInt), planted straight in the store.
   it("a log entry that cannot be shipped (one JSON cannot encode, from before the limits) is reported, in async mode too", async () => {
     pair = regionPair();

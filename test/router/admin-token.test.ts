@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { resolveAdminToken } from "../../router/admin/admin-token.ts";
 
 /**
- * A deployed router gets only the name of its admin token's SSM parameter (issue 14); it reads
+ * A deployed router gets only the name of its admin token's SSM parameter (issue 14 (docs/issues.md)); it reads
  * the SecureString at start. Against moto's SSM, started by vitest's global setup on 127.0.0.1.
  */
 const NAME = `/failover/test/router-admin-token-${process.pid}`;

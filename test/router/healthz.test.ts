@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, routerHarness } from "./support/router-harness.ts";
 
 /**
- * GET /healthz on the router itself (issue 14): what Route 53's health check on each deployed
+ * GET /healthz on the router itself (issue 14 (docs/issues.md)): what Route 53's health check on each deployed
  * router probes. 200 while a region it may use is healthy; 503 once its checks hold both down.
  * Policy of routerEnvironment(): probe every 2000 ms, timeout 1000 ms, fall 3.
  */

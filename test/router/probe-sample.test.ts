@@ -3,7 +3,7 @@ import { routerEnvironment } from "./support/router-env.ts";
 import { type Harness, routerHarness } from "./support/router-harness.ts";
 
 // Policy: probe every 2000 ms, fall 3; a streak with answered failures (503s) starts a sample of
-// 80 probes 50 ms apart, and the region is down only if half of them fail (issue 13).
+// 80 probes 50 ms apart, and the region is down only if half of them fail (issue 13 (docs/issues.md)).
 let h: Harness | undefined;
 afterEach(() => h?.router.stop());
 

@@ -85,8 +85,14 @@ describe("against real regions over sockets", () => {
     expect(after.every((r) => r.status === 200 && r.servedBy === "prod-ie")).toBe(true);
   });
 
-  it("a slow prod-us (60 ms per answer, under the 100 ms probe timeout) keeps traffic", async () => {
-    stack = await regionStack({ proxied: true });
+  it("a slow prod-us (60 ms per answer, under the probe timeout) keeps traffic", async () => {
+    // A probe timeout with room for a busy machine on top of the 60 ms: at FAST_POLICY's 100 ms,
+    // one 40 ms stall of this process made a probe of a healthy region time out.
+    const policy = {
+      ...FAST_POLICY,
+      healthCheck: { ...FAST_POLICY.healthCheck, intervalMs: 500, timeoutMs: 400 },
+    };
+    stack = await regionStack({ proxied: true, policy });
     const edge = await ready(stack);
     const proxy = stack.regions["prod-us"].proxy!;
     proxy.delayMs = 60;

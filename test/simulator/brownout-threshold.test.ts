@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { brownoutRow } from "../../simulator/run/brownout-table.ts";
 
-// The production policy in virtual time (issue 13): a brownout below the error-rate threshold
+// The production policy in virtual time (issue 13 (docs/issues.md)): a brownout below the error-rate threshold
 // never fails over, one well above it does, quickly. A one-minute brownout and three seeds keep
 // it fast; `npm run bench:brownout` runs the README's full table (20 seeds, 300 s).
 const overrides = { startS: 10, faultDurationS: 60, durationS: 75, settleS: 5 };

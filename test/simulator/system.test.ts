@@ -18,7 +18,7 @@ describe("the real system in virtual time", () => {
     expect(result.replication.caughtUp).toBe(true);
     expect(result.invariants.ok).toBe(true);
     // Virginia client, Virginia edge, Virginia region: two same-datacenter round trips (0.5 ms each,
-    // Table 11) plus 0.5 ms (read) or 1.5 ms (write) of service time, no jitter.
+    // Table 11, docs/latency-table-11.md) plus 0.5 ms (read) or 1.5 ms (write) of service time, no jitter.
     expect(result.latency[0]!.all!.p50Ms).toBeCloseTo(1.5, 2);
   });
 

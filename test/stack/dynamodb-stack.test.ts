@@ -13,6 +13,22 @@ afterEach(async () => {
   for (const cli of running.splice(0)) cli.kill();
 });
 
+/** `failover up` on DynamoDB Local, on the ports given. */
+function upOnDynamoDb(port: number, controlPort: number, extra: string[] = []): string[] {
+  return [
+    "up",
+    ...extra,
+    "--store",
+    "dynamodb",
+    "--dynamodb-endpoint",
+    inject("dynamodbEndpoint"),
+    "--port",
+    String(port),
+    "--control-port",
+    String(controlPort),
+  ];
+}
+
 describe("the live stack on DynamoDB Local", () => {
   it("stores writes in DynamoDB, replicates them, and fails over to prod-ie through the DynamoDB control record", async () => {
     const endpoint = inject("dynamodbEndpoint");
@@ -67,17 +83,7 @@ describe("the live stack on DynamoDB Local", () => {
 
   it("`failover up --store dynamodb --dynamodb-endpoint` serves writes and stops cleanly", async () => {
     const [port, controlPort] = await distinctFreePorts("127.0.0.1", 2);
-    const cli = runFailover([
-      "up",
-      "--store",
-      "dynamodb",
-      "--dynamodb-endpoint",
-      inject("dynamodbEndpoint"),
-      "--port",
-      String(port),
-      "--control-port",
-      String(controlPort),
-    ]);
+    const cli = runFailover(upOnDynamoDb(port!, controlPort!));
     running.push(cli);
     const out = await cli.waitForOutput(/Ctrl-C to stop/, 30_000);
     expect(out).toContain("store dynamodb");
@@ -90,19 +96,7 @@ describe("the live stack on DynamoDB Local", () => {
   it("`failover up --store dynamodb` keeps its tables across a restart with the same flags; --fresh starts empty", async () => {
     const [port, controlPort] = await distinctFreePorts("127.0.0.1", 2);
     // staging's topology: only this test uses its default prefix (failover-live-staging).
-    const flags = [
-      "up",
-      "--env",
-      "staging",
-      "--store",
-      "dynamodb",
-      "--dynamodb-endpoint",
-      inject("dynamodbEndpoint"),
-      "--port",
-      String(port),
-      "--control-port",
-      String(controlPort),
-    ];
+    const flags = upOnDynamoDb(port!, controlPort!, ["--env", "staging"]);
     const start = async (extra: string[] = []) => {
       const cli = runFailover([...flags, ...extra]);
       running.push(cli);

@@ -147,7 +147,7 @@ describe("a hostile client on the live stack", () => {
       const counts = byKind.get(kind) ?? new Map<number, number>();
       counts.set(answer.status, (counts.get(answer.status) ?? 0) + 1);
       byKind.set(kind, counts);
-      // A 500 may follow a commit (issue 13: the item was stored, replication then stalled).
+      // A 500 may follow a commit (issue 13 (docs/issues.md): the item was stored, replication then stalled).
       if (kind === "JSON nested 5,000 deep" && answer.status !== 400) deepAccepted++;
       // Every refusal is JSON, and nothing a client sends is answered with a stack trace.
       if (answer.status >= 400 && !answer.headers["content-type"]?.includes("json"))
@@ -189,7 +189,7 @@ describe("a hostile client on the live stack", () => {
     // Generous: a shared, loaded 2-core machine runs k6-less stacks at a few ms per request.
     expect(p50(afterMs)).toBeLessThan(50);
 
-    // Replication: once the region refuses 5,000-deep JSON (the region-side half of issue 13),
+    // Replication: once the region refuses 5,000-deep JSON (the region-side half of issue 13 (docs/issues.md)),
     // nothing here can stall it, and the standby catches up. Until then a deep write that the
     // region accepted (or answered 500 after storing) may stall it: reported, not asserted.
     const lag = await eventually(

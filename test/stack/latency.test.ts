@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 const table = loadLatencyTable("inter-region");
-/** The table's ireland-virginia round trip: 80.5 ms (AWS us-east-1 to eu-west-1, PRODUCT.md). */
+/** The table's ireland-virginia round trip: 80.5 ms (AWS us-east-1 to eu-west-1, docs/latency-references.md). */
 const irelandVirginiaRttMs = table.roundTrip("ireland", "virginia").rttMs;
 
 async function timedGet(url: string): Promise<number> {

@@ -45,8 +45,8 @@ describe("MemoryStore footprint", () => {
     gc();
     const bytesPerItem = (process.memoryUsage().heapUsed - before) / ITEMS;
     expect(store.size()).toBe(ITEMS + 1);
-    // ~455 bytes measured on Node 20. Frozen copies made by spreading (`Object.freeze({...item})`)
-    // got a hidden class each from V8 and took ~920 bytes: the simulator's stores doubled.
+    // Frozen copies made by spreading (`Object.freeze({...item})`) got a hidden class each from V8
+    // and took about twice the bytes: the simulator's stores doubled.
     expect(bytesPerItem).toBeLessThan(600);
   });
 });

@@ -26,7 +26,7 @@ import { type RecordedClients, recordedClients } from "../support/recorded-clien
 import { allHealthChecks, createZone, recordsNamed, tagsOf } from "../support/route53-readback.ts";
 
 /**
- * `failover deploy` with the router in each region (issue 14), against moto (IAM, Lambda, SSM,
+ * `failover deploy` with the router in each region (issue 14 (docs/issues.md)), against moto (IAM, Lambda, SSM,
  * STS, Route 53) and DynamoDB Local, both started by vitest's global setup on 127.0.0.1. Each
  * test deploys into its own moto account (aws.assumeRoleArn), zone and table prefix.
  */

@@ -1,10 +1,15 @@
 import { connect } from "node:net";
 
-/** Polls `probe` until it returns something other than undefined/null/false, or fails after `timeoutMs`. */
+/**
+ * Polls `probe` until it returns something other than undefined/null/false, or fails after
+ * `timeoutMs`. The default wait is long: it bounds a test that would
+ * otherwise hang, not how fast the stack is (tests that promise a time pass it explicitly), and
+ * a busy shared 2-core machine can take many seconds for what takes milliseconds on a quiet one.
+ */
 export async function eventually<T>(
   what: string,
   probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  timeoutMs = 5000,
+  timeoutMs = 20_000,
   intervalMs = 20,
 ): Promise<T> {
   const deadlineMs = Date.now() + timeoutMs;

@@ -1,6 +1,7 @@
 import { loadEnvironment } from "../../../config/load-config.ts";
 import { type EnvironmentConfig, environmentSchema } from "../../../config/schema.ts";
 import { freePort } from "../../../core/free-port.ts";
+import { PortInUseError } from "../../../core/serve-app.ts";
 import { loadLatencyTable } from "../../../simulator/latency/load-latency-table.ts";
 import { type RunningStack, type StackOptions, startStack } from "../../../stack/start-stack.ts";
 
@@ -85,19 +86,27 @@ export function testConfig(options: TestStackOptions = {}): EnvironmentConfig {
 /** Starts the live stack (router, prod-us, prod-ie, control API) on 127.0.0.1 on free ports. */
 export async function startTestStack(options: TestStackOptions = {}): Promise<RunningStack> {
   const host = "127.0.0.1";
-  const ports = await distinctFreePorts(host, 4);
-  return startStack({
-    config: testConfig(options),
-    host,
-    routerPort: ports[0]!,
-    controlPort: ports[1]!,
-    regionPorts: [ports[2]!, ports[3]!],
-    latency: loadLatencyTable("inter-region"),
-    clientLocation: options.clientLocation ?? "virginia",
-    ...(options.routerLocation ? { routerLocation: options.routerLocation } : {}),
-    adminToken: ADMIN_TOKEN,
-    ...(options.onWriteAcknowledged ? { onWriteAcknowledged: options.onWriteAcknowledged } : {}),
-  });
+  // A port found free can be taken by another process before the stack binds it (the machine
+  // is shared); startStack then closes what it opened, and a fresh set of ports is tried.
+  for (let attempt = 1; ; attempt++) {
+    const ports = await distinctFreePorts(host, 4);
+    try {
+      return await startStack({
+        config: testConfig(options),
+        host,
+        routerPort: ports[0]!,
+        controlPort: ports[1]!,
+        regionPorts: [ports[2]!, ports[3]!],
+        latency: loadLatencyTable("inter-region"),
+        clientLocation: options.clientLocation ?? "virginia",
+        ...(options.routerLocation ? { routerLocation: options.routerLocation } : {}),
+        adminToken: ADMIN_TOKEN,
+        ...(options.onWriteAcknowledged ? { onWriteAcknowledged: options.onWriteAcknowledged } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof PortInUseError) || attempt === 3) throw error;
+    }
+  }
 }
 
 export async function distinctFreePorts(host: string, count: number): Promise<number[]> {
