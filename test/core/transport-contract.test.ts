@@ -14,11 +14,11 @@ import {
 } from "../../core/transport.ts";
 import { createHttpTransport } from "../../router/transport/http-transport.ts";
 import { SimEngine } from "../../simulator/engine/engine.ts";
+import { installLightResponse } from "../../simulator/engine/run-globals.ts";
 import { FaultState } from "../../simulator/faults/fault-state.ts";
 import { LinkModel } from "../../simulator/latency/link.ts";
 import { loadLatencyTable } from "../../simulator/latency/load-latency-table.ts";
 import type { Endpoint } from "../../simulator/transport/endpoint.ts";
-import { installLightResponse } from "../../simulator/transport/light-response.ts";
 import { networkTransport } from "../../simulator/transport/network-transport.ts";
 import { SimNetwork } from "../../simulator/transport/sim-network.ts";
 
