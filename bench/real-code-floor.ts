@@ -19,7 +19,8 @@ import { createRegionService, type RegionService } from "../regions/service/regi
 import { MemoryStore } from "../regions/store/memory-store.ts";
 import { createRouter } from "../router/create-router.ts";
 import { KnownIds } from "../simulator/clients/known-ids.ts";
-import { installLightResponse, responseParts } from "../simulator/transport/light-response.ts";
+import { installLightResponse } from "../simulator/engine/run-globals.ts";
+import { responseParts } from "../simulator/transport/light-response.ts";
 import { WireRequest } from "../simulator/transport/wire-request.ts";
 
 export interface FloorResult {

@@ -15,10 +15,11 @@
  *      percentiles show the router's own cost rather than queueing at saturation.
  * Latency is recorded per response in microseconds (autocannon's own histogram has 1 ms steps).
  * ROUTER_BENCH_PROFILE=<dir> writes a V8 CPU profile of the router process there.
- * ROUTER_BENCH_BASELINE=1 also measures a bare proxy (node:http + undici, no routing logic),
- * the ceiling any Node proxy reaches on the same machine.
+ * Every run also measures a bare proxy (node:http + undici, no routing logic), the ceiling any
+ * Node proxy reaches on the same machine, and, when a Bun binary is found (BUN=<path>, the npm
+ * `bun` package, or PATH), the same router on Bun (issue 18: an option for the container).
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, fork, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -101,6 +102,54 @@ async function serveRouterChild(upstreamPort: number): Promise<void> {
 }
 
 /**
+ * The same router on Bun: Hono's app.fetch served by Bun.serve, and the fetch transport (Bun's
+ * own `undici` module has no dispatcher API for the pooled HTTP transport; its fetch pools
+ * keep-alive connections natively).
+ */
+async function serveRouterOnBun(upstreamPort: number): Promise<void> {
+  const { pino } = await import("pino");
+  const { systemClock } = await import("../core/clock.ts");
+  const { MemoryControlStore } = await import("../core/control.ts");
+  const { seededRandom } = await import("../core/random.ts");
+  const { createRouter } = await import("../router/create-router.ts");
+  const { createFetchTransport } = await import("../router/transport/fetch-transport.ts");
+  const config = await benchConfig(upstreamPort);
+  const router = createRouter({
+    config,
+    routerId: "bench-bun",
+    clock: systemClock,
+    transport: createFetchTransport(config),
+    random: seededRandom(1),
+    control: new MemoryControlStore(),
+    logger: pino({ level: "warn" }),
+  });
+  type BunServer = { port: number; requestIP(r: Request): { address: string } | null };
+  const bun = (globalThis as unknown as { Bun: { serve(o: unknown): BunServer } }).Bun;
+  const server = bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: (request: Request, s: BunServer) =>
+      router.app.fetch(request, { clientAddress: s.requestIP(request)?.address }),
+  });
+  router.start();
+  answerCpuQueries();
+  process.send?.({ port: server.port });
+}
+
+async function benchConfig(upstreamPort: number) {
+  const { environmentSchema } = await import("../config/schema.ts");
+  const endpoint = `http://127.0.0.1:${upstreamPort}`;
+  return environmentSchema.parse({
+    name: "development",
+    initialActive: "bench-us",
+    regions: [
+      { name: "bench-us", location: "virginia", awsRegion: "us-east-1", endpoint },
+      { name: "bench-ie", location: "ireland", awsRegion: "eu-west-1", endpoint },
+    ],
+  });
+}
+
+/**
  * Children answer {cpu: true} with their CPU time so far, and exit on {stop: true} (rather than
  * by signal, so a CPU profile, ROUTER_BENCH_PROFILE, is written).
  */
@@ -170,16 +219,35 @@ async function main(): Promise<void> {
 
     printTable(`Throughput (${CONNECTIONS} connections, ${THROUGHPUT_S} s)`, td, tr);
     printTable(`Latency at a fixed ${RATE_PER_S} req/s (8 connections, ${LATENCY_S} s)`, ld, lr);
-    if (process.env.ROUTER_BENCH_BASELINE === "1") {
-      const barePort = await startChild(["--role=bare", `--upstream=${upstreamPort}`], children);
-      const bare = children[2]!;
-      const bareUrl = `http://127.0.0.1:${barePort}/items?limit=1`;
-      await measure(autocannon, "warm-up", bareUrl, { connections: CONNECTIONS, duration: WARMUP_S }, bare);
-      const tb = await measure(autocannon, "bare proxy", bareUrl, closed, bare);
-      const lb = await measure(autocannon, "bare proxy", bareUrl, fixed, bare);
-      printTable("Baseline: bare node:http + undici proxy, throughput", td, tb);
-      printTable(`Baseline: bare proxy, latency at ${RATE_PER_S} req/s`, ld, lb);
-    }
+    // The ceiling any Node proxy reaches here: measured in every run, beside the router.
+    const barePort = await startChild(["--role=bare", `--upstream=${upstreamPort}`], children);
+    const bare = children.at(-1)!;
+    const bareUrl = `http://127.0.0.1:${barePort}/items?limit=1`;
+    await measure(autocannon, "warm-up", bareUrl, { connections: CONNECTIONS, duration: WARMUP_S }, bare);
+    const tb = await measure(autocannon, "bare proxy", bareUrl, closed, bare);
+    const lb = await measure(autocannon, "bare proxy", bareUrl, fixed, bare);
+    printTable("Baseline: bare node:http + undici proxy, throughput", td, tb);
+    printTable(`Baseline: bare proxy, latency at ${RATE_PER_S} req/s`, ld, lb);
+    const bunPath = findBun();
+    if (bunPath) {
+      const bunPort = await startChild(
+        ["--role=router-bun", `--upstream=${upstreamPort}`],
+        children,
+        bunPath,
+      );
+      const onBun = children.at(-1)!;
+      const bunUrl = `http://127.0.0.1:${bunPort}/items?limit=1`;
+      await measure(autocannon, "warm-up", bunUrl, { connections: CONNECTIONS, duration: WARMUP_S }, onBun);
+      const tbun = await measure(autocannon, "router on Bun", bunUrl, closed, onBun);
+      const lbun = await measure(autocannon, "router on Bun", bunUrl, fixed, onBun);
+      printTable(`The router on Bun ${bunVersion(bunPath)}, throughput`, td, tbun);
+      printTable(`The router on Bun, latency at ${RATE_PER_S} req/s`, ld, lbun);
+      process.stdout.write(
+        `\nRouter on Bun vs on Node, same run: ${(tbun.rps / tr.rps).toFixed(2)}x the throughput, ` +
+          `p50 at ${RATE_PER_S} req/s ${lbun.p50Ms.toFixed(3)} ms vs ${lr.p50Ms.toFixed(3)} ms.\n`,
+      );
+    } else
+      process.stdout.write("\n(no Bun binary: BUN=<path>, `bun` on PATH, or npm install --no-save bun)\n");
     const ratio = tr.rps / td.rps;
     const addedP50 = lr.p50Ms - ld.p50Ms;
     process.stdout.write(
@@ -219,13 +287,14 @@ async function bundleForChildren(): Promise<{ file: string; execArgv: string[] }
   }
 }
 
-function startChild(args: string[], children: ChildProcess[]): Promise<number> {
+function startChild(args: string[], children: ChildProcess[], execPath?: string): Promise<number> {
   const profileDir = process.env.ROUTER_BENCH_PROFILE;
   const profile =
     profileDir && args[0] === "--role=router" ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   const child = fork(childEntry.file, args, {
-    execArgv: [...childEntry.execArgv, ...profile],
+    execArgv: execPath ? [] : [...childEntry.execArgv, ...profile],
     stdio: "inherit",
+    ...(execPath ? { execPath } : {}),
   });
   children.push(child);
   return new Promise((resolve, reject) => {
@@ -306,11 +375,33 @@ function cpuOf(child: ChildProcess): Promise<number> {
   });
 }
 
+/** The Bun binary: $BUN, the npm `bun` package's, or `bun` on PATH; undefined when there is none. */
+function findBun(): string | undefined {
+  const candidates = [
+    process.env.BUN,
+    join(dirname(fileURLToPath(import.meta.url)), "../node_modules/bun/bin/bun.exe"),
+    join(dirname(fileURLToPath(import.meta.url)), "../../node_modules/bun/bin/bun.exe"),
+    "bun",
+  ];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    const run = spawnSync(candidate, ["--version"], { encoding: "utf8" });
+    if (run.status === 0) return candidate;
+  }
+  return undefined;
+}
+
+function bunVersion(path: string): string {
+  return spawnSync(path, ["--version"], { encoding: "utf8" }).stdout.trim();
+}
+
 // Last, so every declaration above is initialised before a role runs.
 const role = process.argv.find((a) => a.startsWith("--role="))?.slice(7) ?? "main";
 if (role === "upstream") await serveUpstream();
 else if (role === "bare")
   await serveBareProxy(Number(process.argv.find((a) => a.startsWith("--upstream="))?.slice(11)));
+else if (role === "router-bun")
+  await serveRouterOnBun(Number(process.argv.find((a) => a.startsWith("--upstream="))?.slice(11)));
 else if (role === "router")
   await serveRouterChild(Number(process.argv.find((a) => a.startsWith("--upstream="))?.slice(11)));
 else await main();

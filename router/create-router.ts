@@ -67,7 +67,11 @@ export function createRouter(options: RouterOptions): Router {
   const status = () => buildStatus({ config, routerId, clock, coordinator, budget, decisions });
 
   const app = new Hono();
-  app.use(requestGuard(metrics));
+  // The router's own paths pass the guard as middleware; the proxy's catch-all judges requests itself.
+  const guard = requestGuard(metrics);
+  app.use("/_router", guard);
+  app.use("/_router/*", guard);
+  app.use("/metrics", guard);
   app.route("/_router", adminRoutes({ config, coordinator, adminToken: options.adminToken, logger, status }));
   app.get("/healthz", healthzRoute(status));
   app.get("/metrics", async (c) => {

@@ -195,8 +195,6 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     status: 200 | 201 | 204,
     item?: Item,
   ): Promise<Response> {
-    // A plain record, not c.header(): with two or more headers Hono builds a platform Headers
-    // object per response, and writes are the region's costliest requests.
     const headers: Record<string, string> = {
       "x-log-seq": String(entry.seq),
       [EPOCH_HEADER]: String(entry.epoch),
@@ -236,9 +234,8 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     const degraded = headers["x-replication"] !== undefined;
     deps.metrics.writes.inc({ result: degraded ? "acknowledged_degraded" : "acknowledged" });
     deps.onAcknowledged?.({ seq: entry.seq, epoch: entry.epoch, degraded });
-    if (status === 204) return new Response(null, { status, headers });
-    headers["content-type"] = "application/json";
-    return new Response(JSON.stringify(item), { status, headers });
+    if (status === 204) return c.body(null, status, headers);
+    return c.json(item, status, headers);
   }
 
   return app;

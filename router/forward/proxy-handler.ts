@@ -10,7 +10,7 @@ import { type ForwardedRequest, forwardHeaders } from "./forward-request.ts";
 import { clientResponse, discardRaw } from "./forward-response.ts";
 import { isIdempotent, isRead } from "./idempotency.ts";
 import { BodyTooLargeError, readBody } from "./read-body.ts";
-import { FORWARD_PATH_KEY } from "./request-guard.ts";
+import { FORWARD_PATH_KEY, judgeRequest } from "./request-guard.ts";
 import { requestIdFor } from "./request-id.ts";
 import { failureAnswer } from "./upstream-failure.ts";
 import { tagWriteIdentity } from "./write-identity.ts";
@@ -27,8 +27,12 @@ export function proxyHandler(deps: ProxyDeps): (c: Context) => Promise<Response>
   const { coordinator, clock } = deps;
   return async function proxy(c: Context): Promise<Response> {
     const raw = c.req.raw;
-    // requestGuard (request-guard.ts) has refused internal and ambiguous paths and left the normalised one.
-    const pathAndQuery = (c.get(FORWARD_PATH_KEY) as string | undefined) ?? pathAndQueryOf(raw.url);
+    // Internal and ambiguous paths and unsupported methods are refused here (request-guard.ts).
+    const verdict = judgeRequest(c, deps.metrics);
+    if (verdict !== undefined && typeof verdict !== "string") return verdict;
+    // undefined: a path the router serves itself, asked with a method it has no route for.
+    const pathAndQuery =
+      verdict ?? (c.get(FORWARD_PATH_KEY) as string | undefined) ?? pathAndQueryOf(raw.url);
     const requestId = requestIdFor(raw.headers.get("x-request-id"), clock, deps.random);
     // GET and HEAD carry no body: skip the read (and its await) on the router's commonest path.
     const bodiless = raw.method === "GET" || raw.method === "HEAD";

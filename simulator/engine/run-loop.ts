@@ -1,12 +1,6 @@
 import type { EventQueue } from "./event-queue.ts";
-import {
-  foreignTickCount,
-  installSettleHooks,
-  realTimerCallCount,
-  restoreSettleHooks,
-  scheduleTick,
-  yieldToEventLoop,
-} from "./settle.ts";
+import { installTickAndTimerHooks, reapplyTickAndTimerHooks } from "./run-globals.ts";
+import { foreignTickCount, realTimerCallCount, scheduleTick, yieldToEventLoop } from "./settle.ts";
 import type { VirtualClock } from "./virtual-clock.ts";
 
 const YIELD_EVERY_EVENTS = 5000;
@@ -59,7 +53,7 @@ export async function runEvents(
   // from a tick of its own (vitest's RPC does) would otherwise undo the counting hook mid-run.
   await yieldToEventLoop();
   return new Promise<RunLoopResult>((resolve, reject) => {
-    const removeHooks = installSettleHooks();
+    const removeHooks = installTickAndTimerHooks();
     const unhandledRejections: string[] = [];
     const onRejection = (reason: unknown) => {
       unhandledRejections.push(
@@ -103,7 +97,7 @@ export async function runEvents(
           if (eventsRun % YIELD_EVERY_EVENTS === 0) {
             yielded = true;
             void yieldToEventLoop().then(() => {
-              restoreSettleHooks();
+              reapplyTickAndTimerHooks();
               step();
             }, fail);
             return;

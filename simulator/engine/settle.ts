@@ -11,56 +11,37 @@
  * Counting those ticks while a run is active and settling again until a round queues none makes
  * the wait exact. Real timers (setTimeout, setImmediate) are not waited for: simulated code must
  * use the injected clock, and `realTimerCalls` lets a run report any code that did not.
+ * This file only counts; run-globals.ts installs the counting functions and removes them.
  */
 type NextTick = typeof process.nextTick;
 
+// The platform's functions, taken before run-globals.ts (the one module that replaces globals)
+// can put the counting ones below in their place.
 const originalNextTick: NextTick = process.nextTick;
 const originalSetTimeout = globalThis.setTimeout;
 const originalSetImmediate = globalThis.setImmediate;
 
 let foreignTicks = 0;
 let realTimerCalls = 0;
-let installs = 0;
 
-function countingNextTick(this: unknown, ...args: Parameters<NextTick>): void {
+/** process.nextTick while a run is active (installed by run-globals.ts): counts, then queues. */
+export function countingNextTick(this: unknown, ...args: Parameters<NextTick>): void {
   foreignTicks++;
   originalNextTick.apply(process, args);
 }
 
-function countingSetTimeout(...args: Parameters<typeof setTimeout>): ReturnType<typeof setTimeout> {
+/** setTimeout while a run is active (installed by run-globals.ts). */
+export function countingSetTimeout(...args: Parameters<typeof setTimeout>): ReturnType<typeof setTimeout> {
   realTimerCalls++;
   return originalSetTimeout(...args);
 }
 
-function countingSetImmediate(...args: Parameters<typeof setImmediate>): ReturnType<typeof setImmediate> {
+/** setImmediate while a run is active (installed by run-globals.ts). */
+export function countingSetImmediate(
+  ...args: Parameters<typeof setImmediate>
+): ReturnType<typeof setImmediate> {
   realTimerCalls++;
   return originalSetImmediate(...args);
-}
-
-/** Starts counting ticks and real timers; returns the function that stops it. Nests safely. */
-export function installSettleHooks(): () => void {
-  if (installs++ === 0) applyHooks();
-  let removed = false;
-  return () => {
-    if (removed) return;
-    removed = true;
-    if (--installs === 0) {
-      process.nextTick = originalNextTick;
-      globalThis.setTimeout = originalSetTimeout;
-      globalThis.setImmediate = originalSetImmediate;
-    }
-  };
-}
-
-/** Puts the hooks back if other code replaced them during an active run (test runners do). */
-export function restoreSettleHooks(): void {
-  if (installs > 0) applyHooks();
-}
-
-function applyHooks(): void {
-  process.nextTick = countingNextTick as NextTick;
-  globalThis.setTimeout = countingSetTimeout as typeof setTimeout;
-  globalThis.setImmediate = countingSetImmediate as typeof setImmediate;
 }
 
 /** Ticks queued by code other than the run loop since the hooks were installed. */

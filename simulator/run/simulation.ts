@@ -5,6 +5,7 @@ import { WriteLedger } from "../clients/write-ledger.ts";
 import { DnsClientTarget } from "../dns/dns-client-target.ts";
 import { Route53Model } from "../dns/route53-model.ts";
 import { SimEngine } from "../engine/engine.ts";
+import { installLightResponse } from "../engine/run-globals.ts";
 import { subsystemSeed } from "../engine/subsystem-seed.ts";
 import { FaultState } from "../faults/fault-state.ts";
 import { LinkModel } from "../latency/link.ts";
@@ -15,7 +16,6 @@ import { RunRecorder } from "../report/run-recorder.ts";
 import { SplitBrainChecker } from "../report/split-brain.ts";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.ts";
 import { type Cell, SimSystem } from "../system/build-system.ts";
-import { installLightResponse } from "../transport/light-response.ts";
 import { SimNetwork } from "../transport/sim-network.ts";
 
 /** Chart intervals: about 300 points over the run, at least a second each. */

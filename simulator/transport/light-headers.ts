@@ -65,8 +65,16 @@ export class LightHeaders {
   }
 
   forEach(callback: (value: string, name: string, headers: Headers) => void, thisArg?: unknown): void {
-    for (const [name, value] of this.entries())
-      callback.call(thisArg, value, name, this as unknown as Headers);
+    // The order entries() gives, without a generator and a pair per field (the router copies
+    // every request's headers with forEach).
+    const self = this as unknown as Headers;
+    const names = Object.keys(this.#record);
+    if (this.#setCookie) names.push("set-cookie");
+    if (names.length > 1) names.sort();
+    for (const name of names) {
+      if (name !== "set-cookie") callback.call(thisArg, this.#record[name]!, name, self);
+      else for (const cookie of this.#setCookie ?? []) callback.call(thisArg, cookie, name, self);
+    }
   }
 
   *entries(): IterableIterator<[string, string]> {

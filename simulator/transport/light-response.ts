@@ -200,27 +200,3 @@ export function responseParts(response: Response): ResponseParts | undefined {
 const LightResponseBrand = {
   [Symbol.hasInstance]: (value: unknown) => Object.getPrototypeOf(value) === LightResponse.prototype,
 };
-
-/**
- * Makes `new Response(...)` (Hono's `c.json`, the router, the regions) build LightResponses
- * until the returned function is called. Nests; restores whatever was there before.
- */
-let installs = 0;
-let previous: PropertyDescriptor | undefined;
-export function installLightResponse(): () => void {
-  if (installs++ === 0) {
-    previous = Object.getOwnPropertyDescriptor(globalThis, "Response");
-    Object.defineProperty(globalThis, "Response", {
-      value: LightResponse,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
-  let removed = false;
-  return () => {
-    if (removed) return;
-    removed = true;
-    if (--installs === 0 && previous) Object.defineProperty(globalThis, "Response", previous);
-  };
-}

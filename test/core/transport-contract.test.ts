@@ -12,13 +12,14 @@ import {
   type Transport,
   TransportError,
 } from "../../core/transport.ts";
+import { createFetchTransport } from "../../router/transport/fetch-transport.ts";
 import { createHttpTransport } from "../../router/transport/http-transport.ts";
 import { SimEngine } from "../../simulator/engine/engine.ts";
+import { installLightResponse } from "../../simulator/engine/run-globals.ts";
 import { FaultState } from "../../simulator/faults/fault-state.ts";
 import { LinkModel } from "../../simulator/latency/link.ts";
 import { loadLatencyTable } from "../../simulator/latency/load-latency-table.ts";
 import type { Endpoint } from "../../simulator/transport/endpoint.ts";
-import { installLightResponse } from "../../simulator/transport/light-response.ts";
 import { networkTransport } from "../../simulator/transport/network-transport.ts";
 import { SimNetwork } from "../../simulator/transport/sim-network.ts";
 
@@ -59,7 +60,7 @@ interface Harness {
 
 const opts = { connectTimeoutMs: 500, responseTimeoutMs: 2000 };
 
-async function httpHarness(): Promise<Harness> {
+async function httpHarness(kind: "undici" | "fetch" = "undici"): Promise<Harness> {
   const served: ServedApp = await serveApp(targetApp(), { port: 0, host: "127.0.0.1" });
   const closed: Server = createServer();
   await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
@@ -83,6 +84,14 @@ async function httpHarness(): Promise<Harness> {
       },
     ],
   });
+  if (kind === "fetch") {
+    return {
+      name: "fetch (router/transport/fetch-transport.ts, the router's transport on Bun)",
+      transport: createFetchTransport(config),
+      settle: (call) => call,
+      close: () => served.close(),
+    };
+  }
   const http = createHttpTransport(config);
   return {
     name: "HTTP (router/transport/http-transport.ts)",
@@ -147,7 +156,12 @@ function simHarness(): Harness {
   };
 }
 
-const harnesses: (() => Harness | Promise<Harness>)[] = [httpHarness, inProcessHarness, simHarness];
+const harnesses: (() => Harness | Promise<Harness>)[] = [
+  () => httpHarness(),
+  () => httpHarness("fetch"),
+  inProcessHarness,
+  simHarness,
+];
 
 async function failure(call: Promise<unknown>): Promise<TransportError> {
   try {
@@ -159,7 +173,7 @@ async function failure(call: Promise<unknown>): Promise<TransportError> {
   throw new Error("expected a TransportError");
 }
 
-describe.each(harnesses.map((h) => [h.name, h]))("transport contract: %s", (_, make) => {
+describe.each(harnesses.map((h, i) => [String(i + 1), h]))("transport contract, harness %s", (_, make) => {
   let h: Harness;
   beforeAll(async () => {
     h = await make();
