@@ -204,10 +204,17 @@ function lostWriteLines(r: ScenarioResult): string[] {
 
 /** One column per run, one row per figure: the `--compare` view. */
 export function summarizeComparison(results: readonly ScenarioResult[]): string {
+  const { header, rows } = comparisonRows(results);
+  return textTable(header, rows);
+}
+
+/** The comparison's figures: a header (one column per run) and one row per figure. */
+export function comparisonRows(results: readonly ScenarioResult[]): { header: string[]; rows: string[][] } {
   const header = ["", ...results.map((r) => r.scenario.label)];
   const first = (r: ScenarioResult) =>
     r.failover.flatMap((f) => f.cells).find((c) => c.failoverWarranted) ?? r.failover[0]?.cells[0];
   const rows: string[][] = [
+    ["verdict", ...results.map((r) => headline(r)[0]!.split(":")[0]!)],
     ["failover by", ...results.map((r) => `${r.scenario.failoverBy}, ${r.scenario.topology}`)],
     [
       "replication",
@@ -225,7 +232,7 @@ export function summarizeComparison(results: readonly ScenarioResult[]): string 
       "lost writes",
       ...results.map((r) => `${fmtInt(r.lostWrites.lost)} / ${fmtInt(r.lostWrites.acknowledged)}`),
     ],
-    ["RPO", ...results.map((r) => `${fmtMs(r.lostWrites.rpoMs)} ms`)],
+    ["RPO", ...results.map((r) => (r.lostWrites.lost > 0 ? fmtRpo(r.lostWrites.rpoMs) : "-"))],
     ["split brain", ...results.map((r) => String(r.splitBrain.count))],
   ];
   const locations = [...new Set(results.flatMap((r) => r.latency.map((l) => l.location)))];
@@ -243,7 +250,7 @@ export function summarizeComparison(results: readonly ScenarioResult[]): string 
       }),
     ]);
   }
-  return textTable(header, rows);
+  return { header, rows };
 }
 
 /** A ratio a person reads at once: "81x slower", "2.5x faster", "about the same". */
