@@ -101,7 +101,8 @@ function zoomPanels(r: ScenarioResult): string {
       const f = r.failover.find((x) => x.fault === z.fault);
       if (!f) return "";
       const c = f.cells[0]!;
-      const markers: Marker[] = [{ atS: f.startS, label: "fault", color: "#a65e00" }];
+      // The fault's start is the shaded band's left edge.
+      const markers: Marker[] = [];
       if (c.detectS !== undefined)
         markers.push({ atS: f.startS + c.detectS, label: `detect ${fmtS(c.detectS)}`, color: "#d62728" });
       if (c.promoteS !== undefined)

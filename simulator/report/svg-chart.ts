@@ -121,7 +121,7 @@ export function lineChart(o: LineChartOptions): string {
       `<line x1="${mx}" x2="${mx}" y1="${PAD.top}" y2="${PAD.top + plotH}" stroke="${m.color}" stroke-width="1.5" class="marker"><title>${escapeHtml(m.label)}</title></line>`,
     );
     parts.push(
-      `<text x="${(Number(mx) + 3).toFixed(1)}" y="${PAD.top + 10 + 11 * i}" class="markerlabel" fill="${m.color}">${escapeHtml(m.label)}</text>`,
+      `<text x="${(Number(mx) + 3).toFixed(1)}" y="${PAD.top + 10 + 11 * (o.bands.length + i)}" class="markerlabel" fill="${m.color}">${escapeHtml(m.label)}</text>`,
     );
   });
   for (const s of o.series) {
