@@ -24,3 +24,14 @@ if [ -f scripts/install-k6.sh ]; then
 fi
 
 bash scripts/install-lincheck.sh
+
+# Headless Chromium for the HTML report's browser check (test/simulator/html-report-browser.test.ts):
+# Debian's package, since a browser build cannot be downloaded here (playwright-core drives it).
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${FAILOVER_CHROMIUM:-}" ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "install-tools: installing Debian's chromium for the HTML report's browser check" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "install-tools: install Chromium (or set FAILOVER_CHROMIUM) for the HTML report's browser check" >&2
+  fi
+fi

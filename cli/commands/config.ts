@@ -20,7 +20,9 @@ export function register(program: Command): void {
 
   config
     .command("validate")
-    .description("Check environment configs against the schema; list every problem as file: field: reason")
+    .description(
+      "Check environment configs against the schema; list every problem as file:line:column: field: reason",
+    )
     .option("--env <name>", "validate one environment (default: all of development, staging, production)")
     .argument("[files...]", "config files to validate instead of the checked-in environments")
     .action((files: string[], options: { env?: string }) => {
@@ -44,7 +46,7 @@ export function register(program: Command): void {
         }
       }
       if (problems.length) {
-        for (const p of problems) process.stderr.write(`error  ${formatProblem(p)}\n`);
+        for (const p of problems) process.stderr.write(`error: ${formatProblem(p)}\n`);
         throw new CliError(`${problems.length} problem(s) found`, 2);
       }
     });

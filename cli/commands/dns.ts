@@ -6,6 +6,7 @@ interface DnsFlags {
   config?: string;
   yes?: boolean;
   force?: boolean;
+  json?: boolean;
 }
 
 const ENV_HELP =
@@ -18,6 +19,7 @@ export function register(program: Command): void {
     .description("Each region's health-check status, and which record Route 53 is answering with")
     .option("--env <name>", ENV_HELP)
     .option("--config <file>", "use this config file instead of regions/environments/<env>.json")
+    .option("--json", "print the state (records, health checks, what Route 53 answers) as JSON")
     .action(async (flags: DnsFlags) => {
       const { runDnsCommand } = await import("../../deploy/cli-support/run-dns-command.ts");
       await runDnsCommand({ kind: "status" }, flags);

@@ -84,7 +84,11 @@ export function register(program: Command): void {
   const fault = program
     .command("fault")
     .description("Inject and heal faults in a running `failover up` stack")
-    .option("--control <url>", "the stack's control API", CONTROL_DEFAULT)
+    .option(
+      "--control <url>",
+      "the stack's control API (default: $FAILOVER_CONTROL, else http://127.0.0.1:8079)",
+      process.env.FAILOVER_CONTROL || CONTROL_DEFAULT,
+    )
     .addHelpText(
       "after",
       "\nEach command is a fault kind of core/faults/ (the simulator's scenarios use the same kinds and\n" +
@@ -135,9 +139,12 @@ export function register(program: Command): void {
 
   fault
     .command("heal [id]")
-    .description("Heal one fault by id, or all of them")
-    .action(async (id: string | undefined) => {
-      const result = await call(fault.opts().control, "DELETE", id ? `/faults/${id}` : "/faults");
+    .description("Heal one fault by id, or all of them (asks first on a terminal; --all otherwise)")
+    .option("--all", "heal every active fault without asking")
+    .action(async (id: string | undefined, opts: { all?: boolean }) => {
+      const control = fault.opts().control as string;
+      if (id === undefined && !opts.all) await confirmHealAll(control);
+      const result = await call(control, "DELETE", id ? `/faults/${id}` : "/faults");
       const healed = result.healed as { id: number; kind: string }[];
       process.stdout.write(
         healed.length ? healed.map((f) => `healed ${f.id}: ${f.kind}\n`).join("") : "nothing to heal\n",
@@ -145,16 +152,82 @@ export function register(program: Command): void {
     });
   fault
     .command("list")
-    .description("List active faults")
-    .action(async () => {
+    .description("List active faults, with the time each has left")
+    .option("--json", "print the faults as JSON (each with secondsLeft, null when it heals only by hand)")
+    .action(async (opts: { json?: boolean }) => {
       const result = await call(fault.opts().control, "GET", "/faults");
-      const active = result.active as { id: number; kind: string; params: unknown }[];
-      process.stdout.write(
-        active.length
-          ? active.map((f) => `${f.id}: ${f.kind} ${JSON.stringify(f.params)}\n`).join("")
-          : "no active faults\n",
-      );
+      const active = withTimeLeft(result.active as ListedFault[], Date.now());
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(active, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(active.length ? `${faultTable(active)}\n` : "no active faults\n");
     });
+}
+
+interface ListedFault {
+  id: number;
+  kind: string;
+  params: Record<string, unknown>;
+  startedAtMs?: number;
+  healsAtMs: number | null;
+}
+
+function withTimeLeft(faults: readonly ListedFault[], nowMs: number) {
+  return faults.map((f) => ({
+    ...f,
+    secondsLeft: f.healsAtMs === null ? null : Math.max(0, Math.round((f.healsAtMs - nowMs) / 100) / 10),
+  }));
+}
+
+function targetParamsOf(kind: string): string[] {
+  const fromArgument = FAULT_DEFINITIONS.get(kind)?.cli.fromArgument;
+  return Object.keys(fromArgument?.("a->b") ?? {});
+}
+
+/** `id  kind  target  time left  parameters`, the parameters as words (`errorRate 0.2`), not JSON. */
+function faultTable(faults: readonly (ListedFault & { secondsLeft: number | null })[]): string {
+  const rows = faults.map((f) => {
+    const { durationS: _d, kind: _k, ...rest } = f.params;
+    // The target is what the command's argument filled (core/faults/: region, awsRegion, between).
+    const targetParams = targetParamsOf(f.kind);
+    const target =
+      targetParams
+        .map((k) => rest[k])
+        .filter((v) => v !== undefined && typeof v !== "boolean")
+        .map((v) => (Array.isArray(v) ? v.join(rest.oneWay ? "->" : "<->") : String(v)))
+        .join(" ") || "-";
+    const others = Object.entries(rest)
+      .filter(([k]) => !targetParams.includes(k))
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+    const left = f.secondsLeft === null ? "until healed" : `${f.secondsLeft.toFixed(1)} s`;
+    return [String(f.id), f.kind, target, left, others || "-"];
+  });
+  const header = ["id", "kind", "target", "time left", "parameters"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+/** `heal` with no id heals everything: on a terminal ask first; elsewhere insist on --all. */
+async function confirmHealAll(control: string): Promise<void> {
+  if (!process.stdin.isTTY) {
+    throw new UsageError("heal which fault? give its id (failover fault list), or --all to heal every one");
+  }
+  const result = await call(control, "GET", "/faults");
+  const count = (result.active as unknown[]).length;
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(`Heal all ${count} active fault(s)? [y/N] `);
+  rl.close();
+  if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError("not confirmed; nothing was healed");
 }
 
 /** The control API answers within milliseconds; this only bounds a stack that hangs. */

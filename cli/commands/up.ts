@@ -24,6 +24,11 @@ export function register(program: Command): void {
     )
     .option("--fresh", "--store dynamodb: drop the prefix's tables first and start empty")
     .addOption(new Option("--replication <mode>", "override the replication mode").choices(["async", "sync"]))
+    .addOption(
+      new Option("--log <format>", "router decisions as they happen: text lines, or one JSON object a line")
+        .choices(["text", "json"])
+        .default("text"),
+    )
     .option("--host <host>", "address to bind (loopback)", "127.0.0.1")
     .option("--port <n>", "router port", toPort, 8080)
     .option("--control-port <n>", "fault-control API port", toPort, 8079)
@@ -44,7 +49,9 @@ export function register(program: Command): void {
     .addHelpText(
       "after",
       "\nWhile it runs, change things with `failover fault ...` (see `failover fault --help`) and point k6 at the\n" +
-        "router. Ctrl-C stops everything.\n\n" +
+        "router. Ctrl-C stops everything. Each router decision prints as it happens, one line each:\n" +
+        "detected, recovered, promoted, failback, fenced (the old active's epoch ended), adopted, blocked, ...\n" +
+        "With --log json they are one JSON object a line on stdout and the banner goes to stderr.\n\n" +
         "The memory store (the default) forgets everything when the stack stops. --store dynamodb keeps the\n" +
         "data in DynamoDB Local tables named by --table-prefix, so a restart with the same flags finds it\n" +
         "again; add --fresh to start empty.",
@@ -64,7 +71,8 @@ export function register(program: Command): void {
       });
       const [a, b] = options.config.regions;
       const routerLocation = options.routerLocation!;
-      const out = process.stdout;
+      const json = flags.log === "json";
+      const out = json ? process.stderr : process.stdout;
       out.write(
         `router      ${stack.routerUrl}   (in ${routerLocation}; clients in ${options.clientLocation})\n`,
       );
@@ -83,10 +91,21 @@ export function register(program: Command): void {
       out.write(
         `replication ${options.config.replication.mode}, store ${options.config.store.kind}. Ctrl-C to stop.\n`,
       );
+      const { watchDecisions, formatEvent } = await import("../../stack/decision-feed.ts");
+      const stopWatching = watchDecisions(
+        async () => {
+          const { router } = (await stack.status()) as {
+            router: { decisions: import("../../router/decision-log.ts").Decision[]; activeRegion?: string };
+          };
+          return { decisions: router.decisions, activeRegion: router.activeRegion };
+        },
+        (event) => process.stdout.write(`${json ? JSON.stringify(event) : formatEvent(event)}\n`),
+      );
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);
       });
+      stopWatching();
       out.write("stopping...\n");
       await stack.close();
     });

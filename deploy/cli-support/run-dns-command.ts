@@ -9,6 +9,8 @@ export interface DnsCommandFlags {
   env?: string;
   config?: string;
   yes?: boolean;
+  /** status: print the state as JSON on stdout instead of the table. */
+  json?: boolean;
 }
 
 export type DnsRequest = { kind: "status" } | MoveRequest;
@@ -30,7 +32,8 @@ export async function runDnsCommand(
     const clients = createAwsClients(target.config, env);
     try {
       if (request.kind === "status") {
-        await dnsStatus(target.config, clients, out);
+        const state = await dnsStatus(target.config, clients, flags.json ? () => {} : out);
+        if (flags.json) out(`${JSON.stringify(state, null, 2)}\n`);
         return;
       }
       const verb =

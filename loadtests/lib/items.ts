@@ -17,17 +17,26 @@ const JSON_HEADERS = { "content-type": "application/json" };
 /** Ids this VU created, for reads and updates of real items. */
 const created: string[] = [];
 
-/** Logged so `failover loadtest` can read every acknowledged write back after the run. */
-function recordAck(kind: string, id: string, res: RefinedResponse<"text">): void {
+/**
+ * Logged so `failover loadtest` can read every acknowledged write back after the run, with the
+ * value it wrote: the item's final value must be its last acknowledged one (a lost update fails).
+ */
+function recordAck(kind: string, id: string, res: RefinedResponse<"text">, data: unknown): void {
   writesAcknowledged.add(1);
-  console.log(`ack ${kind} ${id} ${res.headers["X-Served-By"] ?? "?"}`);
+  console.log(`ack ${kind} ${id} ${res.headers["X-Served-By"] ?? "?"} ${JSON.stringify(data)}`);
+}
+
+/** An update with no 2xx may still have been applied: its value is an acceptable final value too. */
+function recordUnacknowledged(id: string, data: unknown): void {
+  console.log(`nack update ${id} - ${JSON.stringify(data)}`);
 }
 
 export function createItem(tags: Record<string, string>, idempotent = true): Res {
   const key = `${exec.vu.idInTest}-${exec.vu.iterationInInstance}-${exec.scenario.name}`;
   const headers: Record<string, string> = { ...JSON_HEADERS };
   if (idempotent) headers["idempotency-key"] = key;
-  const res = http.post(`${BASE_URL}/items`, JSON.stringify({ data: { key, at: Date.now() } }), {
+  const data = { key, at: Date.now() };
+  const res = http.post(`${BASE_URL}/items`, JSON.stringify({ data }), {
     headers,
     tags: { ...tags, op: "create", idempotent: idempotent ? "yes" : "no" },
   });
@@ -36,7 +45,7 @@ export function createItem(tags: Record<string, string>, idempotent = true): Res
   const id = (res.json("id") as string | undefined) ?? "";
   created.push(id);
   if (created.length > 200) created.shift();
-  recordAck("create", id, res);
+  recordAck("create", id, res, data);
   return res;
 }
 
@@ -59,11 +68,13 @@ export function readItem(tags: Record<string, string>): Res {
 export function updateItem(tags: Record<string, string>): Res {
   const id = created[Math.floor(Math.random() * created.length)];
   if (id === undefined) return createItem(tags);
-  const res = http.put(`${BASE_URL}/items/${id}`, JSON.stringify({ data: { updatedAt: Date.now() } }), {
+  const data = { updatedAt: Date.now(), by: `${exec.vu.idInTest}-${exec.vu.iterationInInstance}` };
+  const res = http.put(`${BASE_URL}/items/${id}`, JSON.stringify({ data }), {
     headers: JSON_HEADERS,
     tags: { ...tags, op: "update", idempotent: "yes" },
   });
-  if (check(res, { "update answered 200": (r) => r.status === 200 })) recordAck("update", id, res);
+  if (check(res, { "update answered 200": (r) => r.status === 200 })) recordAck("update", id, res, data);
+  else recordUnacknowledged(id, data);
   return res;
 }
 

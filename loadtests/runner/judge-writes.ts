@@ -9,6 +9,8 @@ export interface WritesVerdict {
   ok: boolean;
   acknowledged: number;
   missing: number;
+  /** Acknowledged updates whose value is not the item's final one (lost updates). */
+  stale: number;
   orphanedReported: number;
   detail: string;
 }
@@ -17,33 +19,39 @@ export function judgeWrites(input: {
   mode: "sync" | "async";
   acknowledgedIds: string[];
   missingIds: string[];
+  /** Items read back with a value no acknowledged write left there (a lost update). */
+  staleIds?: string[];
   orphanedIds: string[];
 }): WritesVerdict {
   const { mode, acknowledgedIds, missingIds, orphanedIds } = input;
+  const staleIds = input.staleIds ?? [];
   const orphaned = new Set(orphanedIds);
-  const unexplained = missingIds.filter((id) => !orphaned.has(id));
+  const lostIds = [...missingIds, ...staleIds];
+  const unexplained = lostIds.filter((id) => !orphaned.has(id));
   const base = {
     acknowledged: acknowledgedIds.length,
     missing: missingIds.length,
+    stale: staleIds.length,
     orphanedReported: orphanedIds.length,
   };
-  if (mode === "sync" && missingIds.length > 0) {
+  const what = `${missingIds.length} missing, ${staleIds.length} with an older value (lost update)`;
+  if (mode === "sync" && lostIds.length > 0) {
     return {
       ok: false,
       ...base,
-      detail: `synchronous replication lost ${missingIds.length} acknowledged write(s)`,
+      detail: `synchronous replication lost ${lostIds.length} acknowledged write(s): ${what}`,
     };
   }
   if (unexplained.length > 0) {
     return {
       ok: false,
       ...base,
-      detail: `${unexplained.length} missing write(s) not explained by replication lag (not orphaned): ${unexplained.slice(0, 5).join(", ")}`,
+      detail: `${unexplained.length} acknowledged write(s) lost and not explained by replication lag (not orphaned; ${what}): ${unexplained.slice(0, 5).join(", ")}`,
     };
   }
   const detail =
-    missingIds.length === 0
-      ? `all ${acknowledgedIds.length} acknowledged writes present on the active region`
-      : `${missingIds.length} of ${acknowledgedIds.length} acknowledged writes lost to asynchronous replication (RPO), all orphaned by the old active`;
+    lostIds.length === 0
+      ? `all ${acknowledgedIds.length} acknowledged writes read back with their final values on the active region`
+      : `${lostIds.length} of ${acknowledgedIds.length} acknowledged writes lost to asynchronous replication (RPO): ${what}, all orphaned by the old active`;
   return { ok: true, ...base, detail };
 }

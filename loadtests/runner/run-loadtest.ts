@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { UsageError } from "../../core/cli-error.ts";
 import type { StackOptions } from "../../stack/start-stack.ts";
 import { type RunningStack, startStack } from "../../stack/start-stack.ts";
-import { readAckedWrites } from "./acked-writes.ts";
+import { compareFinalValues, expectedFinalValues, readAckedWrites } from "./acked-writes.ts";
 import { findK6 } from "./find-k6.ts";
 import { judgeWrites, type WritesVerdict } from "./judge-writes.ts";
 
@@ -111,7 +111,7 @@ function runK6(k6: string, script: string, env: Record<string, string>, logFile:
  * After the run: heal every fault, let the old active rejoin and replication settle, then look
  * up every acknowledged write on the region that is active now.
  */
-async function checkWrites(
+export async function checkWrites(
   stack: RunningStack,
   initialActive: string,
   logFile: string,
@@ -123,30 +123,48 @@ async function checkWrites(
   const activeNow = status.router.activeRegion;
   if (!settled) log("warning: replication did not settle within 30 s; checking anyway");
   const acked = readAckedWrites(logFile);
-  const createdIds = [...new Set(acked.filter((a) => a.kind === "create").map((a) => a.id))];
-  const missingIds: string[] = [];
-  const base = stack.regionUrls[activeNow]!;
-  for (let i = 0; i < createdIds.length; i += 50) {
-    const slice = createdIds.slice(i, i + 50);
-    const statuses = await Promise.all(slice.map(async (id) => (await fetch(`${base}/items/${id}`)).status));
-    slice.forEach((id, j) => {
-      if (statuses[j] !== 200) {
-        missingIds.push(id);
-        if (process.env.FAILOVER_DEBUG)
-          log(`missing ${id} status ${statuses[j]} served by ${acked.find((a) => a.id === id)?.servedBy}`);
-      }
-    });
+  const expected = expectedFinalValues(acked);
+  const readBack = await readItems(
+    stack.regionUrls[activeNow]!,
+    expected.map((e) => e.id),
+  );
+  const { missingIds, staleIds } = compareFinalValues(expected, readBack);
+  if (process.env.FAILOVER_DEBUG) {
+    for (const id of [...missingIds, ...staleIds])
+      log(`lost ${id}: read ${JSON.stringify(readBack.get(id) ?? null)}`);
   }
   const orphanedIds =
     activeNow === initialActive ? [] : await orphanedIdsOf(stack.regionUrls[initialActive]!);
   const verdict = judgeWrites({
     mode: stack.config.replication.mode,
-    acknowledgedIds: createdIds,
+    acknowledgedIds: expected.map((e) => e.id),
     missingIds,
+    staleIds,
     orphanedIds,
   });
-  log(`writes: ${verdict.detail} (active now: ${activeNow})`);
+  const acks = acked.filter((a) => a.acknowledged);
+  const updates = acks.filter((a) => a.kind === "update").length;
+  log(
+    `writes: read back ${expected.length} items for ${acks.length} acknowledged writes ` +
+      `(${acks.length - updates} creates, ${updates} updates): ${verdict.detail} (active now: ${activeNow})`,
+  );
   return verdict;
+}
+
+/** Each item's `data` as the region holds it now; absent from the map when not found. */
+async function readItems(regionUrl: string, ids: readonly string[]): Promise<Map<string, unknown>> {
+  const found = new Map<string, unknown>();
+  for (let i = 0; i < ids.length; i += 50) {
+    const slice = ids.slice(i, i + 50);
+    await Promise.all(
+      slice.map(async (id) => {
+        const res = await fetch(`${regionUrl}/items/${id}`);
+        if (res.status === 200) found.set(id, ((await res.json()) as { data?: unknown }).data);
+        else await res.body?.cancel();
+      }),
+    );
+  }
+  return found;
 }
 
 async function promotionDelay(stack: RunningStack): Promise<number | undefined> {

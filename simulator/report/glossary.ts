@@ -31,7 +31,7 @@ export const GLOSSARY: readonly { term: string; definition: string }[] = [
     definition:
       "Recovery point, per promotion that lost writes: how far back in time the promoted region's data was when the old active region was cut off, " +
       "from the last write of the old epoch it held (without one, the oldest write it lost) to the cut-off " +
-      "(the later of the fault's start and the old region's last accepted write). The run's RPO is the largest.",
+      "(the later of the fault's start and the last write the old region accepted, lost ones included). The run's RPO is the largest.",
   },
   {
     term: "lost writes",

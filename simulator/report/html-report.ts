@@ -1,12 +1,22 @@
 import type { ScenarioResult } from "./result.ts";
-import { activeRegionChart, type Band, escapeHtml as esc, lineChart, PALETTE } from "./svg-chart.ts";
+import { comparisonRows, headline } from "./summary.ts";
+import {
+  activeRegionChart,
+  type Band,
+  escapeHtml as esc,
+  lineChart,
+  type Marker,
+  PALETTE,
+} from "./svg-chart.ts";
 import type { SweepResult } from "./sweep-result.ts";
 import { fmtInt, fmtMs, fmtPct, fmtS } from "./text-table.ts";
 
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:940px;color:#222}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}h3{font-size:15px}
-table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
+table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right;white-space:nowrap}
+td.wrap{white-space:normal;text-align:left;min-width:16em}.scroll{overflow-x:auto}.verdict{font-size:16px}
+svg .xlabel{font-size:11px;text-anchor:middle;fill:#555}svg .markerlabel{font-size:10px}
 td:first-child,th:first-child{text-align:left}th{background:#f4f4f4}.bad{color:#b00;font-weight:bold}.ok{color:#070}
 pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px}.muted{color:#777}
 svg{display:block;margin:10px 0}svg .title{font-weight:bold;font-size:13px}svg .grid{stroke:#eee}
@@ -18,10 +28,13 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>\n`;
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return `<table><tr>${header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`)
-    .join("")}</table>`;
+/** A table whose cells keep names and numbers on one line; a cell given as {wrap} may wrap (reasons). */
+function table(header: readonly string[], rows: readonly (readonly (string | { wrap: string })[])[]): string {
+  const cell = (c: string | { wrap: string }) =>
+    typeof c === "string" ? `<td>${c}</td>` : `<td class="wrap">${c.wrap}</td>`;
+  return `<div class="scroll"><table><tr>${header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>${rows
+    .map((r) => `<tr>${r.map(cell).join("")}</tr>`)
+    .join("")}</table></div>`;
 }
 
 function bandsOf(r: ScenarioResult): Band[] {
@@ -57,8 +70,8 @@ function charts(r: ScenarioResult): string {
   });
   return [
     lineChart({
-      title: "Latency of successful requests by client location (log scale)",
-      yLabel: "ms",
+      title: "Latency of successful requests by client location (p50 solid, p99 dashed)",
+      yLabel: "latency (ms, log scale)",
       bucketS: t.bucketS,
       series: latencySeries,
       bands,
@@ -66,7 +79,7 @@ function charts(r: ScenarioResult): string {
     }),
     lineChart({
       title: "Success rate by client location (by send time)",
-      yLabel: "% ok",
+      yLabel: "requests answered ok (%)",
       bucketS: t.bucketS,
       series: successSeries,
       bands,
@@ -75,6 +88,61 @@ function charts(r: ScenarioResult): string {
     }),
     activeRegionChart(lanes, colors, totalS, bands),
   ].join("\n");
+}
+
+/**
+ * A close-up of the seconds around each fault's start (the whole-run charts give a 0.2 s
+ * failover one pixel), with a line where the fault was detected, where the standby was
+ * promoted and where service was restored (RTO), as the glossary defines them.
+ */
+function zoomPanels(r: ScenarioResult): string {
+  return r.zoom
+    .map((z) => {
+      const f = r.failover.find((x) => x.fault === z.fault);
+      if (!f) return "";
+      const c = f.cells[0]!;
+      // The fault's start is the shaded band's left edge.
+      const markers: Marker[] = [];
+      if (c.detectS !== undefined)
+        markers.push({ atS: f.startS + c.detectS, label: `detect ${fmtS(c.detectS)}`, color: "#d62728" });
+      if (c.promoteS !== undefined)
+        markers.push({ atS: f.startS + c.promoteS, label: `promote ${fmtS(c.promoteS)}`, color: "#9467bd" });
+      if (c.rtoS !== undefined && c.rtoS > 0)
+        markers.push({ atS: f.startS + c.rtoS, label: `restored (RTO ${fmtS(c.rtoS)})`, color: "#2ca02c" });
+      const common = {
+        bucketS: z.bucketS,
+        fromS: z.fromS,
+        bands: [{ fromS: f.startS, toS: f.endS, label: f.label }],
+        markers,
+        xLabel: "time since the run started (s), 0.1 s per point",
+      };
+      const slowest = lineChart({
+        ...common,
+        title: `${f.label}: the slowest successful answer every 0.1 s, by client location`,
+        yLabel: "slowest answer (ms, log scale)",
+        series: z.locations.map((l, i) => ({
+          name: l.location,
+          color: PALETTE[i % PALETTE.length]!,
+          values: l.slowestMs,
+        })),
+        log: true,
+        height: 260,
+      });
+      const failed = lineChart({
+        ...common,
+        title: `${f.label}: failed requests every 0.1 s, by client location`,
+        yLabel: "failed requests",
+        series: z.locations.map((l, i) => ({
+          name: l.location,
+          color: PALETTE[i % PALETTE.length]!,
+          values: l.failed,
+        })),
+        yMin: 0,
+        height: 200,
+      });
+      return `<h3>Close-up: ${esc(f.label)} (${f.startS} s)</h3>${slowest}${failed}`;
+    })
+    .join("\n");
 }
 
 /** The success chart's floor: 95% unless something fell lower, then the next 10% step below. */
@@ -90,17 +158,31 @@ function runSection(r: ScenarioResult, reproduce: string): string {
   parts.push(
     `<p>Environment <b>${esc(s.environment)}</b>, ${esc(s.topology)}, failover by <b>${esc(s.failoverBy)}</b>, ${s.durationS} s (+${s.settleS} s settle), seed <b>${s.seed}</b>. Reproduce: <code>${esc(reproduce)}</code></p>`,
   );
-  const inv = r.invariants.ok
-    ? `<span class="ok">Invariants OK</span>`
-    : `<span class="bad">INVARIANTS VIOLATED</span><ul>${r.invariants.violations.map((v) => `<li>${esc(v)}</li>`).join("")}</ul>`;
-  parts.push(
-    `<p>${inv}. Split brain: ${r.splitBrain.count}. False failovers: ${r.falseFailovers.length}. Lost writes: ${fmtInt(r.lostWrites.lost)} of ${fmtInt(r.lostWrites.acknowledged)} acknowledged (RPO ${fmtMs(r.lostWrites.rpoMs)} ms). Requests: ${fmtInt(r.requests.sent)}, ${fmtPct(r.requests.successRate)} ok.</p>`,
+  const [verdict, ...figures] = headline(r);
+  const ok = r.invariants.ok && r.expectations.every((e) => e.met);
+  parts.splice(
+    0,
+    0,
+    `<p class="verdict"><b class="${ok ? "ok" : "bad"}">${esc(verdict!)}</b></p><pre>${esc(figures.join("\n"))}</pre>`,
   );
   parts.push(charts(r));
+  parts.push(zoomPanels(r));
   parts.push("<h3>Failover</h3>");
   parts.push(
     table(
-      ["fault", "active", "detect", "promote", "to", "RTO", "failed requests", "detected by"],
+      [
+        "fault",
+        "active",
+        "detect",
+        "promote",
+        "to",
+        "RTO",
+        "failed",
+        "held",
+        "lost writes",
+        "RPO",
+        "detected by",
+      ],
       r.failover.flatMap((f) =>
         f.cells.map((c) => [
           esc(`${f.label} (${f.startS}-${f.endS} s)`),
@@ -108,13 +190,35 @@ function runSection(r: ScenarioResult, reproduce: string): string {
           fmtS(c.detectS),
           fmtS(c.promoteS),
           esc(c.promotedTo ?? "-"),
-          `${fmtS(c.rtoS)}${c.restored ? "" : " (not restored)"}`,
+          c.rtoS === undefined
+            ? "- (no failover needed)"
+            : `${fmtS(c.rtoS)}${c.restored ? "" : " (not restored)"}`,
           fmtInt(c.failedRequests),
-          `<span class="muted">${esc(c.detectedBy ?? "-")}</span>`,
+          fmtInt(c.heldRequests),
+          fmtInt(c.lostWrites),
+          c.rpoMs === undefined ? "-" : `${fmtMs(c.rpoMs)} ms`,
+          { wrap: `<span class="muted">${esc(c.detectedBy ?? "-")}</span>` },
         ]),
       ),
     ),
   );
+  if (r.otherOutages.length > 0) {
+    parts.push("<h3>Other outages (after a failback, a drain, an operator's promotion)</h3>");
+    parts.push(
+      table(
+        ["cause", "at", "cell", "from", "to", "failed", "held"],
+        r.otherOutages.map((o) => [
+          esc(o.cause),
+          o.atS === undefined ? "-" : fmtS(o.atS),
+          String(o.cell),
+          fmtS(o.fromS),
+          fmtS(o.toS),
+          fmtInt(o.failedRequests),
+          fmtInt(o.heldRequests),
+        ]),
+      ),
+    );
+  }
   for (const f of r.failover) {
     if (f.domain) parts.push(`<p>${esc(f.label)}: took down ${esc(f.domain)}</p>`);
     for (const c of f.cells)
@@ -188,13 +292,15 @@ function runSection(r: ScenarioResult, reproduce: string): string {
           String(p.epoch),
           esc(p.cause),
           String(p.replicationLagEntries),
-          `<span class="muted">${esc(p.reason)}</span>`,
+          { wrap: `<span class="muted">${esc(p.reason)}</span>` },
         ]),
       ),
     );
   }
   if (r.lostWrites.list.length > 0) {
-    parts.push("<h3>Lost writes</h3>");
+    parts.push(
+      `<h3>Lost writes</h3><p>The first ${fmtInt(r.lostWrites.list.length)} of ${fmtInt(r.lostWrites.lost)}; every one is in <code>${esc(r.lostWrites.allIn ?? "the NDJSON file beside the JSON report")}</code>.</p>`,
+    );
     parts.push(
       table(
         ["key", "acknowledged", "region", "epoch", "seq", "lag ms", "lag entries", "explained"],
@@ -216,7 +322,13 @@ function runSection(r: ScenarioResult, reproduce: string): string {
     parts.push(
       table(
         ["at", "cell", "from", "to", "reason"],
-        r.falseFailovers.map((f) => [fmtS(f.atS), String(f.cell), esc(f.from), esc(f.to), esc(f.reason)]),
+        r.falseFailovers.map((f) => [
+          fmtS(f.atS),
+          String(f.cell),
+          esc(f.from),
+          esc(f.to),
+          { wrap: esc(f.reason) },
+        ]),
       ),
     );
   }
@@ -242,7 +354,7 @@ function runSection(r: ScenarioResult, reproduce: string): string {
         esc(p.a),
         esc(p.b),
         fmtMs(p.rttMs),
-        `<span class="muted">${esc(p.source)}</span>`,
+        { wrap: `<span class="muted">${esc(p.source)}</span>` },
       ]),
     ),
   );
@@ -261,7 +373,7 @@ export function renderRunHtml(r: ScenarioResult, reproduce: string): string {
 
 export function renderComparisonHtml(
   results: readonly ScenarioResult[],
-  summaryText: string,
+  _summaryText: string,
   reproduce: string,
 ): string {
   const sections = results
@@ -269,8 +381,60 @@ export function renderComparisonHtml(
     .join("\n");
   return page(
     "failover simulate: comparison",
-    `<h1>Comparison: ${results.map((r) => esc(r.scenario.label)).join(" vs ")}</h1><pre>${esc(summaryText)}</pre>${sections}`,
+    `<h1>Comparison: ${results.map((r) => esc(r.scenario.label)).join(" vs ")}</h1>` +
+      `${comparisonTable(results)}${overlaidCharts(results)}${sections}`,
   );
+}
+
+/** The side-by-side figures as a table: one column per scenario. */
+function comparisonTable(results: readonly ScenarioResult[]): string {
+  const { header, rows } = comparisonRows(results);
+  return table(
+    header,
+    rows.map((r) => r.map(esc)),
+  );
+}
+
+/** One chart per figure, one line per scenario: the worst client location at each point. */
+function overlaidCharts(results: readonly ScenarioResult[]): string {
+  const bucketS = results[0]!.timeline.bucketS;
+  const worst = (
+    r: ScenarioResult,
+    pick: (l: ScenarioResult["timeline"]["locations"][number], i: number) => number | null,
+    better: "low" | "high",
+  ) =>
+    (r.timeline.locations[0]?.p50Ms ?? []).map((_, i) => {
+      const values = r.timeline.locations.map((l) => pick(l, i)).filter((v): v is number => v !== null);
+      if (values.length === 0) return null;
+      return better === "low" ? Math.max(...values) : Math.min(...values);
+    });
+  const bands = bandsOf(results[0]!);
+  const series = (pick: Parameters<typeof worst>[1], better: "low" | "high", scale = 1) =>
+    results.map((r, i) => ({
+      name: r.scenario.label,
+      color: PALETTE[i % PALETTE.length]!,
+      values: worst(r, pick, better).map((v) => (v === null ? null : v * scale)),
+    }));
+  const success = series((l, i) => l.successRate[i] ?? null, "high", 100);
+  return [
+    lineChart({
+      title: "Success rate of the worst client location, one line per scenario",
+      yLabel: "requests answered ok (%)",
+      bucketS,
+      series: success,
+      bands,
+      yMin: successFloor(success.flatMap((s) => s.values)),
+      yMax: 100,
+    }),
+    lineChart({
+      title: "p99 latency of the slowest client location, one line per scenario",
+      yLabel: "p99 latency (ms, log scale)",
+      bucketS,
+      series: series((l, i) => l.p99Ms[i] ?? null, "low"),
+      bands,
+      log: true,
+    }),
+  ].join("\n");
 }
 
 export function renderSweepHtml(sweep: SweepResult, summaryText: string, reproduce: string): string {

@@ -64,7 +64,7 @@ export async function checkLostWrites(
   let lost = 0;
   /** Per promotion: the last commit the new active held from the old epoch (its recovery point). */
   const recoveryPointMs = new Map<Promotion, number>();
-  const lostBy = new Map<Promotion, { count: number; oldestCommitMs: number }>();
+  const lostBy = new Map<Promotion, { count: number; oldestCommitMs: number; newestCommitMs: number }>();
   for (let i = 0; i < ledger.size; i++) {
     if (!ledger.isAcknowledged(i)) continue;
     acknowledged++;
@@ -108,6 +108,7 @@ export async function checkLostWrites(
       lostBy.set(promotion, {
         count: (seen?.count ?? 0) + 1,
         oldestCommitMs: Math.min(seen?.oldestCommitMs ?? Number.POSITIVE_INFINITY, entry.commit.atMs),
+        newestCommitMs: Math.max(seen?.newestCommitMs ?? 0, entry.commit.atMs),
       });
     }
     all.push({
@@ -130,7 +131,7 @@ export async function checkLostWrites(
     cell: p.cell,
     atMs: p.atMs,
     lost: l.count,
-    rpoMs: rpoOf(p, l.oldestCommitMs, recoveryPointMs.get(p), faults),
+    rpoMs: rpoOf(p, l, recoveryPointMs.get(p), faults),
   }));
   const rpoMs = Math.max(0, ...byPromotion.map((b) => b.rpoMs));
   const list = all.filter((w, i) => i < LISTED_MAX || !w.explained);
@@ -144,15 +145,17 @@ export async function checkLostWrites(
  */
 function rpoOf(
   promotion: Promotion,
-  oldestLostCommitMs: number,
+  lost: { oldestCommitMs: number; newestCommitMs: number },
   recoveryPointMs: number | undefined,
   faults: readonly PlannedFault[],
 ): number {
   const from =
-    recoveryPointMs !== undefined && recoveryPointMs < oldestLostCommitMs
+    recoveryPointMs !== undefined && recoveryPointMs < lost.oldestCommitMs
       ? recoveryPointMs
-      : oldestLostCommitMs;
-  return Math.round(Math.max(0, cutOffMs(promotion, faults) - from) * 1000) / 1000;
+      : lost.oldestCommitMs;
+  // A fenced region can go on accepting writes until its lease ends: its last one ends the window.
+  const to = Math.max(cutOffMs(promotion, faults), lost.newestCommitMs);
+  return Math.round(Math.max(0, to - from) * 1000) / 1000;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface Disruption {
 export interface Outage {
   cell: number;
   firstSendMs: number;
+  /** The earliest answer in it: a request sent just before a fault and failed by it is the fault's. */
+  firstAnswerMs: number;
   lastSendMs: number;
   /** The last disrupted request's answer: service restored after it. */
   lastAnswerMs: number;
@@ -57,12 +59,14 @@ export function findOutages(
     ];
     let current: Outage | undefined;
     for (const d of sorted) {
+      // Cut where the answers cross a change: a request in flight when a fault began is the fault's.
       const cutByChange =
-        current !== undefined && changes.some((at) => current!.lastSendMs < at && at <= d.sendMs);
+        current !== undefined && changes.some((at) => current!.lastAnswerMs < at && at <= d.answerMs);
       if (!current || d.sendMs - current.lastSendMs >= quietMs || cutByChange) {
         current = {
           cell,
           firstSendMs: d.sendMs,
+          firstAnswerMs: d.answerMs,
           lastSendMs: d.sendMs,
           lastAnswerMs: d.answerMs,
           failed: 0,
@@ -73,6 +77,7 @@ export function findOutages(
       }
       current.lastSendMs = d.sendMs;
       current.lastAnswerMs = Math.max(current.lastAnswerMs, d.answerMs);
+      current.firstAnswerMs = Math.min(current.firstAnswerMs, d.answerMs);
       if (d.failed) current.failed++;
       else current.held++;
     }
@@ -92,14 +97,14 @@ function causeOf(
       p.cell === outage.cell &&
       p.cause !== "failover" &&
       p.cause !== "dns" &&
-      p.atMs <= outage.firstSendMs &&
+      p.atMs <= outage.firstAnswerMs &&
       outage.firstSendMs < p.atMs + quietMs,
   );
   if (change) return { kind: change.cause, atMs: change.atMs };
   // The latest fault that had started: overlapping faults blame the newer one.
   let fault: PlannedFault | undefined;
   for (const f of faults) {
-    if (f.startMs <= outage.firstSendMs && outage.firstSendMs <= f.endMs + quietMs) {
+    if (f.startMs <= outage.firstAnswerMs && outage.firstSendMs <= f.endMs + quietMs) {
       if (!fault || f.startMs >= fault.startMs) fault = f;
     }
   }

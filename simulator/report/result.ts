@@ -60,6 +60,13 @@ export interface ScenarioResult {
       successRate: (number | null)[];
     }[];
   };
+  /** Close-ups around each fault's start (HTML report), per location and ZOOM_BUCKET_MS. */
+  zoom: {
+    fault: number;
+    fromS: number;
+    bucketS: number;
+    locations: { location: string; slowestMs: (number | null)[]; ok: number[]; failed: number[] }[];
+  }[];
   activeRegion: {
     atS: number;
     cell: number;

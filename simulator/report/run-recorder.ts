@@ -20,6 +20,20 @@ export interface RecorderOptions {
   /** Run length including the settle period (ms). */
   totalMs: number;
   chartBucketMs: number;
+  /** Windows drawn close up in the HTML report (around each fault's start), at ZOOM_BUCKET_MS. */
+  zoomWindows?: readonly { fromMs: number; toMs: number }[];
+}
+
+/** The close-up's resolution: a 0.2 s failover spans a few points, not one pixel of a 10-minute axis. */
+export const ZOOM_BUCKET_MS = 100;
+
+/** One close-up window: per location and 100 ms, the slowest successful answer and the counts. */
+export interface ZoomSeries {
+  fromMs: number;
+  toMs: number;
+  slowestMs: Float64Array[];
+  ok: Uint32Array[];
+  failed: Uint32Array[];
 }
 
 /**
@@ -39,6 +53,7 @@ export class RunRecorder {
   ok = 0;
   failed = 0;
   readsNotFound = 0;
+  readonly zooms: ZoomSeries[];
   private readonly phaseOk: number[];
   private readonly phaseFailed: number[];
 
@@ -48,6 +63,15 @@ export class RunRecorder {
     this.chartOk = options.locations.map(() => new Uint32Array(this.buckets));
     this.chartFailed = options.locations.map(() => new Uint32Array(this.buckets));
     this.disruptions = Array.from({ length: options.cells }, () => []);
+    this.zooms = (options.zoomWindows ?? []).map((w) => {
+      const n = Math.max(1, Math.ceil((w.toMs - w.fromMs) / ZOOM_BUCKET_MS));
+      return {
+        ...w,
+        slowestMs: options.locations.map(() => new Float64Array(n).fill(Number.NaN)),
+        ok: options.locations.map(() => new Uint32Array(n)),
+        failed: options.locations.map(() => new Uint32Array(n)),
+      };
+    });
     this.phaseOk = options.phases.map(() => 0);
     this.phaseFailed = options.phases.map(() => 0);
   }
@@ -64,6 +88,16 @@ export class RunRecorder {
     this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
     const bucket = Math.min(this.buckets - 1, Math.floor(sendMs / this.options.chartBucketMs));
     const phase = phaseIndexAt(this.options.phases, sendMs);
+    for (const z of this.zooms) {
+      if (sendMs < z.fromMs || sendMs >= z.toMs) continue;
+      const b = Math.floor((sendMs - z.fromMs) / ZOOM_BUCKET_MS);
+      if (!ok) z.failed[location]![b]!++;
+      else {
+        z.ok[location]![b]!++;
+        const slowest = z.slowestMs[location]!;
+        if (!(slowest[b]! >= latencyMs)) slowest[b] = latencyMs;
+      }
+    }
     if (ok) {
       this.ok++;
       this.phaseOk[phase]!++;

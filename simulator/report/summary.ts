@@ -28,7 +28,7 @@ export function headline(r: ScenarioResult): string[] {
         : ""),
   );
   const worst = worstLatency(r);
-  if (worst.length > 0) out.push(`  worst p99    ${worst.join("; ")}`);
+  for (const [i, line] of worst.entries()) out.push(`  ${i === 0 ? "worst p99  " : "           "}  ${line}`);
   out.push(
     `  requests     ${fmtInt(r.requests.sent)}, ${fmtPct(r.requests.successRate)} ok, ${fmtInt(r.requests.failed)} failed; ` +
       `false failovers ${r.falseFailovers.length}, split brain ${r.splitBrain.count}, replication caught up ${r.replication.caughtUp ? "yes" : "NO"}`,
@@ -63,16 +63,21 @@ function rtoLine(r: ScenarioResult): string {
   );
 }
 
-/** Per client location: the p99 of its worst phase, and the slowest answer of the run. */
+/** Per client location, one line each: the p99 of its worst phase, and the slowest answer of the run. */
 function worstLatency(r: ScenarioResult): string[] {
-  return r.latency.flatMap((loc) => {
+  const rows = r.latency.flatMap((loc) => {
     const phases = Object.entries(loc.phases);
     if (phases.length === 0 || !loc.all) return [];
     const [phase, worst] = phases.reduce((a, b) => (b[1].p99Ms > a[1].p99Ms ? b : a));
     return [
-      `${loc.location} ${fmtMs(worst.p99Ms)} ms (${phase}; slowest ${fmtInt(Math.round(loc.all.maxMs))} ms)`,
+      [loc.location, `${fmtMs(worst.p99Ms)} ms`, phase, `slowest ${fmtInt(Math.round(loc.all.maxMs))} ms`],
     ];
   });
+  const width = (i: number) => Math.max(...rows.map((row) => row[i]!.length));
+  return rows.map(
+    (row) =>
+      `${row[0]!.padEnd(width(0))}  ${row[1]!.padStart(width(1))}  ${row[2]!.padEnd(width(2))}  (${row[3]})`,
+  );
 }
 
 function fmtSeconds(s: number | undefined): string {
@@ -204,10 +209,17 @@ function lostWriteLines(r: ScenarioResult): string[] {
 
 /** One column per run, one row per figure: the `--compare` view. */
 export function summarizeComparison(results: readonly ScenarioResult[]): string {
+  const { header, rows } = comparisonRows(results);
+  return textTable(header, rows);
+}
+
+/** The comparison's figures: a header (one column per run) and one row per figure. */
+export function comparisonRows(results: readonly ScenarioResult[]): { header: string[]; rows: string[][] } {
   const header = ["", ...results.map((r) => r.scenario.label)];
   const first = (r: ScenarioResult) =>
     r.failover.flatMap((f) => f.cells).find((c) => c.failoverWarranted) ?? r.failover[0]?.cells[0];
   const rows: string[][] = [
+    ["verdict", ...results.map((r) => headline(r)[0]!.split(":")[0]!)],
     ["failover by", ...results.map((r) => `${r.scenario.failoverBy}, ${r.scenario.topology}`)],
     [
       "replication",
@@ -225,7 +237,7 @@ export function summarizeComparison(results: readonly ScenarioResult[]): string 
       "lost writes",
       ...results.map((r) => `${fmtInt(r.lostWrites.lost)} / ${fmtInt(r.lostWrites.acknowledged)}`),
     ],
-    ["RPO", ...results.map((r) => `${fmtMs(r.lostWrites.rpoMs)} ms`)],
+    ["RPO", ...results.map((r) => (r.lostWrites.lost > 0 ? fmtRpo(r.lostWrites.rpoMs) : "-"))],
     ["split brain", ...results.map((r) => String(r.splitBrain.count))],
   ];
   const locations = [...new Set(results.flatMap((r) => r.latency.map((l) => l.location)))];
@@ -243,7 +255,7 @@ export function summarizeComparison(results: readonly ScenarioResult[]): string 
       }),
     ]);
   }
-  return textTable(header, rows);
+  return { header, rows };
 }
 
 /** A ratio a person reads at once: "81x slower", "2.5x faster", "about the same". */

@@ -14,10 +14,23 @@ export interface Band {
   label: string;
 }
 
+/** A vertical line at an instant (detect, promote, restore), labelled at the top. */
+export interface Marker {
+  atS: number;
+  label: string;
+  color: string;
+}
+
 export interface LineChartOptions {
   title: string;
+  /** The y axis's title, with its unit: "latency (ms, log scale)". */
   yLabel: string;
+  /** The x axis's title, with its unit (default "time since the run started (s)"). */
+  xLabel?: string;
   bucketS: number;
+  /** Where the x axis starts (a close-up starts before a fault); 0 by default. */
+  fromS?: number;
+  markers?: readonly Marker[];
   series: readonly ChartSeries[];
   bands: readonly Band[];
   log?: boolean;
@@ -27,7 +40,7 @@ export interface LineChartOptions {
   height?: number;
 }
 
-const PAD = { left: 56, right: 12, top: 26, bottom: 34 };
+const PAD = { left: 60, right: 12, top: 26, bottom: 50 };
 
 export const PALETTE = [
   "#1f77b4",
@@ -49,6 +62,7 @@ export function lineChart(o: LineChartOptions): string {
   const height = o.height ?? 240;
   const n = Math.max(1, ...o.series.map((s) => s.values.length));
   const totalS = n * o.bucketS;
+  const fromS = o.fromS ?? 0;
   const values = o.series.flatMap((s) =>
     s.values.filter((v): v is number => v !== null && Number.isFinite(v) && (!o.log || v > 0)),
   );
@@ -60,7 +74,8 @@ export function lineChart(o: LineChartOptions): string {
   } else if (yMax <= yMin) yMax = yMin + 1;
   const plotW = width - PAD.left - PAD.right;
   const plotH = height - PAD.top - PAD.bottom;
-  const x = (s: number) => PAD.left + (s / totalS) * plotW;
+  /** x of a time in run seconds (a close-up's axis starts at fromS). */
+  const x = (s: number) => PAD.left + ((s - fromS) / totalS) * plotW;
   const y = (v: number) => {
     const t = o.log
       ? (Math.log10(v) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))
@@ -73,8 +88,9 @@ export function lineChart(o: LineChartOptions): string {
   );
   parts.push(`<text x="${PAD.left}" y="16" class="title">${escapeHtml(o.title)}</text>`);
   for (const band of o.bands) {
-    const x0 = x(Math.max(0, band.fromS));
-    const x1 = x(Math.min(totalS, band.toS));
+    if (band.toS <= fromS || band.fromS >= fromS + totalS) continue;
+    const x0 = x(Math.max(fromS, band.fromS));
+    const x1 = x(Math.min(fromS + totalS, band.toS));
     parts.push(
       `<rect x="${x0.toFixed(1)}" y="${PAD.top}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${plotH}" class="band"><title>${escapeHtml(band.label)}</title></rect>`,
     );
@@ -88,14 +104,28 @@ export function lineChart(o: LineChartOptions): string {
     parts.push(`<text x="${PAD.left - 4}" y="${ty}" class="ytick">${formatTick(tick)}</text>`);
   }
   for (const tick of xTicks(totalS)) {
-    const tx = x(tick).toFixed(1);
-    parts.push(`<text x="${tx}" y="${height - PAD.bottom + 14}" class="xtick">${formatTime(tick)}</text>`);
+    const tx = x(fromS + tick).toFixed(1);
+    parts.push(
+      `<text x="${tx}" y="${height - PAD.bottom + 14}" class="xtick">${formatTime(fromS + tick)}</text>`,
+    );
   }
+  parts.push(
+    `<text x="${PAD.left + plotW / 2}" y="${height - PAD.bottom + 28}" class="xlabel">${escapeHtml(o.xLabel ?? "time since the run started (s)")}</text>`,
+  );
   parts.push(
     `<text x="12" y="${PAD.top + plotH / 2}" class="ylabel" transform="rotate(-90 12 ${PAD.top + plotH / 2})">${escapeHtml(o.yLabel)}</text>`,
   );
+  (o.markers ?? []).forEach((m, i) => {
+    const mx = x(m.atS).toFixed(1);
+    parts.push(
+      `<line x1="${mx}" x2="${mx}" y1="${PAD.top}" y2="${PAD.top + plotH}" stroke="${m.color}" stroke-width="1.5" class="marker"><title>${escapeHtml(m.label)}</title></line>`,
+    );
+    parts.push(
+      `<text x="${(Number(mx) + 3).toFixed(1)}" y="${PAD.top + 10 + 11 * (o.bands.length + i)}" class="markerlabel" fill="${m.color}">${escapeHtml(m.label)}</text>`,
+    );
+  });
   for (const s of o.series) {
-    const d = pathOf(s.values, o.bucketS, x, y, o.log === true);
+    const d = pathOf(s.values, o.bucketS, (t) => x(fromS + t), y, o.log === true);
     if (d)
       parts.push(
         `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"${s.dashed ? ' stroke-dasharray="4 3"' : ""}><title>${escapeHtml(s.name)}</title></path>`,
@@ -130,8 +160,10 @@ function legend(series: readonly ChartSeries[], left: number, baseline: number):
   let xPos = left;
   return series
     .map((s) => {
-      const item = `<rect x="${xPos}" y="${baseline - 8}" width="10" height="3" fill="${s.color}"/><text x="${xPos + 14}" y="${baseline}" class="legend">${escapeHtml(s.name)}</text>`;
-      xPos += 24 + s.name.length * 6.2;
+      // The swatch is drawn like the line: dashed for a dashed series.
+      const dash = s.dashed ? ' stroke-dasharray="4 3"' : "";
+      const item = `<line x1="${xPos}" x2="${xPos + 18}" y1="${baseline - 4}" y2="${baseline - 4}" stroke="${s.color}" stroke-width="2"${dash}/><text x="${xPos + 22}" y="${baseline}" class="legend">${escapeHtml(s.name)}</text>`;
+      xPos += 32 + s.name.length * 6.2;
       return item;
     })
     .join("");
@@ -186,7 +218,7 @@ export function activeRegionChart(
 ): string {
   const width = 880;
   const laneH = 26;
-  const height = PAD.top + lanes.length * (laneH + 6) + 30;
+  const height = PAD.top + lanes.length * (laneH + 6) + 46;
   const plotW = width - PAD.left - PAD.right;
   const x = (s: number) => PAD.left + (s / totalS) * plotW;
   const parts = [
@@ -215,7 +247,10 @@ export function activeRegionChart(
     }
   });
   for (const tick of xTicks(totalS))
-    parts.push(`<text x="${x(tick).toFixed(1)}" y="${height - 8}" class="xtick">${formatTime(tick)}</text>`);
+    parts.push(`<text x="${x(tick).toFixed(1)}" y="${height - 24}" class="xtick">${formatTime(tick)}</text>`);
+  parts.push(
+    `<text x="${PAD.left + plotW / 2}" y="${height - 8}" class="xlabel">time since the run started (s)</text>`,
+  );
   parts.push("</svg>");
   return parts.join("");
 }

@@ -1,6 +1,7 @@
 import { analyseFaults, detectionLookbackMs, falseFailovers, round3 } from "../report/failover-analysis.ts";
 import { checkLostWrites, type LostWrite } from "../report/lost-writes.ts";
 import type { ScenarioResult } from "../report/result.ts";
+import { ZOOM_BUCKET_MS } from "../report/run-recorder.ts";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.ts";
 import { checkExpectations } from "./expectations.ts";
 import { describeParameters } from "./parameters.ts";
@@ -159,6 +160,7 @@ async function buildResult(
       byStatus: Object.fromEntries([...recorder.statusCounts].sort(([a], [b]) => (a < b ? -1 : 1))),
     },
     timeline: timelineOf(sim),
+    zoom: zoomOf(sim),
     activeRegion: [
       ...system.cells.map((c) => ({
         atS: 0,
@@ -209,6 +211,20 @@ async function buildResult(
   };
   result.expectations = checkExpectations(scenario.expect, result);
   return { result, lostWrites: allLost };
+}
+
+function zoomOf(sim: Simulation): ScenarioResult["zoom"] {
+  return sim.recorder.zooms.map((z, i) => ({
+    fault: sim.scenario.faults[i]!.index,
+    fromS: z.fromMs / 1000,
+    bucketS: ZOOM_BUCKET_MS / 1000,
+    locations: sim.locations.map((location, l) => ({
+      location,
+      slowestMs: [...z.slowestMs[l]!].map((v) => (Number.isNaN(v) ? null : Math.round(v * 1000) / 1000)),
+      ok: [...z.ok[l]!],
+      failed: [...z.failed[l]!],
+    })),
+  }));
 }
 
 function timelineOf(sim: Simulation): ScenarioResult["timeline"] {

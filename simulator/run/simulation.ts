@@ -24,6 +24,12 @@ export function chartBucketMsFor(totalMs: number): number {
   return steps.find((s) => totalMs / s <= 360) ?? 600_000;
 }
 
+/** The HTML report's close-up of a fault: 3 s before its start to 27 s after, within the run. */
+export function zoomWindowOf(startMs: number, durationMs: number): { fromMs: number; toMs: number } {
+  const fromMs = Math.max(0, startMs - 3000);
+  return { fromMs, toMs: Math.min(durationMs, fromMs + 30_000) };
+}
+
 /**
  * How requests and responses cross the simulated network. "light" (every run): the parts as
  * they are, in Request/Response/Headers look-alikes built only as far as code reads them, and the
@@ -91,6 +97,7 @@ export class Simulation {
       phases: this.phases,
       totalMs: this.durationMs,
       chartBucketMs: chartBucketMsFor(this.durationMs),
+      zoomWindows: scenario.faults.map((f) => zoomWindowOf(f.startMs, this.durationMs)),
     });
     this.observer = new RouterObserver(clock, this.system.cells);
     this.dns = scenario.failoverBy === "dns" ? this.buildDns() : undefined;

@@ -63,12 +63,14 @@ describe("environments", () => {
         "dns.healthCheck.requestIntervalS",
         "initialActive",
         "regions[1].endpoint",
-        "router.healthCheck",
+        "router.healthCheck.intervalMsec",
         "router.healthCheck.timeoutMs",
       ].sort(),
     );
     expect(problems.every((p) => p.file.endsWith("bad.json") && p.reason.length > 0)).toBe(true);
-    expect(problems.find((p) => p.field === "router.healthCheck")!.reason).toContain("intervalMsec");
+    expect(problems.find((p) => p.field === "router.healthCheck.intervalMsec")!.reason).toBe(
+      "unknown field (check its spelling)",
+    );
   });
 
   it("reports malformed JSON with the file name", () => {
@@ -100,9 +102,29 @@ describe("failover config (CLI)", () => {
     expect(good.stdout).toContain("production: prod-us active, prod-ie standby");
     const bad = cli("config", "validate", tempFile("bad.json", { name: "production", regions: [] }));
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/bad\.json: initialActive: /);
-    expect(bad.stderr).toMatch(/bad\.json: regions: active\/standby needs exactly two regions/);
+    expect(bad.stderr).toMatch(/bad\.json:1:1: initialActive: required \(expected a string\)/);
+    expect(bad.stderr).toMatch(/bad\.json:\d+:\d+: regions: active\/standby needs exactly two regions/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("validate names the line and column of each problem, in the project's words rather than zod's", () => {
+    const text =
+      '{\n  "name": "staging",\n  "replication": { "mode": "fast", "intervalMs": "1s" },\n  "colour": 1\n}\n';
+    const r = cli("config", "validate", tempFile("located.json", text));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      'located.json:3:28: replication.mode: expected one of "async", "sync", got "fast"',
+    );
+    expect(r.stderr).toContain('located.json:3:50: replication.intervalMs: expected a number, got "1s"');
+    expect(r.stderr).toContain("located.json:4:3: colour: unknown field (check its spelling)");
+    expect(r.stderr).not.toMatch(/Invalid input|received/);
+    const broken = cli(
+      "config",
+      "validate",
+      tempFile("broken.json", '{\n  "name": "staging"\n  "x": 1\n}\n'),
+    );
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.json:3:3: \(root\): not valid JSON: /);
   });
 
   it("diff --exit-code exits 1 when two files differ and prints the changed field", () => {

@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readAckedWrites } from "../../loadtests/runner/acked-writes.ts";
+import {
+  type AckedWrite,
+  compareFinalValues,
+  expectedFinalValues,
+  readAckedWrites,
+} from "../../loadtests/runner/acked-writes.ts";
 import { judgeWrites } from "../../loadtests/runner/judge-writes.ts";
 
 const A = "01M80H07WXKR3SM5WPYBNDWKW9";
@@ -48,16 +53,79 @@ describe("readAckedWrites", () => {
       file,
       [
         JSON.stringify({ level: "info", msg: `ack create ${A} prod-us`, source: "console" }),
-        JSON.stringify({ level: "info", msg: `ack update ${B} prod-ie` }),
+        JSON.stringify({ level: "info", msg: `ack update ${B} prod-ie {"n":2}` }),
+        JSON.stringify({ level: "info", msg: `nack update ${B} - {"n":3}` }),
         JSON.stringify({ level: "info", msg: "ack create not-an-id prod-us" }),
         "garbage line with ack in it",
         JSON.stringify({ level: "warning", msg: "Request Failed" }),
       ].join("\n"),
     );
     expect(readAckedWrites(file)).toEqual([
-      { kind: "create", id: A, servedBy: "prod-us" },
-      { kind: "update", id: B, servedBy: "prod-ie" },
+      { kind: "create", id: A, servedBy: "prod-us", acknowledged: true },
+      { kind: "update", id: B, servedBy: "prod-ie", data: { n: 2 }, acknowledged: true },
+      { kind: "update", id: B, servedBy: "-", data: { n: 3 }, acknowledged: false },
     ]);
     expect(readAckedWrites(join(tmpdir(), "does-not-exist.log"))).toEqual([]);
+  });
+});
+
+describe("final values", () => {
+  const ack = (kind: "create" | "update", id: string, data: unknown): AckedWrite => ({
+    kind,
+    id,
+    servedBy: "prod-us",
+    data,
+    acknowledged: true,
+  });
+
+  it("expects each item's last acknowledged value, or a later unacknowledged attempt's", () => {
+    const writes: AckedWrite[] = [
+      ack("create", A, { n: 1 }),
+      ack("update", A, { n: 2 }),
+      { kind: "update", id: A, servedBy: "-", data: { n: 3 }, acknowledged: false },
+      ack("create", B, { n: 1 }),
+      ack("update", B, { n: 2 }),
+      ack("create", C, { n: 1 }),
+    ];
+    const expected = expectedFinalValues(writes);
+    expect(expected.map((e) => [e.id, e.acceptable])).toEqual([
+      [A, [{ n: 2 }, { n: 3 }]],
+      [B, [{ n: 2 }]],
+      [C, [{ n: 1 }]],
+    ]);
+    // A took its unacknowledged update; B lost its acknowledged update; C is gone.
+    const readBack = new Map<string, unknown>([
+      [A, { n: 3 }],
+      [B, { n: 1 }],
+    ]);
+    expect(compareFinalValues(expected, readBack)).toEqual({ missingIds: [C], staleIds: [B] });
+  });
+
+  it("fails a run with a lost update unless the old active reported it orphaned", () => {
+    const lost = judgeWrites({
+      mode: "async",
+      acknowledgedIds: [A, B],
+      missingIds: [],
+      staleIds: [B],
+      orphanedIds: [],
+    });
+    expect(lost).toMatchObject({ ok: false, stale: 1 });
+    expect(lost.detail).toContain("1 with an older value (lost update)");
+    const orphaned = judgeWrites({
+      mode: "async",
+      acknowledgedIds: [A, B],
+      missingIds: [],
+      staleIds: [B],
+      orphanedIds: [B],
+    });
+    expect(orphaned.ok).toBe(true);
+    const sync = judgeWrites({
+      mode: "sync",
+      acknowledgedIds: [A, B],
+      missingIds: [],
+      staleIds: [B],
+      orphanedIds: [B],
+    });
+    expect(sync.ok).toBe(false);
   });
 });

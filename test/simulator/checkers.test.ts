@@ -309,8 +309,9 @@ describe("failover analysis", () => {
     // Held requests every second from 12 s (the partition's) through the region's loss at 30 s.
     const d = [Array.from({ length: 21 }, (_, i) => held1(12_000 + i * 1000, 1500))];
     const { faults } = analyseFaults(scenario, [partition, down], [], [], [failover], d, () => "prod-us");
-    expect(faults[0]!.cells[0]).toMatchObject({ rtoS: undefined, heldRequests: 18 });
-    expect(faults[1]!.cells[0]).toMatchObject({ rtoS: 3.5, heldRequests: 3 });
+    expect(faults[0]!.cells[0]).toMatchObject({ rtoS: undefined, heldRequests: 17 });
+    // The request sent at 29 s was still waiting when prod-us went down at 30 s: the new fault's.
+    expect(faults[1]!.cells[0]).toMatchObject({ rtoS: 3.5, heldRequests: 4 });
   });
 
   it("attributes the outage after a failback to the failback, not to the fault or to nothing", () => {

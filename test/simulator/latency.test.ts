@@ -110,7 +110,7 @@ describe("user tables", () => {
     const text =
       '{\n  "pairs": [\n    { "a": "paris", "b": "tokyo", "rttMs": -3, "source": "my ping" }\n  ]\n}\n';
     expect(problemsOf(() => parseJsonTable(text, "mine.json", "mine"))).toEqual([
-      "mine.json:3: pairs[0].rttMs: Too small: expected number to be >0 (got -3)",
+      "mine.json:3: pairs[0].rttMs: must be above 0, got -3",
     ]);
     expect(problemsOf(() => parseJsonTable('{"pairs": []}', "empty.json", "e"))[0]).toMatch(
       /^empty\.json:1: pairs: /,

@@ -27,12 +27,36 @@ describe("failover fault (a real process against a running stack)", () => {
     const id = /^fault (\d+)/.exec(down.stdout)![1];
 
     const list = await fault("list");
-    expect(list.stdout).toBe(`${id}: region-down {"region":"prod-us"}\n`);
+    expect(list.stdout).toMatch(
+      new RegExp(`^id +kind +target +time left +parameters\n${id} +region-down +prod-us +\\d+\\.\\d s +-\n$`),
+    );
+    const listed = JSON.parse((await fault("list", "--json")).stdout) as {
+      id: number;
+      secondsLeft: number;
+    }[];
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ id: Number(id), kind: "region-down", params: { region: "prod-us" } });
+    expect(listed[0]!.secondsLeft).toBeGreaterThan(20);
+    expect(listed[0]!.secondsLeft).toBeLessThanOrEqual(30);
+
+    // Without an id and without a terminal to ask on, heal insists on --all (exit 2, nothing healed).
+    const unasked = await fault("heal");
+    expect(unasked.code).toBe(2);
+    expect(unasked.stderr).toMatch(/^error: heal which fault\? give its id .*or --all/);
+    expect((await stackStatus(stack)).faults).toHaveLength(1);
 
     const heal = await fault("heal", id!);
     expect(heal).toMatchObject({ code: 0, stdout: `healed ${id}: region-down\n` });
     expect(await tcpConnect(portOf(stack.regionUrls["prod-us"]!))).toBe("connected");
-    expect((await fault("heal")).stdout).toBe("nothing to heal\n");
+    expect((await fault("heal", "--all")).stdout).toBe("nothing to heal\n");
+  });
+
+  it("takes the control URL from FAILOVER_CONTROL", async () => {
+    const listed = await failoverOnce(["fault", "list", "--json"], 20_000, {
+      FAILOVER_CONTROL: stack.controlUrl,
+    });
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([]);
   });
 
   it("passes each command's options as the fault's parameters", async () => {
@@ -67,7 +91,7 @@ describe("failover fault (a real process against a running stack)", () => {
       // The same parameter name as the simulator's scenario entry.
       { kind: "aws-region-outage", params: { awsRegion: "us-west-2" } },
     ]);
-    const healed = await fault("heal");
+    const healed = await fault("heal", "--all");
     expect(healed.stdout.trim().split("\n")).toHaveLength(4);
     expect(region(await stackStatus(stack), "prod-us").up).toBe(true);
   });

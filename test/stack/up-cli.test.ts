@@ -47,6 +47,48 @@ describe("failover up (a real process)", () => {
     expect(cli.stderr()).not.toMatch(STACK_FRAME);
   });
 
+  it("prints each router decision as it happens, one JSON object a line with --log json", async () => {
+    const [port, controlPort] = await distinctFreePorts("127.0.0.1", 2);
+    const cli = runFailover([
+      "up",
+      "--port",
+      String(port),
+      "--control-port",
+      String(controlPort),
+      "--log",
+      "json",
+    ]);
+    running.push(cli);
+    const control = `http://127.0.0.1:${controlPort}/faults`;
+    for (let i = 0; ; i++) {
+      const answered = await fetch(control).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (answered) break;
+      if (i > 300 || cli.child.exitCode !== null) throw new Error(`the stack did not start: ${cli.stderr()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(cli.stderr()).toContain("Ctrl-C to stop");
+    expect((await sendJson(control, "POST", { kind: "region-down", target: "prod-us" })).status).toBe(201);
+    await cli.waitForOutput(/"event":"fenced"/, 30_000);
+    const events = cli
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { event: string; region?: string; epoch?: number; time: string });
+    const order = events.map((e) => `${e.event} ${e.region}`);
+    const detected = order.indexOf("detected prod-us");
+    const promoted = order.indexOf("promoted prod-ie");
+    expect(detected).toBeGreaterThanOrEqual(0);
+    expect(promoted).toBeGreaterThan(detected);
+    expect(order.indexOf("fenced prod-us")).toBeGreaterThan(promoted);
+    expect(events[promoted]!.epoch).toBe(2);
+    expect(events.every((e) => !Number.isNaN(Date.parse(e.time)))).toBe(true);
+    cli.child.kill("SIGINT");
+    expect(await cli.exited).toBe(0);
+  });
+
   it("stops cleanly on SIGINT while a fault is active (a hung region, a partitioned client link)", async () => {
     const [port, controlPort] = await distinctFreePorts("127.0.0.1", 2);
     const cli = runFailover(["up", "--port", String(port), "--control-port", String(controlPort)]);

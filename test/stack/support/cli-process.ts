@@ -66,8 +66,9 @@ export function runFailover(args: string[], env: NodeJS.ProcessEnv = {}): CliPro
 export async function failoverOnce(
   args: string[],
   timeoutMs = 20_000,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | string; stdout: string; stderr: string }> {
-  const cli = runFailover(args);
+  const cli = runFailover(args, env);
   const timer = setTimeout(cli.kill, timeoutMs);
   const code = await cli.exited;
   clearTimeout(timer);
