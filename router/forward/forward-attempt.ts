@@ -46,7 +46,8 @@ export async function sendAttempt(
   try {
     const send = deps.rawTransport ? sendRaw : sendWithSignal;
     const response = await send(deps, forwarded, route, region.endpoint, write);
-    if (!write) {
+    // Only a 503 or 409 can be a refusal: other reads skip the check (the read path's speed).
+    if (!write && response.status !== 503 && response.status !== 409) {
       deps.coordinator.reportResult(route.region, outcomeOfStatus(response.status), forwarded.client);
       return { kind: "response", response, refusal: undefined };
     }
@@ -82,7 +83,7 @@ const sendWithSignal: Send = async (deps, forwarded, route, endpoint, write) => 
     timeoutError(deps, route),
   );
   try {
-    const { request } = upstreamRequest(forwarded, endpoint, route.epoch, write, false);
+    const { request } = upstreamRequest(forwarded, endpoint, route.epoch, tagsEpoch(route, write), false);
     const sending = deps.transport(route.region, request, {
       connectTimeoutMs,
       responseTimeoutMs,
@@ -101,7 +102,7 @@ const sendWithSignal: Send = async (deps, forwarded, route, endpoint, write) => 
  */
 const sendRaw: Send = async (deps, forwarded, route, endpoint, write) => {
   const { connectTimeoutMs, responseTimeoutMs } = deps.config.router;
-  const { request, raw } = upstreamRequest(forwarded, endpoint, route.epoch, write, true);
+  const { request, raw } = upstreamRequest(forwarded, endpoint, route.epoch, tagsEpoch(route, write), true);
   const timer = deps.clock.setTimer(connectTimeoutMs + responseTimeoutMs, () =>
     raw.cancel?.(timeoutError(deps, route)),
   );
@@ -111,6 +112,15 @@ const sendRaw: Send = async (deps, forwarded, route, endpoint, write) => {
     timer.cancel();
   }
 };
+
+/**
+ * Writes always carry the router's epoch (fencing); reads do too (issue 12), so a region that
+ * has learned it was deposed refuses them instead of serving stale data, except a read sent to
+ * the standby on purpose (`standbyReads`), which is allowed to be stale by the replication lag.
+ */
+function tagsEpoch(route: Route, write: boolean): boolean {
+  return write || route.reason !== "standby-read";
+}
 
 function timeoutError(deps: ForwardDeps, route: Route): TransportError {
   const { connectTimeoutMs, responseTimeoutMs } = deps.config.router;
