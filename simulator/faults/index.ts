@@ -9,5 +9,7 @@ import "./store-down.ts";
 import "./router-restart.ts";
 import "./flapping.ts";
 import "./aws-region-outage.ts";
+import "./control-replica-slow.ts";
+import "./store-latency-spike.ts";
 
 export { type FaultPlanContext, faultKind, faultKindNames } from "./registry.ts";
