@@ -12,11 +12,17 @@ function errorRate(text: string): number {
 }
 
 /** The parameter a command's <target> fills: the same name the simulator's scenario uses. */
-function targetField(kind: string): string {
+function targetField(kind: string, target: string): string {
   if (kind === "partition") return "link";
   if (kind === "aws-region-outage") return "awsRegion";
+  if (kind === "store-latency-spike") return "region";
+  // A replica's name (control-us-east-2, witness-us-west-2), else every replica in an AWS region.
+  if (kind === "control-replica-slow") return /^(control|witness)-/.test(target) ? "replica" : "awsRegion";
   return "target";
 }
+
+/** Kinds whose --added-latency is required (their whole point) rather than defaulting to 0. */
+const LATENCY_KINDS = new Set(["control-replica-slow", "store-latency-spike"]);
 
 export function register(program: Command): void {
   const fault = program
@@ -28,6 +34,8 @@ export function register(program: Command): void {
       "\nExamples:\n  failover fault down prod-us --for 30s\n  failover fault hang prod-us\n" +
         "  failover fault brownout prod-us --error-rate 0.2 --added-latency 300ms --for 1m\n" +
         "  failover fault partition prod-us<->prod-ie --for 20s\n  failover fault aws-region-outage us-east-1 --for 30s\n" +
+        "  failover fault control-replica-slow control-us-east-2 --added-latency 500ms --for 1m\n" +
+        "  failover fault store-latency-spike prod-us --added-latency 300ms --jitter 100ms --for 1m\n" +
         "  failover fault heal\n  failover fault list",
     );
 
@@ -39,11 +47,15 @@ export function register(program: Command): void {
       cmd.option("--added-latency <duration>", "extra latency on every request", "0ms");
     }
     if (kind === "flapping") cmd.option("--period <duration>", "one down+up cycle", "10s");
+    if (LATENCY_KINDS.has(kind))
+      cmd.requiredOption("--added-latency <duration>", "added to every call, e.g. 500ms");
+    if (kind === "store-latency-spike")
+      cmd.option("--jitter <duration>", "up to this much more per call, drawn uniformly", "0ms");
     cmd.action(async (...args: unknown[]) => {
       const target = withTarget ? (args[0] as string) : undefined;
       const opts = (withTarget ? args[1] : args[0]) as Record<string, string | undefined>;
       const body: Record<string, unknown> = { kind };
-      if (target !== undefined) body[targetField(kind)] = target;
+      if (target !== undefined) body[targetField(kind, target)] = target;
       try {
         if (opts.for) body.durationS = parseDurationMs(opts.for, "--for") / 1000;
         if (kind === "brownout") {
@@ -51,6 +63,9 @@ export function register(program: Command): void {
           body.addedLatencyMs = parseDurationMs(opts.addedLatency ?? "0ms", "--added-latency");
         }
         if (kind === "flapping") body.periodS = parseDurationMs(opts.period ?? "10s", "--period") / 1000;
+        if (LATENCY_KINDS.has(kind))
+          body.addedLatencyMs = parseDurationMs(opts.addedLatency ?? "0ms", "--added-latency");
+        if (kind === "store-latency-spike") body.jitterMs = parseDurationMs(opts.jitter ?? "0ms", "--jitter");
       } catch (error) {
         throw new CliError((error as Error).message);
       }
@@ -74,6 +89,13 @@ export function register(program: Command): void {
     "aws-region-outage",
     "A whole AWS region fails (<target>: e.g. us-east-1): its service region, store, control replicas and router",
   );
+
+  inject(
+    "control-replica-slow",
+    "control-replica-slow",
+    "A control replica answers late (<target>: a replica, e.g. control-us-east-2, or an AWS region, e.g. us-east-2)",
+  );
+  inject("store-latency-spike", "store-latency-spike", "Every call to the region's store takes longer");
 
   fault
     .command("heal [id]")
