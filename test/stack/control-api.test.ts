@@ -120,6 +120,7 @@ describe("the fault-control API's other answers", () => {
       [
         "aws-region-outage",
         "brownout",
+        "control-replica-slow",
         "flapping",
         "partition",
         "region-down",
@@ -127,6 +128,7 @@ describe("the fault-control API's other answers", () => {
         "replication-paused",
         "router-restart",
         "store-down",
+        "store-latency-spike",
       ].sort(),
     );
   });
