@@ -13,6 +13,7 @@ import { controlCallOptions, remoteControlPlane } from "../core/remote-control-s
 import type { ServedApp } from "../core/serve-app.ts";
 import type { Transport } from "../core/transport.ts";
 import type { LatencyTable } from "../simulator/latency/latency-table.ts";
+import { FaultError } from "./faults/live-fault.ts";
 import { serveOnPort } from "./serve-on-port.ts";
 
 /** One control replica (or the witness) of the live stack, on its own loopback port. */
@@ -24,6 +25,8 @@ export interface LiveControlReplica {
   /** Its port once started (0 before). */
   port: number;
   up: boolean;
+  /** Added to each answer and each quorum round trip it is in (control-replica-slow). */
+  addedLatencyMs: number;
 }
 
 /**
@@ -57,6 +60,7 @@ export class LiveControlPlane {
       witness: p.witness,
       port: 0,
       up: false,
+      addedLatencyMs: 0,
     }));
   }
 
@@ -87,6 +91,26 @@ export class LiveControlPlane {
   /** What a router or region at `location` uses as its ControlStore, over `transport`. */
   clientAt(location: string, transport: Transport, lease: LeaseConfig): ControlStore {
     return remoteControlPlane(transport, this.nearestFirst(location), controlCallOptions(lease));
+  }
+
+  /**
+   * Makes replicas (one by name, or every one in an AWS region) answer `addedLatencyMs` later,
+   * and count that much farther away in the quorum round trips of the others (0 heals), as the
+   * simulator's control-replica-slow does. Returns the names it changed.
+   */
+  setSlow(selector: { replica?: string; awsRegion?: string }, addedLatencyMs: number): string[] {
+    const there = this.replicas.filter(
+      (r) =>
+        r.name === selector.replica ||
+        (selector.awsRegion !== undefined && r.awsRegion === selector.awsRegion),
+    );
+    if (there.length === 0) {
+      const names = this.replicas.map((r) => `${r.name} (${r.awsRegion})`).join(", ");
+      const what = selector.replica ?? selector.awsRegion;
+      throw new FaultError(`no control replica "${what}" in the stack (have ${names})`);
+    }
+    for (const replica of there) replica.addedLatencyMs = addedLatencyMs;
+    return there.map((r) => r.name);
   }
 
   /** Takes every replica in an AWS region down (or brings it back); returns their names. */
@@ -126,10 +150,10 @@ export class LiveControlPlane {
     if (others.length + 1 < majority)
       return noQuorumResponse(self.name, others.length + 1, this.replicas.length);
     const trips = others
-      .map((r) => this.latency.roundTrip(self.location, r.location).rttMs)
+      .map((r) => this.latency.roundTrip(self.location, r.location).rttMs + r.addedLatencyMs)
       .sort((a, b) => a - b)
       .slice(0, majority - 1);
-    const waitMs = trips.length > 0 ? trips[trips.length - 1]! : 0;
+    const waitMs = (trips.length > 0 ? trips[trips.length - 1]! : 0) + self.addedLatencyMs;
     if (waitMs > 0) await sleep(this.clock, waitMs);
     return answerControlCall(this.engine, call);
   }

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { ServedApp } from "../core/serve-app.ts";
 import type { RegionService } from "../regions/service/region-service.ts";
+import type { StoreLatency } from "../regions/store/delayed-store.ts";
 import type { Store } from "../regions/store/store.ts";
 import type { RegionGate } from "./region-gate.ts";
 import { serveOnPort } from "./serve-on-port.ts";
@@ -28,6 +29,8 @@ export class LiveRegion {
     readonly store: Store,
     readonly gate: RegionGate,
     readonly replicationPort: number,
+    /** How much longer each of its store calls takes (the store-latency-spike fault sets it). */
+    readonly storeLatency: StoreLatency = { addedLatencyMs: 0, jitterMs: 0 },
   ) {
     this.front.all("*", async (c) => (await this.gate.intercept()) ?? this.service.app.fetch(c.req.raw));
     this.replicationFront.all(

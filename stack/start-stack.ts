@@ -12,6 +12,7 @@ import type { WriteAck } from "../regions/service/items-routes.ts";
 import { createRegionService } from "../regions/service/region-service.ts";
 import { replicationTopology } from "../regions/service/replication-endpoints.ts";
 import { createControlStore, createStore } from "../regions/store/create-store.ts";
+import { DelayedStore, type StoreLatency, spikeDelayMs } from "../regions/store/delayed-store.ts";
 import { dropLocalTables } from "../regions/store/drop-tables.ts";
 import { isLoopbackUrl } from "../regions/store/dynamodb-client.ts";
 import { MemoryStore } from "../regions/store/memory-store.ts";
@@ -239,10 +240,12 @@ async function startRegions(
         ? new MemoryStore()
         : await createStore(config, region.name, { ensureTables: true });
     closers.push(() => store.close());
+    // The store-latency-spike fault's knob: every store call of this region waits that long.
+    const storeLatency: StoreLatency = { addedLatencyMs: 0, jitterMs: 0 };
     const service = createRegionService({
       config,
       regionName: region.name,
-      store,
+      store: new DelayedStore(store, systemClock, () => spikeDelayMs(storeLatency, Math.random)),
       control: controlAt(region.name, region.location),
       clock: systemClock,
       transport: links.regionTransport(region.name, peer.name, replicationTransport),
@@ -262,6 +265,7 @@ async function startRegions(
       store,
       gate,
       replicationPort,
+      storeLatency,
     );
     regions.push(live);
     closers.push(async () => {
@@ -316,6 +320,8 @@ function stackHandles(
         throw new FaultError("store-down needs the memory store (--store memory)");
       r.store.down = down;
     },
+    storeLatency: (name) => find(name).storeLatency,
+    setControlSlow: (selector, addedLatencyMs) => domain.controlPlane.setSlow(selector, addedLatencyMs),
     link: (name) => links.get(name),
     linkNames: () => links.names(),
     restartRouter,

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { CliError, UsageError } from "../../core/cli-error.ts";
-import { FAULT_DEFINITIONS, type FaultDefinition } from "../../core/faults/index.ts";
+import { argumentParams, FAULT_DEFINITIONS, type FaultDefinition } from "../../core/faults/index.ts";
 import { parseDurationMs } from "../duration.ts";
 
 const CONTROL_DEFAULT = "http://127.0.0.1:8079";
@@ -107,7 +107,7 @@ export function register(program: Command): void {
       .option("--for <duration>", "heal by itself after this long (e.g. 30s, 2m)");
     if (verb !== definition.kind) cmd.alias(definition.kind);
     // The parameters the argument fills get no option of their own (partition's A->B fills both).
-    const options = optionsOf(definition, Object.keys(fromArgument?.("a->b") ?? {}));
+    const options = optionsOf(definition, argumentParams(definition));
     for (const option of options) cmd.option(option.flags, option.help);
     cmd.action(async (...args: unknown[]) => {
       const target = argument ? (args[0] as string) : undefined;
@@ -117,7 +117,12 @@ export function register(program: Command): void {
         if (target !== undefined && fromArgument) Object.assign(body, fromArgument(target));
         for (const option of options) {
           const value = opts[option.key];
-          if (value === undefined) continue;
+          if (value === undefined) {
+            // A parameter with no default must be given: say which flag, before calling any stack.
+            if (!(definition.params[option.param] as z.ZodType).safeParse(undefined).success)
+              throw new Error(`${option.flags.split(" ")[0]} is required: ${option.help}`);
+            continue;
+          }
           const parsed = option.parse(value);
           // The definition's limits, checked here too, so a bad value is a usage error before
           // any stack is called (the stack checks them again).
@@ -181,8 +186,8 @@ function withTimeLeft(faults: readonly ListedFault[], nowMs: number) {
 }
 
 function targetParamsOf(kind: string): string[] {
-  const fromArgument = FAULT_DEFINITIONS.get(kind)?.cli.fromArgument;
-  return Object.keys(fromArgument?.("a->b") ?? {});
+  const definition = FAULT_DEFINITIONS.get(kind);
+  return definition ? argumentParams(definition) : [];
 }
 
 /** `id  kind  target  time left  parameters`, the parameters as words (`errorRate 0.2`), not JSON. */

@@ -36,6 +36,8 @@ export interface FaultDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
     argument?: string;
     /** The parameters the argument fills. */
     fromArgument?: (text: string) => Record<string, unknown>;
+    /** Every parameter the argument can fill, when it fills different ones for different text. */
+    fills?: readonly string[];
   };
 }
 
@@ -84,4 +86,10 @@ export function combineDegradations(list: Iterable<Degradation>): Degradation {
     addedLatencyMs += d.addedLatencyMs;
   }
   return { errorRate: 1 - keep, addedLatencyMs };
+}
+
+/** The parameters a kind's command argument fills (they get no option of their own). */
+export function argumentParams(definition: FaultDefinition): string[] {
+  const { fills, fromArgument } = definition.cli;
+  return fills ? [...fills] : Object.keys(fromArgument?.("a->b") ?? {});
 }

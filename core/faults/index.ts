@@ -1,5 +1,6 @@
 import { awsRegionOutageFault } from "./aws-region-outage.ts";
 import { brownoutFault } from "./brownout.ts";
+import { controlReplicaSlowFault } from "./control-replica-slow.ts";
 import type { FaultDefinition } from "./fault-definition.ts";
 import { flappingFault } from "./flapping.ts";
 import { partitionFault } from "./partition.ts";
@@ -8,6 +9,7 @@ import { regionHangFault } from "./region-hang.ts";
 import { replicationPausedFault } from "./replication-paused.ts";
 import { routerRestartFault } from "./router-restart.ts";
 import { storeDownFault } from "./store-down.ts";
+import { storeLatencySpikeFault } from "./store-latency-spike.ts";
 
 /**
  * Every fault kind, by name: the one list the simulator's, the live stack's and the CLI's
@@ -26,11 +28,14 @@ export const FAULT_DEFINITIONS: ReadonlyMap<string, FaultDefinition> = new Map(
       routerRestartFault,
       flappingFault,
       awsRegionOutageFault,
+      controlReplicaSlowFault,
+      storeLatencySpikeFault,
     ] as FaultDefinition[]
   ).map((d) => [d.kind, d]),
 );
 
 export {
+  argumentParams,
   combineDegradations,
   type Degradation,
   type FaultDefinition,

@@ -3,6 +3,7 @@ import type { Change } from "@aws-sdk/client-route-53";
 import { ulid } from "ulid";
 import { ensureTables } from "../../regions/store/dynamodb-tables.ts";
 import type { AwsClients } from "../aws/clients.ts";
+import { replicateAsMrsc } from "../aws/dynamodb-global-table.ts";
 import type { SafeHealthCheckUpdate } from "../aws/health-check-update.ts";
 import type { LambdaWaits } from "../aws/lambda-functions.ts";
 import {
@@ -46,6 +47,7 @@ export async function applyPlan(plan: Plan, clients: AwsClients, options: ApplyO
   const checks = plan.items.filter((i): i is HealthCheckItem => i.kind === "route53_health_check");
   const records = plan.items.filter((i): i is RecordItem => i.kind === "route53_record");
   await applyTables(tables, clients, options);
+  await replicateGlobalTables(tables, clients, options);
   const routerOptions = { log: options.log, waits: options.waits ?? DEFAULT_WAITS };
   fillRouterHosts(plan, await applyRouterCompute(plan, clients, routerOptions));
   const { idByRegion, toDelete } = await applyHealthChecks(checks, clients, options);
@@ -69,6 +71,29 @@ async function applyTables(items: TableItem[], clients: AwsClients, options: App
     // The store's own ensureTables: creates, waits for ACTIVE, and re-checks the key schema.
     await ensureTables(clients.dynamodb(awsRegion), defs);
     for (const def of defs) options.log(`created table ${def.TableName} in ${awsRegion}`);
+  }
+}
+
+/** Each new global table (the MRSC control table), once created: its replicas and witness. */
+async function replicateGlobalTables(
+  items: TableItem[],
+  clients: AwsClients,
+  options: ApplyOptions,
+): Promise<void> {
+  for (const item of items) {
+    const { global, awsRegion, definition } = item.desired;
+    if (item.action !== "create" || global === undefined) continue;
+    const name = definition.TableName!;
+    await replicateAsMrsc(
+      clients.dynamodb(awsRegion),
+      name,
+      global,
+      awsRegion,
+      options.waits ?? DEFAULT_WAITS,
+    );
+    const others = global.replicaRegions.filter((r) => r !== awsRegion).join(", ");
+    const witness = global.witnessRegion ? ` and witness ${global.witnessRegion}` : "";
+    options.log(`replicated table ${name} to ${others}${witness} (MultiRegionConsistency STRONG)`);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Change } from "@aws-sdk/client-route-53";
 import type { EnvironmentConfig } from "../../config/schema.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { checkCredentials } from "../aws/credentials.ts";
+import { removeReplicas } from "../aws/dynamodb-global-table.ts";
 import { deleteTable, tableHasItems } from "../aws/dynamodb-table-state.ts";
 import type { LambdaWaits } from "../aws/lambda-functions.ts";
 import { deleteHealthCheck } from "../aws/route53-health-checks.ts";
@@ -109,7 +110,13 @@ export async function applyDestroy(
   await deleteRouterCompute(plan, clients, { log, waits });
   for (const item of deleting) {
     if (item.kind !== "dynamodb_table" || item.actual === undefined) continue;
-    await deleteTable(clients.dynamodb(item.actual.awsRegion), item.actual.name);
+    const client = clients.dynamodb(item.actual.awsRegion);
+    // A global table's replicas and witness go first: DeleteTable refuses a table that has them.
+    if (await removeReplicas(client, item.actual, waits)) {
+      const others = [...(item.actual.replicas ?? []), ...(item.actual.witnesses ?? [])].map((r) => r.region);
+      log(`deleted the replicas of table ${item.actual.name} in ${others.join(", ")}`);
+    }
+    await deleteTable(client, item.actual.name);
     log(`deleted table ${item.actual.name} in ${item.actual.awsRegion}`);
   }
 }

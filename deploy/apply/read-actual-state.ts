@@ -28,10 +28,15 @@ export async function readActualState(desired: DesiredState, clients: AwsClients
   }
   for (const table of desired.tables) {
     const name = table.definition.TableName!;
-    state.tables.set(
-      tableKey(table.awsRegion, name),
-      await readTable(clients.dynamodb(table.awsRegion), table.awsRegion, name),
-    );
+    // A global table is read in each replica region too: a table of that name already there,
+    // outside the global table, would make creating the replica fail.
+    const regions = table.global?.replicaRegions ?? [table.awsRegion];
+    for (const awsRegion of regions) {
+      state.tables.set(
+        tableKey(awsRegion, name),
+        await readTable(clients.dynamodb(awsRegion), awsRegion, name),
+      );
+    }
   }
   return state;
 }

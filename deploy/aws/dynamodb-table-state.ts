@@ -17,13 +17,26 @@ export async function readTable(
   try {
     const out = await client.send(new DescribeTableCommand({ TableName: name }));
     const table = out.Table;
-    return {
+    const actual: TableActual = {
       awsRegion,
       name,
       status: table?.TableStatus ?? "UNKNOWN",
       keySchema: table?.KeySchema ?? [],
       attributeDefinitions: table?.AttributeDefinitions ?? [],
     };
+    // A global table lists its replicas and witness (DescribeTable API reference: Replicas,
+    // GlobalTableWitnesses, MultiRegionConsistency); a single-region table has none of them.
+    const replicas = (table?.Replicas ?? [])
+      .filter((r) => r.RegionName !== undefined && r.RegionName !== awsRegion)
+      .map((r) => ({ region: r.RegionName!, status: r.ReplicaStatus ?? "UNKNOWN" }));
+    if (replicas.length > 0) actual.replicas = replicas;
+    const witnesses = (table?.GlobalTableWitnesses ?? [])
+      .filter((w) => w.RegionName !== undefined)
+      .map((w) => ({ region: w.RegionName!, status: w.WitnessStatus ?? "UNKNOWN" }));
+    if (witnesses.length > 0) actual.witnesses = witnesses;
+    if (table?.MultiRegionConsistency !== undefined)
+      actual.multiRegionConsistency = table.MultiRegionConsistency;
+    return actual;
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;

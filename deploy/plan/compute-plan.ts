@@ -26,17 +26,28 @@ export function computePlan(desired: DesiredState, actual: ActualState): Plan {
 }
 
 /**
- * Where the routers' control record lives, said plainly: today one table in one AWS region
- * (issue 12 (docs/issues.md) moves it to a multi-region strongly consistent table; not done here).
+ * Where the routers' control record lives, said plainly: in one table in one AWS region (lost
+ * with that region), or in a multi-Region strongly consistent table (issue 12, docs/issues.md) whose majority
+ * outlives any one of its regions.
  */
 function controlTableNote(routers: NonNullable<DesiredState["routers"]>): string {
   const table = routers.controlTable;
   if (table === undefined) {
     return "control record: in memory (store.kind memory), so each router has its own: deployed routers cannot agree on the active region";
   }
+  if (table.replicaRegions.length === 1 && table.witnessRegion === undefined) {
+    return (
+      `control record: table ${table.name} in ${table.awsRegion} only; every router reads and compare-and-sets it there, ` +
+      `so if ${table.awsRegion} fails as a whole no router can promote (control.replicas: three regions make it a multi-Region table)`
+    );
+  }
+  const members = table.replicaRegions.length + (table.witnessRegion === undefined ? 0 : 1);
+  const majority = Math.floor(members / 2) + 1;
+  const witness = table.witnessRegion === undefined ? "" : ` and witness ${table.witnessRegion}`;
   return (
-    `control record: table ${table.name} in ${table.awsRegion} only; every router reads and compare-and-sets it there, ` +
-    `so if ${table.awsRegion} fails as a whole no router can promote (a multi-region control table is issue 12's work)`
+    `control record: table ${table.name}, multi-Region strongly consistent (MRSC), replicas ${table.replicaRegions.join(", ")}${witness}; ` +
+    `each router reads and compare-and-sets the nearest replica that answers, and any ${majority} of the ${members} decide, ` +
+    "so losing any one of these AWS regions leaves promotion working"
   );
 }
 

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig, RegionConfig } from "../../config/schema.ts";
+import { controlReplicas, type EnvironmentConfig, type RegionConfig } from "../../config/schema.ts";
 import { controlTableDefinition, regionTableDefinitions } from "../../regions/store/dynamodb-tables.ts";
 import { DeployError } from "../deploy-error.ts";
 import { desiredRouters } from "../routers/desired-routers.ts";
@@ -100,10 +100,13 @@ function recordSpec(config: EnvironmentConfig, region: RegionConfig): RecordSpec
 }
 
 /**
- * The items and meta tables of each region, in the region's own AWS region (issue 6 (docs/issues.md)), and the
- * environment's one control table in the AWS region of `initialActive`, where the services look
- * for it (regions/store/create-store.ts, homeRegion's default). Definitions come from the
- * store's own module so the deployed key schema is the one the service uses.
+ * The items and meta tables of each region, in the region's own AWS region (issue 6, docs/issues.md), and the
+ * environment's one control table where `control` places it (config/control-plane-schema.ts):
+ * one replica, a single-region table there (by default the initialActive region's); three, or
+ * two and a witness, a DynamoDB global table with multi-Region strong consistency (issue 12),
+ * created in the first replica's region. The services and routers read it in every replica
+ * region (regions/store/create-store.ts). Definitions come from the store's own module so the
+ * deployed key schema is the one the service uses.
  */
 function desiredTables(config: EnvironmentConfig): TableSpec[] {
   if (config.store.kind !== "dynamodb") return [];
@@ -113,7 +116,15 @@ function desiredTables(config: EnvironmentConfig): TableSpec[] {
       tables.push({ awsRegion: region.awsRegion, definition });
     }
   }
-  const home = config.regions.find((r) => r.name === config.initialActive) ?? config.regions[0]!;
-  tables.push({ awsRegion: home.awsRegion, definition: controlTableDefinition(config.store.tablePrefix) });
+  const replicaRegions = controlReplicas(config).map((r) => r.awsRegion);
+  const witnessRegion = config.control.witness?.awsRegion;
+  const control: TableSpec = {
+    awsRegion: replicaRegions[0]!,
+    definition: controlTableDefinition(config.store.tablePrefix),
+  };
+  if (replicaRegions.length > 1 || witnessRegion !== undefined) {
+    control.global = { replicaRegions, ...(witnessRegion !== undefined ? { witnessRegion } : {}) };
+  }
+  tables.push(control);
   return tables;
 }

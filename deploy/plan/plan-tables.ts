@@ -1,5 +1,6 @@
 import type { AttributeDefinition, KeySchemaElement } from "@aws-sdk/client-dynamodb";
 import { keySchemaProblem } from "../../regions/store/dynamodb-tables.ts";
+import { planGlobalTable } from "./plan-global-table.ts";
 import { type TableActual, type TableItem, type TableSpec, tableKey } from "./plan-types.ts";
 
 /**
@@ -9,6 +10,8 @@ import { type TableActual, type TableItem, type TableSpec, tableKey } from "./pl
  */
 export function planTables(specs: TableSpec[], actual: Map<string, TableActual | undefined>): TableItem[] {
   return specs.map((spec) => {
+    if (spec.global !== undefined)
+      return planGlobalTable({ ...spec, global: spec.global }, actual, keySchemaSummary);
     const name = spec.definition.TableName!;
     const address = `dynamodb_table.${spec.awsRegion}/${name}`;
     const wanted = keySchemaSummary(

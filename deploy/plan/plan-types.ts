@@ -83,8 +83,19 @@ export interface RecordActual {
 }
 
 export interface TableSpec {
+  /** Where it is created (for a global table, the first replica's region). */
   awsRegion: string;
   definition: CreateTableCommandInput;
+  /**
+   * A DynamoDB global table with multi-Region strong consistency (the control table, issue 12):
+   * its replica regions (awsRegion first) and witness. Absent: a single-region table.
+   */
+  global?: GlobalTableSpec;
+}
+
+export interface GlobalTableSpec {
+  replicaRegions: string[];
+  witnessRegion?: string;
 }
 
 export interface TableActual {
@@ -93,6 +104,12 @@ export interface TableActual {
   status: string;
   keySchema: KeySchemaElement[];
   attributeDefinitions: AttributeDefinition[];
+  /** The other replicas DescribeTable lists (a global table), with their status; absent if none. */
+  replicas?: { region: string; status: string }[];
+  /** The MRSC witness, if any. */
+  witnesses?: { region: string; status: string }[];
+  /** STRONG (MRSC) or EVENTUAL; absent on a single-region table. */
+  multiRegionConsistency?: string;
 }
 
 export interface HostedZone {
@@ -228,8 +245,11 @@ export interface RoutersDesired {
   memoryMb: number;
   timeoutS: number;
   adminTokenParameter: string;
-  /** The control table the routers read and compare-and-set, and its AWS region. */
-  controlTable?: { name: string; awsRegion: string };
+  /**
+   * The control table the routers read and compare-and-set: where it is created, and every
+   * replica region (the routers call the nearest; an MRSC table answers in each).
+   */
+  controlTable?: { name: string; awsRegion: string; replicaRegions: string[]; witnessRegion?: string };
   regions: { region: string; awsRegion: string; functionName: string }[];
   /** Latency records, one per router, at routerDeploy.recordName. */
   recordName: string;

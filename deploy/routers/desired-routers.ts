@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { EnvironmentConfig } from "../../config/schema.ts";
+import { controlReplicas, type EnvironmentConfig } from "../../config/schema.ts";
 import { controlTableName } from "../../regions/store/dynamodb-tables.ts";
 import { DEFAULT_TTL_S } from "../plan/desired-state.ts";
 import { fqdn } from "../plan/dns-name.ts";
@@ -65,9 +65,15 @@ export function desiredRouters(
     },
   };
   if (config.store.kind === "dynamodb") {
-    // Where the routers look for it today (regions/store/create-store.ts: initialActive's region).
-    const home = config.regions.find((r) => r.name === config.initialActive) ?? config.regions[0]!;
-    desired.controlTable = { name: controlTableName(config.store.tablePrefix), awsRegion: home.awsRegion };
+    // Where the routers look for it: every replica region, nearest first (regions/store/create-store.ts).
+    const replicaRegions = controlReplicas(config).map((r) => r.awsRegion);
+    const witnessRegion = config.control.witness?.awsRegion;
+    desired.controlTable = {
+      name: controlTableName(config.store.tablePrefix),
+      awsRegion: replicaRegions[0]!,
+      replicaRegions,
+      ...(witnessRegion !== undefined ? { witnessRegion } : {}),
+    };
   }
   return desired;
 }

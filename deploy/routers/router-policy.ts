@@ -14,11 +14,10 @@ export function renderRouterPolicies(
   desired: RoutersDesired,
   account: AwsAccount,
 ): { trustPolicy: string; policy: string } {
-  const values: Record<string, string> = {
+  const values: Record<string, string | string[]> = {
     account: account.id,
     partition: account.partition,
-    controlTable: desired.controlTable?.name ?? "none",
-    controlTableRegion: desired.controlTable?.awsRegion ?? "none",
+    controlTableArns: controlTableArns(desired, account),
     adminTokenParameter: desired.adminTokenParameter,
     functionPrefix: routerFunctionPrefix(desired.environment),
   };
@@ -28,10 +27,31 @@ export function renderRouterPolicies(
   };
 }
 
-function render(file: string, values: Record<string, string>): string {
-  const text = readFileSync(join(ROOT, file), "utf8").replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+/**
+ * The control table in each of its replica regions: an MRSC table is one table per region, each
+ * with its own ARN, and a router calls the nearest replica that answers (and the next when it
+ * does not), so it needs exactly these and no other table. The witness holds no readable copy:
+ * nobody calls it. "none" when the control record is in memory (no table to allow).
+ */
+export function controlTableArns(desired: RoutersDesired, account: AwsAccount): string[] {
+  const table = desired.controlTable;
+  if (table === undefined) return [`arn:${account.partition}:dynamodb:none:${account.id}:table/none`];
+  return table.replicaRegions.map(
+    (region) => `arn:${account.partition}:dynamodb:${region}:${account.id}:table/${table.name}`,
+  );
+}
+
+/** `"${name}"` with a list value becomes a JSON array; `${name}` inside a string takes a string. */
+function render(file: string, values: Record<string, string | string[]>): string {
+  const raw = readFileSync(join(ROOT, file), "utf8");
+  const lists = raw.replace(/"\$\{(\w+)\}"/g, (whole, name: string) => {
+    const value = values[name];
+    return Array.isArray(value) ? JSON.stringify(value) : whole;
+  });
+  const text = lists.replace(/\$\{(\w+)\}/g, (whole, name: string) => {
     const value = values[name];
     if (value === undefined) throw new DeployError(`${file}: unknown placeholder ${whole}`);
+    if (Array.isArray(value)) throw new DeployError(`${file}: ${whole} is a list; use it as a whole value`);
     return value;
   });
   try {

@@ -8,6 +8,7 @@ import type { Item, LogEntry, Store, WriteOp } from "../store/store.ts";
 import type { ControlView } from "./control-view.ts";
 import { type IdFactory, isUlid } from "./ids.ts";
 import { createItemBody, describeZodError, listQuery, replaceItemBody } from "./item-bodies.ts";
+import { admitRead } from "./read-gate.ts";
 import { readJsonBody } from "./read-json-body.ts";
 import { ReadVisibility } from "./read-visibility.ts";
 import type { RegionMetrics } from "./region-metrics.ts";
@@ -55,6 +56,8 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     if (!query.success) return jsonError(c, 400, "invalid_query", describeZodError(query.error));
     const { after, limit: pageSize } = query.data;
     if (after !== undefined && !isUlid(after)) return badId(c, after, "after");
+    const refused = await admitRead(c, deps.controlView, deps.regionName, deps.retryAfterS);
+    if (refused) return refused;
     const unconfirmed = await visibility.beforeRead(c, deps.retryAfterS);
     if (unconfirmed) return unconfirmed;
     const items = await deps.store.listItems(after, pageSize);
@@ -65,6 +68,8 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
   app.get("/:id", async (c) => {
     const id = c.req.param("id");
     if (!isUlid(id)) return badId(c, id, "id");
+    const refused = await admitRead(c, deps.controlView, deps.regionName, deps.retryAfterS);
+    if (refused) return refused;
     const unconfirmed = await visibility.beforeRead(c, deps.retryAfterS, id);
     if (unconfirmed) return unconfirmed;
     const item = await deps.store.getItem(id);

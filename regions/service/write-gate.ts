@@ -3,7 +3,7 @@ import type { ControlRecord } from "../../core/control.ts";
 import { jsonError } from "../../core/http-errors.ts";
 import type { ControlView } from "./control-view.ts";
 
-/** The header a router sets on forwarded writes: the epoch it believes current. */
+/** The header a router sets on forwarded writes and reads: the epoch it believes current. */
 export const EPOCH_HEADER = "x-failover-epoch";
 
 /**
@@ -104,7 +104,7 @@ export function lostLeaseResponse(
 }
 
 /** Renews now when a router knows a newer epoch than the lease (or nothing is known yet). */
-async function renewIfBehind(
+export async function renewIfBehind(
   view: ControlView,
   taggedEpoch: number | undefined,
 ): Promise<string | undefined> {

@@ -1,9 +1,10 @@
 import { type RawResponse, rawText } from "../../core/transport.ts";
 
 /**
- * A region's answer that says "this write was not applied, send it to the active region":
- * 503 not_active from a standby, 409 stale_epoch for a write tagged with an old epoch (see
- * regions/service/write-gate.ts). Only writes can get them, so only writes pay for the check.
+ * A region's answer that says "this request was not served, send it to the active region":
+ * 503 not_active from a standby (a write, or a read tagged with an epoch in which the region has
+ * since been deposed: regions/service/read-gate.ts), 409 stale_epoch for a write tagged with an
+ * old epoch (regions/service/write-gate.ts). Reads pay for the check only on a 503 or 409.
  */
 export interface ContractRefusal {
   error: "not_active" | "stale_epoch";

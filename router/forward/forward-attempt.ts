@@ -51,7 +51,8 @@ export async function sendAttempt(
   try {
     const send = deps.transport.raw ? sendRaw : sendWithSignal;
     const response = await send(deps, forwarded, route, region.endpoint, write);
-    if (!write) {
+    // Only a 503 or 409 can be a refusal: other reads skip the check (the read path's speed).
+    if (!write && response.status !== 503 && response.status !== 409) {
       deps.coordinator.reportResult(route.region, outcomeOfStatus(response.status), forwarded.client);
       return { kind: "response", response, refusal: undefined };
     }
@@ -87,7 +88,7 @@ const sendWithSignal: Send = async (deps, forwarded, route, endpoint, write) => 
     timeoutError(deps, route),
   );
   try {
-    const request = requestOfRaw(upstreamRequest(forwarded, endpoint, route.epoch, write));
+    const request = requestOfRaw(upstreamRequest(forwarded, endpoint, route.epoch, tagsEpoch(route, write)));
     const sending = deps.transport(route.region, request, {
       connectTimeoutMs,
       responseTimeoutMs,
@@ -110,12 +111,21 @@ const sendRaw: Send = async (deps, forwarded, route, endpoint, write) => {
     cancel.cancel?.(timeoutError(deps, route)),
   );
   try {
-    const request = upstreamRequest(forwarded, endpoint, route.epoch, write);
+    const request = upstreamRequest(forwarded, endpoint, route.epoch, tagsEpoch(route, write));
     return await deps.transport.raw!(route.region, request, { connectTimeoutMs, responseTimeoutMs, cancel });
   } finally {
     timer.cancel();
   }
 };
+
+/**
+ * Writes always carry the router's epoch (fencing); reads do too (issue 12), so a region that
+ * has learned it was deposed refuses them instead of serving stale data, except a read sent to
+ * the standby on purpose (`standbyReads`), which is allowed to be stale by the replication lag.
+ */
+function tagsEpoch(route: Route, write: boolean): boolean {
+  return write || route.reason !== "standby-read";
+}
 
 function timeoutError(deps: ForwardDeps, route: Route): TransportError {
   const { connectTimeoutMs, responseTimeoutMs } = deps.config.router;

@@ -3,7 +3,7 @@ import { regionUrl } from "../region-url.ts";
 import { forwardedNode, xffAddress } from "./client-address.ts";
 import { connectionListed, isHopByHop } from "./hop-by-hop.ts";
 
-/** The header a router sets on forwarded writes: the epoch it believes current (fencing). */
+/** The header a router sets on forwarded writes and reads: the epoch it believes current (fencing). */
 export const EPOCH_HEADER = "x-failover-epoch";
 
 /**

@@ -66,10 +66,39 @@ export interface AwsRegionEffect {
   toMs: number;
 }
 
+/**
+ * A control replica answers late (control-replica-slow): every call it answers, and every quorum
+ * round trip it takes part in, takes `addedLatencyMs` longer. Selected by replica name
+ * ("control-us-east-2", "witness-us-west-2") or by AWS region (every member placed there).
+ */
+export interface ControlSlowEffect {
+  type: "control-slow";
+  replica: string | undefined;
+  awsRegion: string | undefined;
+  addedLatencyMs: number;
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * A region's store calls take longer (store-latency-spike): `addedLatencyMs`, plus a uniform
+ * draw in [0, jitterMs), split between the way there and the way back.
+ */
+export interface StoreLatencyEffect {
+  type: "store-latency";
+  region: string;
+  addedLatencyMs: number;
+  jitterMs: number;
+  fromMs: number;
+  toMs: number;
+}
+
 export type FaultEffect =
   | RegionEffect
   | LinkEffect
   | ReplicationEffect
   | RouterEffect
   | StoreEffect
-  | AwsRegionEffect;
+  | AwsRegionEffect
+  | ControlSlowEffect
+  | StoreLatencyEffect;

@@ -3,11 +3,13 @@ import type { Endpoint } from "../transport/endpoint.ts";
 import { selectorMatches } from "../transport/endpoint.ts";
 import type {
   AwsRegionEffect,
+  ControlSlowEffect,
   FaultEffect,
   LinkEffect,
   RegionEffect,
   ReplicationEffect,
   RouterEffect,
+  StoreLatencyEffect,
 } from "./effects.ts";
 
 /** What a region is doing at one instant, after stacking every fault on it (see README.md). */
@@ -33,6 +35,8 @@ export class FaultState {
   private readonly replication: ReplicationEffect[] = [];
   private readonly routers: RouterEffect[] = [];
   private readonly awsRegions: AwsRegionEffect[] = [];
+  private readonly slowControl: ControlSlowEffect[] = [];
+  private readonly storeLatency: StoreLatencyEffect[] = [];
 
   constructor(effects: readonly FaultEffect[]) {
     for (const e of effects) {
@@ -44,6 +48,8 @@ export class FaultState {
       else if (e.type === "replication") this.replication.push(e);
       else if (e.type === "router") this.routers.push(e);
       else if (e.type === "aws-region") this.awsRegions.push(e);
+      else if (e.type === "control-slow") this.slowControl.push(e);
+      else if (e.type === "store-latency") this.storeLatency.push(e);
     }
     for (const list of this.regions.values()) list.sort((a, b) => a.fromMs - b.fromMs);
   }
@@ -119,5 +125,33 @@ export class FaultState {
     for (const e of this.routers)
       if (e.routerId === routerId && e.fromMs <= atMs && atMs < e.toMs) return true;
     return false;
+  }
+
+  /** How much later a control replica (or the witness) answers at `atMs`: active slow faults add. */
+  controlDelayMs(member: { name: string; awsRegion?: string | undefined }, atMs: number): number {
+    let delayMs = 0;
+    for (const e of this.slowControl) {
+      if (e.fromMs > atMs || atMs >= e.toMs) continue;
+      if (e.replica === member.name || (e.awsRegion !== undefined && e.awsRegion === member.awsRegion))
+        delayMs += e.addedLatencyMs;
+    }
+    return delayMs;
+  }
+
+  /** Does any store-latency-spike ever cover this region? (only those stores pay for the check) */
+  hasStoreLatency(region: string): boolean {
+    return this.storeLatency.some((e) => e.region === region);
+  }
+
+  /** A region's store delay at `atMs`: added latencies and jitter bounds of active spikes add. */
+  storeLatencyAt(region: string, atMs: number): { addedLatencyMs: number; jitterMs: number } {
+    let addedLatencyMs = 0;
+    let jitterMs = 0;
+    for (const e of this.storeLatency) {
+      if (e.region !== region || e.fromMs > atMs || atMs >= e.toMs) continue;
+      addedLatencyMs += e.addedLatencyMs;
+      jitterMs += e.jitterMs;
+    }
+    return { addedLatencyMs, jitterMs };
   }
 }

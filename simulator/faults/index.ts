@@ -1,5 +1,6 @@
 import { awsRegionOutage } from "./aws-region-outage.ts";
 import { brownout } from "./brownout.ts";
+import { controlReplicaSlow } from "./control-replica-slow.ts";
 import { flapping } from "./flapping.ts";
 import { partition } from "./partition.ts";
 import { regionDown } from "./region-down.ts";
@@ -8,6 +9,7 @@ import type { FaultKind } from "./registry.ts";
 import { replicationPaused } from "./replication-paused.ts";
 import { routerRestart } from "./router-restart.ts";
 import { storeDown } from "./store-down.ts";
+import { storeLatencySpike } from "./store-latency-spike.ts";
 
 /**
  * Every fault kind the simulator runs, by name (Toxiproxy's toxics/ directory in miniature): one
@@ -25,6 +27,8 @@ export const SIM_FAULTS: ReadonlyMap<string, FaultKind> = new Map(
     routerRestart,
     flapping,
     awsRegionOutage,
+    controlReplicaSlow,
+    storeLatencySpike,
   ].map((k) => [k.kind, k]),
 );
 

@@ -5,6 +5,8 @@ import { seededRandom } from "../../core/random.ts";
 import { controlCallOptions, remoteControlPlane } from "../../core/remote-control-store.ts";
 import type { Transport } from "../../core/transport.ts";
 import { createRegionService, type RegionService } from "../../regions/service/region-service.ts";
+import { DelayedStore, spikeDelayMs } from "../../regions/store/delayed-store.ts";
+import type { Store } from "../../regions/store/store.ts";
 import { createRouter, type Router } from "../../router/create-router.ts";
 import { nodeClock } from "../engine/drifting-clock.ts";
 import { subsystemSeed } from "../engine/subsystem-seed.ts";
@@ -179,7 +181,7 @@ export class SimSystem {
       const service = createRegionService({
         config,
         regionName: region.name,
-        store,
+        store: this.withStoreLatency(store, region.name, suffix),
         control: this.controlClient(endpoint, cell),
         clock: this.clockOf(`region:${region.name}${suffix}`),
         transport: this.transportFrom(endpoint, cell),
@@ -223,6 +225,20 @@ export class SimSystem {
   }
 
   /** A node's clock: the virtual clock, or its own drifting one (same node, same rate after a restart). */
+  /**
+   * The store as the region service sees it: behind the scenario's store-latency-spike faults,
+   * if any cover this region (only those stores pay for the check), on the true virtual clock.
+   */
+  private withStoreLatency(store: ObservedStore, region: string, suffix: string): Store {
+    const faults = this.options.network.internals.faults;
+    if (!faults.hasStoreLatency(region)) return store;
+    const { clock, seed } = this.options;
+    const random = seededRandom(subsystemSeed(seed, `store-latency:${region}${suffix}`));
+    return new DelayedStore(store, clock, () =>
+      spikeDelayMs(faults.storeLatencyAt(region, clock.exactMs), () => random.next()),
+    );
+  }
+
   private clockOf(node: string): Clock {
     return nodeClock(this.options.clock, this.options.clockDriftPpm, this.options.seed, node);
   }

@@ -92,9 +92,12 @@ export class SimControlPlane {
       stats.noQuorum++;
       return noQuorumResponse(self.name, quorum.reachable, this.members.length);
     }
-    if (quorum.waitMs > 0) {
-      stats.quorumMsTotal += quorum.waitMs;
-      await new Promise<void>((resolve) => this.clock.at(this.clock.exactMs + quorum.waitMs, resolve));
+    // A slow replica (control-replica-slow) answers late on top of its quorum round trip.
+    const slowMs = this.network.internals.faults.controlDelayMs(self, this.clock.exactMs);
+    if (quorum.waitMs > 0) stats.quorumMsTotal += quorum.waitMs;
+    if (quorum.waitMs + slowMs > 0) {
+      const atMs = this.clock.exactMs + quorum.waitMs + slowMs;
+      await new Promise<void>((resolve) => this.clock.at(atMs, resolve));
     }
     stats.answered++;
     return answerControlCall(this.engine, call);
@@ -118,15 +121,19 @@ export class SimControlPlane {
     const reachable = others.length + 1;
     const needed = majority - 1;
     if (others.length < needed) return { reachable, missing: needed - others.length, waitMs: 0 };
+    // A slow peer (control-replica-slow) is as far away as its delay: the majority forms from the
+    // members that answer first.
+    const slowMs = (m: Endpoint) => faults.controlDelayMs(m, nowMs);
     const trips = others
-      .map((m) => links.between(self, m).rttMs)
+      .map((m) => links.between(self, m).rttMs + slowMs(m))
       .map((rttMs, i) => ({ i, rttMs }))
       .sort((a, b) => a.rttMs - b.rttMs || a.i - b.i)
       .slice(0, needed);
     let waitMs = 0;
     for (const { i } of trips) {
       const peer = others[i]!;
-      waitMs = Math.max(waitMs, links.between(self, peer).oneWayMs() + links.between(peer, self).oneWayMs());
+      const tripMs = links.between(self, peer).oneWayMs() + links.between(peer, self).oneWayMs();
+      waitMs = Math.max(waitMs, tripMs + slowMs(peer));
     }
     return { reachable, missing: 0, waitMs };
   }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { type FaultDefinition, paramsSchema } from "../../core/faults/fault-definition.ts";
+import type { StoreLatency } from "../../regions/store/delayed-store.ts";
 import type { LinkGate } from "../link-gate.ts";
 import type { RegionGate } from "../region-gate.ts";
 
@@ -12,6 +13,13 @@ export interface StackHandles {
   bringUp(region: string): Promise<void>;
   /** Sets a region's memory store down; throws if the store cannot be taken down. */
   setStoreDown(region: string, down: boolean): void;
+  /** The region's store delay knob (store-latency-spike): every store call waits that long. */
+  storeLatency(region: string): StoreLatency;
+  /**
+   * Makes control replicas answer `addedLatencyMs` later (0 heals): one by name, or every one in
+   * an AWS region. Returns the names it changed; throws FaultError if none matches.
+   */
+  setControlSlow(selector: { replica?: string; awsRegion?: string }, addedLatencyMs: number): string[];
   /** Links by name: client->router, router->prod-us, prod-us->prod-ie, ... */
   link(name: string): LinkGate;
   linkNames(): string[];

@@ -16,6 +16,7 @@ import {
   type AwsTestEnv,
   awsTestEnv,
   isolatedProductionConfig,
+  productionConfigForDynamoDbLocal,
   TEST_ACCESS_KEY_ID,
   useInProcess,
   writeConfig,
@@ -245,8 +246,11 @@ describe("failover deploy (CLI)", () => {
   }, 90_000);
 
   it("production with --yes: creates the routers, then all unchanged, a new build updates the two functions, destroy leaves nothing", async () => {
+    // Production's names, with the control record in one table: DynamoDB Local has no MRSC
+    // (test/deploy/mrsc-control-table.test.ts deploys that against moto).
+    const file = writeConfig(test.dir, productionConfigForDynamoDbLocal(), "production-single-control.json");
     const deploy = (zipPath: string) =>
-      failover(["deploy", "--env", "production", "--yes", "--artifact", zipPath]);
+      failover(["deploy", "--env", "production", "--config", file, "--yes", "--artifact", zipPath]);
     const first = await deploy(artifact);
     expect(first.stderr).toBe("");
     expect(first.stdout).toContain("Plan: 18 to create, 0 to change, 0 unchanged.");
@@ -277,7 +281,7 @@ describe("failover deploy (CLI)", () => {
       "updated function failover-production-router-prod-ie in eu-west-1: code",
     );
 
-    const destroy = await failover(["deploy", "destroy", "--env", "production", "--yes"]);
+    const destroy = await failover(["deploy", "destroy", "--env", "production", "--config", file, "--yes"]);
     expect(destroy.stderr).toBe("");
     expect(destroy.code).toBe(0);
     expect(destroy.stdout).toContain("Plan: 0 to create, 0 to change, 18 to delete, 0 unchanged.");

@@ -81,7 +81,7 @@ describe("deploy tables and DNS (DynamoDB Local + moto)", () => {
       [
         `eu-west-1/${prefix}-prod-ie-items`,
         `eu-west-1/${prefix}-prod-ie-meta`,
-        `us-east-1/${prefix}-control`,
+        `us-east-2/${prefix}-control`,
         `us-east-1/${prefix}-prod-us-items`,
         `us-east-1/${prefix}-prod-us-meta`,
       ].sort(),

@@ -21,6 +21,8 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   "router-restart": {},
   flapping: { region: "prod-us" },
   "aws-region-outage": { awsRegion: "us-east-1" },
+  "control-replica-slow": { replica: "control-us-east-2", addedLatencyMs: 100 },
+  "store-latency-spike": { region: "prod-us", addedLatencyMs: 100 },
 };
 
 const TIMING = { startS: 1, durationS: 2 };

@@ -31,6 +31,8 @@ describe("standbyReads", () => {
     await clock.advance(4000);
     expect((await write).status).toBe(504);
     expect(h!.regions.traffic("prod-ie").map((s) => s.method)).toEqual(["GET"]);
+    // A standby read is stale by choice: untagged, so the standby serves it (regions/service/read-gate.ts).
+    expect(h!.regions.traffic("prod-ie")[0]?.headers.has("x-failover-epoch")).toBe(false);
   });
 
   it("when off (the default), reads keep going to the active region", async () => {

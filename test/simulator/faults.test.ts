@@ -38,6 +38,7 @@ describe("fault registry", () => {
     expect(faultKindNames()).toEqual([
       "aws-region-outage",
       "brownout",
+      "control-replica-slow",
       "flapping",
       "partition",
       "region-down",
@@ -45,6 +46,7 @@ describe("fault registry", () => {
       "replication-paused",
       "router-restart",
       "store-down",
+      "store-latency-spike",
     ]);
   });
 

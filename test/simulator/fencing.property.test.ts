@@ -10,8 +10,9 @@ import { propertyScenario, replicationArb } from "./support/property-scenario.ts
 // - sync replication loses no acknowledged write.
 // Faults: whole AWS region outages (service, store, control replica, routers there), service
 // outages and hangs, partitions between any two parts (regions, routers, clients, each control
-// replica, the whole control plane), slow regions (brownout's added latency), store outages, and
-// clock drift within the lease's bound. FENCING_PROPERTY_RUNS=500 runs the issue's 500 timelines.
+// replica, the whole control plane), slow regions (brownout's added latency), store outages, slow
+// control replicas (one, or all in an AWS region), store latency spikes with jitter, and clock
+// drift within the lease's bound. FENCING_PROPERTY_RUNS=500 runs the issue's 500 timelines.
 const DURATION_S = 60;
 const timing = fc
   .record({ startS: fc.integer({ min: 5, max: 45 }), lengthS: fc.integer({ min: 1, max: 40 }) })
@@ -52,6 +53,27 @@ const faultArb = fc.oneof(
     t: timing,
   }),
   fc.record({ kind: fc.constant("store-down"), region, t: timing }),
+  fc.oneof(
+    fc.record({
+      kind: fc.constant("control-replica-slow"),
+      replica: fc.constantFrom("control-us-east-1", "control-us-east-2", "control-us-west-2"),
+      addedLatencyMs: fc.integer({ min: 0, max: 3000 }),
+      t: timing,
+    }),
+    fc.record({
+      kind: fc.constant("control-replica-slow"),
+      awsRegion: fc.constantFrom("us-east-1", "us-east-2", "us-west-2"),
+      addedLatencyMs: fc.integer({ min: 0, max: 3000 }),
+      t: timing,
+    }),
+  ),
+  fc.record({
+    kind: fc.constant("store-latency-spike"),
+    region,
+    addedLatencyMs: fc.integer({ min: 0, max: 3000 }),
+    jitterMs: fc.integer({ min: 0, max: 1000 }),
+    t: timing,
+  }),
 );
 
 const specArb = fc.record({

@@ -70,7 +70,7 @@ describe("scenario validation", () => {
   it("lists the known fault kinds for an unknown one", () => {
     const [problem] = problemsOf(GOOD.replace("kind: region-down", "kind: region-explodes"));
     expect(problem).toMatch(
-      /^bad\.yaml:7: faults\[0\]\.kind: unknown fault kind "region-explodes"; known kinds: aws-region-outage, brownout, flapping/,
+      /^bad\.yaml:7: faults\[0\]\.kind: unknown fault kind "region-explodes"; known kinds: aws-region-outage, brownout, control-replica-slow, flapping/,
     );
   });
 

@@ -125,6 +125,7 @@ describe("the fault-control API's other answers", () => {
       [
         "aws-region-outage",
         "brownout",
+        "control-replica-slow",
         "flapping",
         "partition",
         "region-down",
@@ -132,6 +133,7 @@ describe("the fault-control API's other answers", () => {
         "replication-paused",
         "router-restart",
         "store-down",
+        "store-latency-spike",
       ].sort(),
     );
   });

@@ -96,6 +96,41 @@ describe("failover fault (a real process against a running stack)", () => {
     expect(region(await stackStatus(stack), "prod-us").up).toBe(true);
   });
 
+  it("the latency faults take the simulator's parameter names, and a store spike really slows the store", async () => {
+    expect((await fault("control-replica-slow", "control-us-east-2", "--added-latency", "250ms")).code).toBe(
+      0,
+    );
+    expect((await fault("control-replica-slow", "us-west-2", "--added-latency", "1s")).code).toBe(0);
+    const spike = await fault(
+      "store-latency-spike",
+      "prod-us",
+      "--added-latency",
+      "300ms",
+      "--jitter",
+      "20ms",
+    );
+    expect(spike.stdout).toMatch(/^fault \d+: store-latency-spike prod-us until healed\n$/);
+    const params = (await stackStatus(stack)).faults.map((f) => ({
+      kind: f.kind,
+      params: (f as { params?: unknown }).params,
+    }));
+    expect(params).toEqual([
+      { kind: "control-replica-slow", params: { replica: "control-us-east-2", addedLatencyMs: 250 } },
+      { kind: "control-replica-slow", params: { awsRegion: "us-west-2", addedLatencyMs: 1000 } },
+      { kind: "store-latency-spike", params: { region: "prod-us", addedLatencyMs: 300, jitterMs: 20 } },
+    ]);
+    const startedMs = performance.now();
+    const res = await fetch(`${stack.regionUrls["prod-us"]}/items`);
+    await res.arrayBuffer();
+    expect(performance.now() - startedMs).toBeGreaterThanOrEqual(300);
+    expect((await fault("heal", "--all")).stdout.trim().split("\n")).toHaveLength(3);
+    const missing = await fault("control-replica-slow", "eu-west-1", "--added-latency", "1s");
+    expect(missing.stderr.trim()).toMatch(
+      /^error: invalid_fault: no control replica "eu-west-1" in the stack/,
+    );
+    expect((await fault("store-latency-spike", "prod-us")).stderr).toMatch(/--added-latency/);
+  });
+
   it.each([
     [
       ["down", "prod-xx"],

@@ -37,6 +37,19 @@ const FAULTS: {
     fault: { kind: "brownout", region: "prod-us", errorRate: 0.9 },
     failsOver: true,
   },
+  // The router's and prod-us's nearest control replica answers 1.5 s late (renewals every 300 ms):
+  // leases may lapse and writes wait or are refused, none is lost or acknowledged out of epoch.
+  {
+    name: "control-replica-slow control-us-east-1 1500 ms",
+    fault: { kind: "control-replica-slow", replica: "control-us-east-1", addedLatencyMs: 1500 },
+    failsOver: false,
+  },
+  // Every store call of prod-us 150-250 ms late: commits land late and their answers later still.
+  {
+    name: "store-latency-spike prod-us 150 ms + 100 ms jitter",
+    fault: { kind: "store-latency-spike", region: "prod-us", addedLatencyMs: 150, jitterMs: 100 },
+    failsOver: false,
+  },
   // All of us-east-1 (prod-us, its store, a control replica); the router runs in Ohio, outside it.
   {
     name: "aws-region-outage us-east-1",

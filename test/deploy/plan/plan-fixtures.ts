@@ -41,13 +41,28 @@ export function appliedState(desired: DesiredState): ActualState {
   const tables = new Map<string, TableActual | undefined>();
   for (const table of desired.tables) {
     const name = table.definition.TableName!;
-    tables.set(tableKey(table.awsRegion, name), {
+    const actual: TableActual = {
       awsRegion: table.awsRegion,
       name,
       status: "ACTIVE",
       keySchema: table.definition.KeySchema ?? [],
       attributeDefinitions: table.definition.AttributeDefinitions ?? [],
-    });
+    };
+    if (table.global !== undefined) {
+      // An MRSC table as DescribeTable shows it in each replica region.
+      const { replicaRegions, witnessRegion } = table.global;
+      for (const region of replicaRegions) {
+        tables.set(tableKey(region, name), {
+          ...actual,
+          awsRegion: region,
+          replicas: replicaRegions.filter((r) => r !== region).map((r) => ({ region: r, status: "ACTIVE" })),
+          ...(witnessRegion ? { witnesses: [{ region: witnessRegion, status: "ACTIVE" }] } : {}),
+          multiRegionConsistency: "STRONG",
+        });
+      }
+      continue;
+    }
+    tables.set(tableKey(table.awsRegion, name), actual);
   }
   return { hostedZone: { id: "Z0TEST", name: dns.hostedZoneName }, healthChecks, records, tables };
 }

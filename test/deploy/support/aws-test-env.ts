@@ -77,13 +77,30 @@ export function productionConfig(): EnvironmentConfig {
 }
 
 /**
+ * DynamoDB Local cannot model a multi-Region strongly consistent table (UpdateTable with
+ * ReplicaUpdates answers "Nothing to update"), so the deploy tests that apply to it keep the
+ * control record in one table in us-east-2: still a valid production placement (it outlives
+ * either service region). test/deploy/mrsc-control-table.test.ts deploys production's own
+ * MRSC control table against moto and checks the requests moto does not model.
+ */
+export const SINGLE_REPLICA_CONTROL = { awsRegion: "us-east-2", location: "ohio" };
+
+/** The checked-in production config with the control record in one table (see SINGLE_REPLICA_CONTROL). */
+export function productionConfigForDynamoDbLocal(): EnvironmentConfig {
+  const base = productionConfig();
+  return { ...base, control: { ...base.control, replicas: [SINGLE_REPLICA_CONTROL] } };
+}
+
+/**
  * The production config moved to names no other test uses: its own hosted zone, record name,
- * table prefix and (by default) its own moto account.
+ * table prefix and (by default) its own moto account. The control table is single-region
+ * (SINGLE_REPLICA_CONTROL) unless `mrsc` keeps production's three replicas.
  */
 export function isolatedProductionConfig(
-  options: { assumeRole?: boolean; routers?: boolean } = {},
+  options: { assumeRole?: boolean; routers?: boolean; mrsc?: boolean } = {},
 ): EnvironmentConfig {
-  const { routerDeploy, ...base } = productionConfig();
+  const { routerDeploy, ...base } =
+    options.mrsc === true ? productionConfig() : productionConfigForDynamoDbLocal();
   const zone = `${uniqueName("z")}.test`;
   return {
     ...base,
