@@ -7,6 +7,7 @@ import { safeName, writeReports } from "./outputs.ts";
 import { progressBar } from "./progress.ts";
 import { runScenario } from "./run-scenario.ts";
 import { runSweep, summarizeSweep } from "./run-sweep.ts";
+import { seedSpread, summarizeSeedSpread } from "./seed-spread.ts";
 import { DEFAULT_SEED, runSeeds } from "./seeds.ts";
 
 export interface SimulateOptions {
@@ -19,6 +20,8 @@ export interface SimulateOptions {
   scaleRate?: number;
   /** Force a sweep (the `simulate sweep` subcommand). */
   sweep?: boolean;
+  /** Run each scenario with seeds seed .. seed + N - 1 and report the spread (seed-spread.ts). */
+  seeds?: number;
 }
 
 /** Exit codes: 0 all good, 1 an invariant broke, 3 a scenario's expectation was not met. (2: bad input, from the CLI.) */
@@ -47,6 +50,7 @@ export async function simulate(
     return simulateSweep(files, seed, options, say, reproduce);
   const scenarios = files.flatMap((f) => f.scenarios);
   for (const s of scenarios) printParameters(s, seed, say);
+  if (options.seeds !== undefined) return simulateSeeds(files, scenarios, seed, options, say);
 
   const results: ScenarioResult[] = [];
   for (const [i, scenario] of scenarios.entries()) {
@@ -82,6 +86,47 @@ export async function simulate(
   say(`reports: ${written.join(", ")}`);
   if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   return finish(results, say, reproduce);
+}
+
+/**
+ * `--seeds N`: every scenario once per seed (seed .. seed + N - 1), then detection, promotion and
+ * RTO as distributions over the seeds. Writes one JSON (no HTML: each seed's report is one
+ * `--seed` away); the exit code covers every run.
+ */
+async function simulateSeeds(
+  files: readonly LoadedScenarioFile[],
+  scenarios: readonly ResolvedScenario[],
+  firstSeed: number,
+  options: SimulateOptions,
+  say: (text: string) => void,
+): Promise<SimulateOutcome> {
+  const seeds = Array.from({ length: options.seeds! }, (_, i) => firstSeed + i);
+  const results: ScenarioResult[] = [];
+  const bar = progressBar(!options.json && process.stderr.isTTY === true);
+  const total = seeds.length * scenarios.length;
+  for (const [k, seed] of seeds.entries()) {
+    for (const [i, scenario] of scenarios.entries()) {
+      const done = k * scenarios.length + i;
+      const { result } = await runScenario(scenario, {
+        seed,
+        onProgress: (share) => bar.update((done + share) / total, `${scenario.label} seed ${seed}`),
+      });
+      results.push(result);
+    }
+  }
+  bar.stop();
+  const spread = seedSpread(seeds, results);
+  say(`\n${summarizeSeedSpread(spread)}\n`);
+  const name = `${safeName(files.map((f) => f.name).join("-vs-"))}-seeds${seeds[0]}-${seeds[seeds.length - 1]}`;
+  const written = writeReports(options.out, name, spread, undefined);
+  say(`reports: ${written.join(", ")}`);
+  if (options.json) process.stdout.write(`${JSON.stringify(spread, null, 2)}\n`);
+  for (const r of results) {
+    if (r.invariants.ok && r.expectations.every((e) => e.met)) continue;
+    // The first seed that broke something, with the command that reproduces it alone.
+    return finish([r], say, reproduceCommand(files, r.scenario.seed, { ...options, seeds: undefined }));
+  }
+  return { exitCode: 0 };
 }
 
 const SWEEP_DEFAULT = DEFAULT_SCENARIO.replace("prod-us-outage.yaml", "sweep-health-checks.yaml");
@@ -179,7 +224,7 @@ function describeBrief(s: ResolvedScenario): Record<string, string> {
   };
   if (s.failoverBy === "router") {
     out.router =
-      `${s.routers.map((r) => `${r.id}@${r.location}${r.awsRegion ? ` (${r.awsRegion})` : ""}`).join(", ")}; checks every ${hc.intervalMs} ms (timeout ${hc.timeoutMs} ms, fall ${hc.fallCount}, rise ${hc.riseCount}, answered failures sampled ${hc.sampleFailureShare * 100}% of ${hc.sampleProbes}); ` +
+      `${s.routers.map((r) => `${r.id}@${r.location}${r.awsRegion ? ` (${r.awsRegion})` : ""}`).join(", ")}; checks every ${hc.intervalMs} ms (phase drawn per router from its seed${hc.jitterShare ? `, each gap +/-${hc.jitterShare * 100}%` : ""}; timeout ${hc.timeoutMs} ms, fall ${hc.fallCount}, rise ${hc.riseCount}, answered failures sampled ${hc.sampleFailureShare * 100}% of ${hc.sampleProbes}); ` +
       `passive ${p.consecutiveFailures} unanswered in a row or ${p.errorRateThreshold * 100}% of >=${p.errorRateMinRequests} from >=${p.errorRateMinClients} clients in ${p.errorRateWindowMs} ms; ` +
       `timeouts connect ${s.config.router.connectTimeoutMs} / response ${s.config.router.responseTimeoutMs} ms; failback ${s.config.router.failback.mode}; min promotion interval ${s.config.router.minPromotionIntervalMs} ms`;
   } else {
