@@ -1,3 +1,5 @@
+import type { CapacityReport } from "../capacity/capacity-model.ts";
+import type { DegradedService } from "../capacity/degraded-service.ts";
 import type { FalseFailover, FaultOutcome } from "./failover-analysis.ts";
 import type { LostWritesResult } from "./lost-writes.ts";
 import type { PromotionCause } from "./promotions.ts";
@@ -104,4 +106,6 @@ export interface ScenarioResult {
   invariants: { ok: boolean; violations: string[] };
   warnings: string[];
   simulation: { eventsRun: number; requestsDelivered: number; writesSent: number };
+  /** Only when the scenario sets a capacity (simulator/capacity/): each pool, and the minutes of degraded service. */
+  capacity?: CapacityReport & { clientRetries: number; degraded: DegradedService };
 }

@@ -1,3 +1,4 @@
+import { degradedService } from "../capacity/degraded-service.ts";
 import { analyseFaults, detectionLookbackMs, falseFailovers, round3 } from "../report/failover-analysis.ts";
 import { checkLostWrites } from "../report/lost-writes.ts";
 import type { ScenarioResult } from "../report/result.ts";
@@ -197,6 +198,13 @@ async function buildResult(
       writesSent: sim.ledger.size,
     },
   };
+  if (scenario.capacity && sim.network.capacity) {
+    result.capacity = {
+      ...sim.network.capacity.report(),
+      clientRetries: sim.clients.reduce((sum, c) => sum + c.retriesSent, 0),
+      degraded: degradedService(result.timeline, scenario.capacity.slo, scenario.durationS),
+    };
+  }
   result.expectations = checkExpectations(scenario.expect, result);
   return result;
 }

@@ -1,3 +1,4 @@
+import { describeCapacity } from "../capacity/describe-capacity.ts";
 import { renderComparisonHtml, renderRunHtml, renderSweepHtml } from "../report/html-report.ts";
 import type { ScenarioResult } from "../report/result.ts";
 import { summarizeComparison, summarizeRun } from "../report/summary.ts";
@@ -80,7 +81,7 @@ export async function simulate(
       ? renderComparisonHtml(results, summaryText, reproduce)
       : renderRunHtml(results[0]!, reproduce);
   say("");
-  for (const r of results) say(`${summarizeRun(r)}\n`);
+  for (const r of results) say(`${summarizeRun(r)}\n${describeCapacity(r)}`);
   if (comparison) say(`Side by side (seed ${seed}):\n${summaryText}\n`);
   const written = writeReports(options.out, baseName, json, html);
   say(`reports: ${written.join(", ")}`);

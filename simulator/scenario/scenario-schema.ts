@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { capacitySchema } from "../capacity/capacity-schema.ts";
 import { jitterSchema } from "../latency/jitter.ts";
 
 const id = z.string().regex(/^[a-z][a-z0-9-]*$/, "must be lower-case letters, digits and dashes");
@@ -21,6 +22,20 @@ export const clientSchema = z
     connectTimeoutMs: z.number().int().min(10).max(120_000).default(3000),
     /** The client gives up waiting for an answer after this long. */
     timeoutMs: z.number().int().min(10).max(600_000).default(30_000),
+    /**
+     * Clients that retry a 5xx or a request that got no answer (an SDK's default retry policy):
+     * up to `max` more attempts, the n-th after backoffMs x backoffMultiplier^(n-1). The user
+     * sees one request (its latency from the first send); the servers see every attempt.
+     * Absent: no retries.
+     */
+    retries: z
+      .object({
+        max: z.number().int().min(1).max(10),
+        backoffMs: z.number().min(0).max(600_000).default(0),
+        backoffMultiplier: z.number().min(1).max(10).default(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -128,6 +143,8 @@ export const scenarioFields = {
     })
     .strict()
     .default({ read: 0.5, write: 1.5 }),
+  /** Workers, queues and service times of regions and routers; absent: infinite capacity. */
+  capacity: capacitySchema.optional(),
   /** Move a region to another location of the latency table, e.g. {prod-ie: sydney}. */
   regionLocations: z.record(z.string(), location).default({}),
   /** Partial override of the environment's replication settings (validated after merging). */

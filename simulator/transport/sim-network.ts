@@ -2,6 +2,7 @@ import type { TimerHandle } from "../../core/clock.ts";
 import type { Random } from "../../core/random.ts";
 import { type SendOptions, TransportError } from "../../core/transport.ts";
 import { type RawRequest, rawRequestOf } from "../../router/transport/raw-exchange.ts";
+import type { CapacityModel } from "../capacity/capacity-model.ts";
 import type { VirtualClock } from "../engine/virtual-clock.ts";
 import type { FaultState } from "../faults/fault-state.ts";
 import type { LinkModel } from "../latency/link.ts";
@@ -25,6 +26,8 @@ const REPLICATION_PREFIX = "/_replication/";
 export class SimNetwork {
   /** Requests delivered to an app, by endpoint kind (a measure of work). */
   deliveredCount = 0;
+  /** Servers' workers and queues (simulator/capacity/); undefined: infinite capacity. */
+  capacity: CapacityModel | undefined;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -48,6 +51,7 @@ export class SimNetwork {
       faults: this.faults,
       serviceTime: this.serviceTime,
       random: this.faultRandom,
+      capacity: this.capacity,
     };
   }
 }
@@ -146,6 +150,21 @@ class Call {
       this.respondAfter(processMs, brownoutResponse(target.name), t1);
       return;
     }
+    const pool = this.net.internals.capacity?.poolFor(target);
+    if (pool) {
+      // Waits for a worker (its service time adds to the database time), or is shed at once.
+      const admitted = pool.admit({
+        serve: (cpuMs) => this.serve(fetch, processMs + cpuMs, t1),
+        gone: () => this.done,
+      });
+      if (!admitted) this.respondAfter(0, overloadedResponse(target), t1);
+      return;
+    }
+    this.serve(fetch, processMs, t1);
+  }
+
+  private serve(fetch: NonNullable<Endpoint["fetch"]>, processMs: number, t1: number): void {
+    const target = this.to;
     this.net.deliveredCount++;
     fetch(receivedRequest(this.request), this.options.peerAddress ?? this.from.id).then(
       (response) => this.respondAfter(processMs, response, t1),
@@ -246,6 +265,15 @@ function brownoutResponse(region: string): Response {
       status: 503,
       headers: { "content-type": "application/json", "x-region": region },
     },
+  );
+}
+
+/** A server at its limit sheds: a 503 at once, as a load balancer or a bounded server queue does. */
+function overloadedResponse(target: Endpoint): Response {
+  const header = target.kind === "region" ? "x-region" : "x-router";
+  return new Response(
+    JSON.stringify({ error: "overloaded", detail: `${target.name} is at its capacity (queue full)` }),
+    { status: 503, headers: { "content-type": "application/json", [header]: target.name } },
   );
 }
 

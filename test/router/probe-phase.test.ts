@@ -6,7 +6,11 @@ import type { Transport } from "../../core/transport.ts";
 import { ActiveChecker } from "../../router/health/active-checker.ts";
 
 /** Probe start times of one checker over `forMs`, against a region that always answers 200. */
-async function probeTimes(options: { seed?: number; jitterShare?: number; forMs: number }): Promise<number[]> {
+async function probeTimes(options: {
+  seed?: number;
+  jitterShare?: number;
+  forMs: number;
+}): Promise<number[]> {
   const clock = new ManualClock(0);
   const times: number[] = [];
   const transport: Transport = async () => {
