@@ -12,6 +12,10 @@ import { WRITE_KEY_PREFIX, type WriteLedger } from "./write-ledger.ts";
 /** Where a client's request goes: its router, or whatever region its cached DNS answer names. */
 export interface ClientTarget {
   endpointFor(sequence: number): Endpoint;
+  /** Time the last endpointFor spent on a DNS lookup (a cache miss); the request waits for it. */
+  lookupMs?(): number;
+  /** A request got no answer (refused, reset, timed out): a pinned connection closes. */
+  failed?(sequence: number): void;
 }
 
 export interface ClientDeps {
@@ -124,15 +128,20 @@ export class ClientGroup {
       );
       return true;
     };
-    this.deps.network.send(this.endpoint, target, request, options).then(
-      (response) => {
-        if (response.status >= 500 && retry()) return;
-        this.answered(response, sendMs, write, writeIndex);
-      },
-      (error: unknown) => {
-        if (!retry()) this.failed(error, sendMs);
-      },
-    );
+    const go = () =>
+      this.deps.network.send(this.endpoint, target, request, options).then(
+        (response) => {
+          if (response.status >= 500 && retry()) return;
+          this.answered(response, sendMs, write, writeIndex);
+        },
+        (error: unknown) => {
+          this.deps.target.failed?.(seq);
+          if (!retry()) this.failed(error, sendMs);
+        },
+      );
+    const lookupMs = this.deps.target.lookupMs?.() ?? 0;
+    if (lookupMs > 0) this.deps.clock.at(this.deps.clock.exactMs + lookupMs, go);
+    else go();
   }
 
   private request(url: string, method: string, headers: Record<string, string>, body?: string): Request {

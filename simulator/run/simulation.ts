@@ -228,8 +228,12 @@ export class Simulation {
         this.engine.clock,
         this.dns,
         cell,
-        spec.cacheInstances,
-        spec.ttlS * 1000,
+        {
+          instances: spec.cacheInstances,
+          ttlMs: spec.ttlS * 1000,
+          lookupMs: spec.lookupMs,
+          ...(spec.clientMix ? { mix: spec.clientMix } : {}),
+        },
         random,
       );
     }
