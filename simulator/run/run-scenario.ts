@@ -14,6 +14,8 @@ export interface RunOptions {
   onProgress?: (done: number) => void;
   /** How HTTP objects cross the simulated network (simulation.ts); "light" unless a test compares. */
   wire?: WireMode;
+  /** Called once the run is over, with the whole simulation (figures the JSON result does not carry). */
+  inspect?: (sim: Simulation) => void;
 }
 
 export interface RunOutcome {
@@ -29,6 +31,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const { unhandledRejections, realTimerCalls } = await sim.run(options.onProgress);
   const wallS = (performance.now() - startedAt) / 1000;
   const result = await buildResult(sim, unhandledRejections, realTimerCalls);
+  options.inspect?.(sim);
   return {
     result,
     wall: {
