@@ -4,6 +4,8 @@ import { type DnsClientKind, kindsOfInstances } from "../../simulator/dns/dns-cl
 import { DnsClientTarget } from "../../simulator/dns/dns-client-target.ts";
 import type { Route53Model } from "../../simulator/dns/route53-model.ts";
 import { SimEngine } from "../../simulator/engine/engine.ts";
+import { runScenario } from "../../simulator/run/run-scenario.ts";
+import { parseScenarioText } from "../../simulator/scenario/load-scenario.ts";
 import type { Cell } from "../../simulator/system/build-system.ts";
 
 /** One cache (instances: 1) of the given kind, a DNS answer the test flips, and a clock the test moves. */
@@ -90,4 +92,55 @@ describe("DNS client kinds", () => {
     c.target.failed(0);
     expect(c.region()).toBe("prod-ie");
   });
+});
+
+/** DNS failover with prod-us answering every request `addedLatencyMs` late from 20 s (no errors). */
+async function slowPrimary(addedLatencyMs: number) {
+  const text = `name: t
+durationS: 90
+settleS: 5
+failoverBy: dns
+latency: { table: inter-region, jitter: { distribution: none } }
+clients:
+  - { name: us, location: virginia, ratePerS: 5, writeShare: 0 }
+dns: { requestIntervalS: 10, failureThreshold: 3, ttlS: 60 }
+faults:
+  - { kind: brownout, region: prod-us, errorRate: 0, addedLatencyMs: ${addedLatencyMs}, startS: 20, durationS: 60 }
+`;
+  const scenario = parseScenarioText(text, "t.yaml", process.cwd()).scenarios[0]!;
+  return { scenario, result: (await runScenario(scenario, { seed: 1 })).result };
+}
+
+describe("Route 53's checks", () => {
+  it("come from its eight checker regions by default, each placed in its AWS region", async () => {
+    const { scenario } = await slowPrimary(0);
+    expect(scenario.dns.checkers).toEqual([
+      "virginia",
+      "california",
+      "oregon",
+      "ireland",
+      "singapore",
+      "sydney",
+      "tokyo",
+      "sao-paulo",
+    ]);
+    const regions = scenario.dns.checkers.map((c) => scenario.latencyTable.awsRegionOf(c));
+    expect(regions).toEqual([
+      "us-east-1",
+      "us-west-1",
+      "us-west-2",
+      "eu-west-1",
+      "ap-southeast-1",
+      "ap-southeast-2",
+      "ap-northeast-1",
+      "sa-east-1",
+    ]);
+  }, 60_000);
+
+  it("fail an answer later than one round trip + 2 s (4 s connect, 2 s response), not one 1.5 s late", async () => {
+    const late = (await slowPrimary(2500)).result;
+    const inTime = (await slowPrimary(1500)).result;
+    expect(late.promotions.map((p) => p.to)).toEqual(["prod-ie"]);
+    expect(inTime.promotions).toEqual([]);
+  }, 60_000);
 });
