@@ -38,6 +38,14 @@ export const healthCheckSchema = z
     sampleIntervalMs: z.number().int().min(1).max(60_000).default(50),
     /** Share of the sample (0..1) that must fail to mark the region down. Optional; default 0.5. */
     sampleFailureShare: z.number().gt(0).max(1).default(0.5),
+    /**
+     * Randomness in each gap between probes, as a share of intervalMs: each gap is drawn uniformly
+     * from intervalMs x (1 +/- jitterShare). HAProxy's `spread-checks` (0..50%, default 0, "2 to 5
+     * seems to show good results") and Envoy's `interval_jitter_percent` (docs/probe-timing-sources.md).
+     * The start of the grid is always random (a phase uniform in one interval, drawn per region
+     * probed), so routers started together do not probe in step. Optional; default 0. Range 0 .. 0.5.
+     */
+    jitterShare: z.number().min(0).max(0.5).default(0),
   })
   .strict()
   .refine((h) => h.timeoutMs < h.intervalMs, {

@@ -25,6 +25,12 @@ export interface RouterOptions {
   clock: Clock;
   transport: Transport;
   random: Random;
+  /**
+   * Draws health-check phases and jitter; defaults to `random`. The simulator gives it its own
+   * stream, so the probes' draws never shift the forwarding code's. null: probes on a fixed grid
+   * from start() (unit tests that assert exact decision times).
+   */
+  probeRandom?: Random | null;
   control: ControlStore;
   /** Bearer token for /_router/*. Required in production. */
   adminToken?: string;
@@ -62,6 +68,7 @@ export function createRouter(options: RouterOptions): Router {
     logger,
     metrics,
     decisions,
+    ...(options.probeRandom === null ? {} : { probeRandom: options.probeRandom ?? options.random }),
   });
   const budget = new RetryBudget(config.router.retry.budgetRatio, config.router.retry.minRetriesPerS);
   const status = () => buildStatus({ config, routerId, clock, coordinator, budget, decisions });

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { bootstrapSyncStandby, type EnvironmentConfig } from "../config/schema.ts";
 import { type Clock, clockTimeout, type TimerHandle } from "../core/clock.ts";
 import { type ControlRecord, type ControlStore, syncStandbyOf } from "../core/control.ts";
+import type { Random } from "../core/random.ts";
 import type { Transport, TransportErrorKind } from "../core/transport.ts";
 import { Promoter } from "./control/promoter.ts";
 import { raceSignal } from "./deadline.ts";
@@ -30,6 +31,8 @@ export interface CoordinatorDeps {
   logger: Logger;
   metrics: RouterMetrics;
   decisions: DecisionLog;
+  /** Health-check phases and jitter (active-checker.ts); without it probes keep a fixed grid. */
+  probeRandom?: Random;
 }
 
 export type ManualPromoteResult =
@@ -71,6 +74,7 @@ export class FailoverCoordinator {
         clock,
         transport,
         onTransition: (t) => this.onTransition(t),
+        ...(deps.probeRandom ? { random: deps.probeRandom } : {}),
       });
       this.checkers.set(region.name, checker);
       this.passive.set(region.name, new PassiveDetector(config.router.passive));

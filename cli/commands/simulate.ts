@@ -65,6 +65,11 @@ function withParentOptions(opts: RawOptions, command: Command): RawOptions {
 function addRunOptions(command: Command): Command {
   return command
     .option("--seed <n>", "the run's seed (default: the scenario's, else 1)", parseSeed)
+    .option(
+      "--seeds <n>",
+      "run seeds seed .. seed+n-1: one row per run, and detection, promotion and RTO as spreads (min/median/p90/max)",
+      parseSeedCount,
+    )
     .option("--out <dir>", "where the JSON and HTML reports go", "reports")
     .option("--json", "print the JSON result on stdout (the summary goes to stderr)")
     .option("--no-html", "skip the HTML report")
@@ -74,7 +79,6 @@ function addRunOptions(command: Command): Command {
       parseFactor,
     )
     .option("--scale-rate <factor>", "multiply every client's request rate", parseFactor)
-    .option("--seeds <n>", "run the seeds seed .. seed + n - 1 and report each (one scenario)", parseCount)
     .option(
       "--jobs <n>",
       "worker threads for independent runs (sweep cells, --compare, --seeds); default one per core",
@@ -101,6 +105,13 @@ function parseSeed(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 2 ** 32 - 1) {
     throw new InvalidArgumentError("a seed is an integer from 0 to 4294967295");
   }
+  return n;
+}
+
+function parseSeedCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1000)
+    throw new InvalidArgumentError("--seeds is a count from 1 to 1000");
   return n;
 }
 

@@ -1,5 +1,6 @@
 import type { RouterPolicy } from "../../config/router-policy-schema.ts";
 import type { Clock, TimerHandle } from "../../core/clock.ts";
+import type { Random } from "../../core/random.ts";
 import type { Transport, TransportErrorKind } from "../../core/transport.ts";
 import { type ProbeResult, type ProbeTarget, probeRegion } from "./probe.ts";
 
@@ -22,6 +23,11 @@ export interface ActiveCheckerDeps {
   transport: Transport;
   onTransition(transition: HealthTransition): void;
   onProbe?(result: ProbeResult): void;
+  /**
+   * Draws the grid's phase and each gap's jitter (config.jitterShare). Without it the checker
+   * probes at start() and then exactly every intervalMs (unit tests that assert exact times).
+   */
+  random?: Random;
 }
 
 export interface CheckerSnapshot {
@@ -46,9 +52,14 @@ export function isStrongSignal(kind: TransportErrorKind | undefined): boolean {
 }
 
 /**
- * Active health checks for one region, HAProxy style (`inter 2s fall 3 rise 2`): a probe every
- * intervalMs from start(), each with timeoutMs; fallCount consecutive failures mark the region
- * down, riseCount consecutive passes mark it up again, so one slow probe flips nothing.
+ * Active health checks for one region, HAProxy style (`inter 2s fall 3 rise 2`): a probe at
+ * start(), the next one a random phase later (uniform in [0, intervalMs)), then every intervalMs
+ * (each gap +/- jitterShare), each with timeoutMs; fallCount consecutive failures mark the region
+ * down, riseCount consecutive passes mark it up again, so one slow probe flips nothing. The phase
+ * is why detection time depends on where in the grid a fault lands: a hang is caught
+ * intervalMs x (fallCount - 1) + timeoutMs after the first probe that starts after it, which is
+ * up to one interval (plus jitter) after the fault (docs/probe-timing-sources.md; Envoy's
+ * `initial_jitter` does the same for the start of its checks).
  *
  * A refused, reset or connect-timed-out connection (from a probe or from real traffic) starts a
  * confirmation: up to fallCount extra probes fastIntervalMs apart (HAProxy's fastinter), so a
@@ -87,7 +98,10 @@ export class ActiveChecker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.tick();
+    const { intervalMs } = this.deps.config;
+    const phaseMs = this.deps.random ? this.deps.random.next() * intervalMs : intervalMs;
+    this.timer = this.deps.clock.setTimer(phaseMs, this.tick);
+    void this.probeAndCount();
   }
 
   stop(): void {
@@ -131,9 +145,16 @@ export class ActiveChecker {
 
   private tick = (): void => {
     if (!this.running) return;
-    this.timer = this.deps.clock.setTimer(this.deps.config.intervalMs, this.tick);
+    this.timer = this.deps.clock.setTimer(this.gapMs(), this.tick);
     void this.probeAndCount();
   };
+
+  /** The next gap between regular probes: intervalMs, +/- jitterShare of it when a Random is given. */
+  private gapMs(): number {
+    const { intervalMs, jitterShare } = this.deps.config;
+    if (!this.deps.random || !jitterShare) return intervalMs;
+    return intervalMs * (1 + jitterShare * (2 * this.deps.random.next() - 1));
+  }
 
   private async runConfirmation(immediate: boolean): Promise<void> {
     const { fallCount, intervalMs, fastIntervalMs } = this.deps.config;

@@ -12,6 +12,10 @@ import { WRITE_KEY_PREFIX, type WriteLedger } from "./write-ledger.ts";
 /** Where a client's request goes: its router, or whatever region its cached DNS answer names. */
 export interface ClientTarget {
   endpointFor(sequence: number): Endpoint;
+  /** Time the last endpointFor spent on a DNS lookup (a cache miss); the request waits for it. */
+  lookupMs?(): number;
+  /** A request got no answer (refused, reset, timed out): a pinned connection closes. */
+  failed?(sequence: number): void;
 }
 
 export interface ClientDeps {
@@ -49,6 +53,8 @@ const JSON_HEADERS = "application/json";
 export class ClientGroup {
   readonly endpoint: Endpoint;
   private sequence = 0;
+  /** Retries sent (spec.retries): load the servers see and users do not. */
+  retriesSent = 0;
   private readonly meanGapMs: number;
 
   constructor(
@@ -78,30 +84,64 @@ export class ClientGroup {
   };
 
   private send(sendMs: number): void {
-    const { random, ledger, network } = this.deps;
+    const { random, ledger } = this.deps;
     const seq = this.sequence++;
     const write = random.next() < this.spec.writeShare;
-    let request: Request;
     let writeIndex = -1;
+    let readUrl = "";
+    if (write) writeIndex = ledger.add(sendMs, this.deps.cellIndex, this.deps.clientIndex);
+    else {
+      const id = this.deps.knownIds.pick(random);
+      readUrl = id ? `${ORIGIN}/items/${id}` : `${ORIGIN}/items?limit=1`;
+    }
+    this.sendAttempt(seq, sendMs, write, writeIndex, readUrl, 0);
+  }
+
+  /** One attempt; a retry (spec.retries) sends the same request again: same URL, same Idempotency-Key. */
+  private sendAttempt(
+    seq: number,
+    sendMs: number,
+    write: boolean,
+    writeIndex: number,
+    readUrl: string,
+    attempt: number,
+  ): void {
+    let request: Request;
     if (write) {
-      writeIndex = ledger.add(sendMs, this.deps.cellIndex, this.deps.clientIndex);
       const headers = { "content-type": JSON_HEADERS, "idempotency-key": `${WRITE_KEY_PREFIX}${writeIndex}` };
       const body = `{"data":{"client":"${this.spec.name}","n":${writeIndex}}}`;
       request = this.request(`${ORIGIN}/items`, "POST", headers, body);
-    } else {
-      const id = this.deps.knownIds.pick(random);
-      request = this.request(id ? `${ORIGIN}/items/${id}` : `${ORIGIN}/items?limit=1`, "GET", NO_HEADERS);
-    }
+    } else request = this.request(readUrl, "GET", NO_HEADERS);
     const target = this.deps.target.endpointFor(seq);
     const options = {
       connectTimeoutMs: this.spec.connectTimeoutMs,
       responseTimeoutMs: this.spec.timeoutMs,
       peerAddress: `${this.endpoint.id}#${seq % USERS_PER_GROUP}`,
     };
-    network.send(this.endpoint, target, request, options).then(
-      (response) => this.answered(response, sendMs, write, writeIndex),
-      (error: unknown) => this.failed(error, sendMs),
-    );
+    const retry = (): boolean => {
+      const retries = this.spec.retries;
+      if (!retries || attempt >= retries.max || this.deps.clock.exactMs >= this.deps.stopAtMs) return false;
+      this.retriesSent++;
+      const backoffMs = retries.backoffMs * retries.backoffMultiplier ** attempt;
+      this.deps.clock.at(this.deps.clock.exactMs + backoffMs, () =>
+        this.sendAttempt(seq, sendMs, write, writeIndex, readUrl, attempt + 1),
+      );
+      return true;
+    };
+    const go = () =>
+      this.deps.network.send(this.endpoint, target, request, options).then(
+        (response) => {
+          if (response.status >= 500 && retry()) return;
+          this.answered(response, sendMs, write, writeIndex);
+        },
+        (error: unknown) => {
+          this.deps.target.failed?.(seq);
+          if (!retry()) this.failed(error, sendMs);
+        },
+      );
+    const lookupMs = this.deps.target.lookupMs?.() ?? 0;
+    if (lookupMs > 0) this.deps.clock.at(this.deps.clock.exactMs + lookupMs, go);
+    else go();
   }
 
   private request(url: string, method: string, headers: Record<string, string>, body?: string): Request {

@@ -8,9 +8,10 @@ import type { SimNetwork } from "../transport/sim-network.ts";
 /**
  * Route 53's TCP+HTTP check: a connection within 4 s, then a 2xx/3xx within 2 s of connecting
  * (Route 53 developer guide, "How Amazon Route 53 determines whether a health check is healthy").
+ * The connection takes one round trip from the checker, so the answer is due at RTT + 2 s.
  */
 const CHECK_CONNECT_TIMEOUT_MS = 4000;
-const CHECK_RESPONSE_TIMEOUT_MS = 6000;
+const CHECK_RESPONSE_AFTER_CONNECT_MS = 2000;
 
 export interface DnsEvent {
   atMs: number;
@@ -91,7 +92,8 @@ export class Route53Model {
     this.network
       .send(checker, target, new Request(url), {
         connectTimeoutMs: CHECK_CONNECT_TIMEOUT_MS,
-        responseTimeoutMs: CHECK_RESPONSE_TIMEOUT_MS,
+        responseTimeoutMs:
+          this.network.internals.links.between(checker, target).rttMs + CHECK_RESPONSE_AFTER_CONNECT_MS,
       })
       .then(
         (response) => this.count(cell, region, checkerIndex, response.status >= 200 && response.status < 400),

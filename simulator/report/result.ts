@@ -1,3 +1,5 @@
+import type { CapacityReport } from "../capacity/capacity-model.ts";
+import type { DegradedService } from "../capacity/degraded-service.ts";
 import type { ControlReplicaStats } from "../system/control-replicas.ts";
 import type { FalseFailover, FaultOutcome, OtherOutage } from "./failover-analysis.ts";
 import type { LostWritesResult } from "./lost-writes.ts";
@@ -107,4 +109,6 @@ export interface ScenarioResult {
   invariants: { ok: boolean; violations: string[] };
   warnings: string[];
   simulation: { eventsRun: number; requestsDelivered: number; writesSent: number };
+  /** Only when the scenario sets a capacity (simulator/capacity/): each pool, and the minutes of degraded service. */
+  capacity?: CapacityReport & { clientRetries: number; degraded: DegradedService };
 }

@@ -1,3 +1,4 @@
+import { degradedService } from "../capacity/degraded-service.ts";
 import { analyseFaults, detectionLookbackMs, falseFailovers, round3 } from "../report/failover-analysis.ts";
 import { checkLostWrites, type LostWrite } from "../report/lost-writes.ts";
 import type { ScenarioResult } from "../report/result.ts";
@@ -14,6 +15,8 @@ export interface RunOptions {
   onProgress?: (done: number) => void;
   /** How HTTP objects cross the simulated network (simulation.ts); "light" unless a test compares. */
   wire?: WireMode;
+  /** Called once the run is over, with the whole simulation (figures the JSON result does not carry). */
+  inspect?: (sim: Simulation) => void;
 }
 
 export interface RunOutcome {
@@ -31,6 +34,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const { unhandledRejections, realTimerCalls } = await sim.run(options.onProgress);
   const wallS = (performance.now() - startedAt) / 1000;
   const { result, lostWrites } = await buildResult(sim, unhandledRejections, realTimerCalls);
+  options.inspect?.(sim);
   return {
     result,
     lostWrites,
@@ -209,6 +213,13 @@ async function buildResult(
       writesSent: sim.ledger.size,
     },
   };
+  if (scenario.capacity && sim.network.capacity) {
+    result.capacity = {
+      ...sim.network.capacity.report(),
+      clientRetries: sim.clients.reduce((sum, c) => sum + c.retriesSent, 0),
+      degraded: degradedService(result.timeline, scenario.capacity.slo, scenario.durationS),
+    };
+  }
   result.expectations = checkExpectations(scenario.expect, result);
   return { result, lostWrites: allLost };
 }

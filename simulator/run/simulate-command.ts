@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { EXIT_FAILED, type EXIT_OK, UsageError } from "../../core/cli-error.ts";
+import { EXIT_FAILED, EXIT_OK, UsageError } from "../../core/cli-error.ts";
+import { describeCapacity } from "../capacity/describe-capacity.ts";
 import { renderComparisonHtml, renderRunHtml, renderSweepHtml } from "../report/html-report.ts";
 import type { ScenarioResult } from "../report/result.ts";
 import { summarizeSeeds } from "../report/seeds-summary.ts";
@@ -11,6 +12,7 @@ import { progressBar } from "./progress.ts";
 import { defaultJobCount, type JobOutcome, type RunJob, runJobs } from "./run-jobs.ts";
 import { runScenario } from "./run-scenario.ts";
 import { runSweep, summarizeSweep } from "./run-sweep.ts";
+import { seedSpread, summarizeSeedSpread } from "./seed-spread.ts";
 import { DEFAULT_SEED, runSeeds } from "./seeds.ts";
 
 export interface SimulateOptions {
@@ -57,9 +59,8 @@ export async function simulate(
   for (const s of scenarios)
     say(`failover simulate: ${s.label} (${s.file}), seed ${seed}, node ${process.version}`);
   const seedCount = options.seeds ?? 1;
-  if (seedCount > 1) {
-    if (scenarios.length > 1) throw new SweepInputError("--seeds runs one scenario; drop --compare");
-    return simulateSeeds(files[0]!, seed, seedCount, options, say, reproduce);
+  if (options.seeds !== undefined) {
+    return simulateSeeds(files, seed, seedCount, options, say);
   }
 
   const jobs = options.jobs ?? defaultJobCount();
@@ -90,8 +91,8 @@ export async function simulate(
   if (comparison) {
     for (const r of results) say(headline(r).join("\n"));
     say(`\nSide by side (seed ${seed}):\n${summaryText}\n`);
-    for (const r of results) say(`${r.scenario.label}:\n${summarizeRun(r)}\n`);
-  } else say(`${summarizeRun(results[0]!)}\n`);
+    for (const r of results) say(`${r.scenario.label}:\n${summarizeRun(r)}\n${describeCapacity(r)}`);
+  } else say(`${summarizeRun(results[0]!)}\n${describeCapacity(results[0]!)}`);
   say("Parameters");
   for (const s of scenarios) printParameters(s, seed, say);
   say("");
@@ -153,34 +154,43 @@ function sayRan(scenario: ResolvedScenario, wall: JobOutcome["wall"], say: (text
 }
 
 /**
- * `--seeds N`: the same scenario under seeds seed .. seed + N - 1, on worker threads, one line
- * per seed in seed order, and one JSON report holding every run. The exit code is the worst run's.
+ * `--seeds N`: each scenario under seeds seed .. seed + N - 1, on worker threads, merged in seed
+ * order: one row per run, then detection, promotion and RTO as spreads over the seeds
+ * (seed-spread.ts), and one JSON report holding both. Exits with the first run that broke
+ * something, printing the command that reproduces that seed alone.
  */
 async function simulateSeeds(
-  file: LoadedScenarioFile,
-  seed: number,
+  files: readonly LoadedScenarioFile[],
+  firstSeed: number,
   count: number,
   options: SimulateOptions,
   say: (text: string) => void,
-  reproduce: string,
 ): Promise<SimulateOutcome> {
   const load = { scaleTime: options.scaleTime, scaleRate: options.scaleRate };
-  const seeds = Array.from({ length: count }, (_, i) => seed + i);
-  const jobs: RunJob[] = seeds.map((s) => ({ path: resolve(file.file), load, scenarioIndex: 0, seed: s }));
+  const seeds = Array.from({ length: count }, (_, i) => firstSeed + i);
+  const jobs: RunJob[] = seeds.flatMap((seed) =>
+    files.flatMap((f) =>
+      f.scenarios.map((_, scenarioIndex) => ({ path: resolve(f.file), load, scenarioIndex, seed })),
+    ),
+  );
   const bar = progressBar(!options.json && process.stderr.isTTY === true);
   const outcomes = await runJobs(jobs, options.jobs ?? defaultJobCount(), (done, total) =>
-    bar.update(done / total, `${done}/${total} seeds`),
+    bar.update(done / total, `${done}/${total} runs`),
   );
   bar.stop();
   const results = outcomes.map((o) => o.result);
-  const text = summarizeSeeds(results);
-  say(`\n${text}\n`);
-  const last = seeds[seeds.length - 1]!;
-  const json = { kind: "seeds", seeds, runs: results };
-  const written = writeReports(options.out, `${safeName(file.name)}-seeds${seed}-${last}`, json, undefined);
+  const spread = seedSpread(seeds, results);
+  say(`\n${summarizeSeeds(results)}\n\n${summarizeSeedSpread(spread)}\n`);
+  const name = `${safeName(files.map((f) => f.name).join("-vs-"))}-seeds${seeds[0]}-${seeds[seeds.length - 1]}`;
+  const written = writeReports(options.out, name, spread, undefined);
   say(`reports: ${written.join(", ")}`);
-  if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  return finish(results, say, reproduce);
+  if (options.json) process.stdout.write(`${JSON.stringify(spread, null, 2)}\n`);
+  for (const r of results) {
+    if (r.invariants.ok && r.expectations.every((e) => e.met)) continue;
+    // The first seed that broke something, with the command that reproduces it alone.
+    return finish([r], say, reproduceCommand(files, r.scenario.seed, { ...options, seeds: undefined }));
+  }
+  return { exitCode: EXIT_OK };
 }
 
 const SWEEP_DEFAULT = DEFAULT_SCENARIO.replace("prod-us-outage.yaml", "sweep-health-checks.yaml");

@@ -1,4 +1,6 @@
 import { seededRandom } from "../../core/random.ts";
+import { CapacityModel } from "../capacity/capacity-model.ts";
+import type { CapacitySpec } from "../capacity/capacity-schema.ts";
 import { ClientGroup, type ClientTarget } from "../clients/client-group.ts";
 import { KnownIds } from "../clients/known-ids.ts";
 import { WriteLedger } from "../clients/write-ledger.ts";
@@ -89,6 +91,7 @@ export class Simulation {
       seed,
       rawTransport: wire === "light",
     });
+    if (scenario.capacity) this.network.capacity = this.buildCapacity(scenario.capacity);
     this.phases = phasesOf(scenario.faults, this.durationMs);
     this.locations = [...new Set(scenario.clients.map((c) => c.location))];
     this.recorder = new RunRecorder({
@@ -153,9 +156,23 @@ export class Simulation {
           oldHead: from ? cell.regions.get(from)!.store.headSeq : 0,
           oldLastAcceptMs: from ? this.splitBrain.lastAcceptMs.get(`${cell.index}|${from}`) : undefined,
         });
-        if (promotion) this.promotions.push(promotion);
+        if (promotion) {
+          this.promotions.push(promotion);
+          this.network.capacity?.onPromoted(promotion.to);
+        }
       };
     }
+  }
+
+  /** Regions not active in any cell at the start are standbys (scaled down if the scenario says so). */
+  private buildCapacity(spec: CapacitySpec): CapacityModel {
+    const regions = this.scenario.config.regions.map((r) => r.name);
+    const active = new Set(this.system.cells.map((c) => c.activeAtStart));
+    const standbys = new Set(regions.filter((r) => !active.has(r)));
+    const routers = this.scenario.failoverBy === "router" ? this.scenario.routers.map((r) => r.id) : [];
+    return new CapacityModel(this.engine.clock, spec, regions, standbys, routers, (label) =>
+      seededRandom(subsystemSeed(this.seed, label)),
+    );
   }
 
   private buildDns(): Route53Model {
@@ -218,8 +235,12 @@ export class Simulation {
         this.engine.clock,
         this.dns,
         cell,
-        spec.cacheInstances,
-        spec.ttlS * 1000,
+        {
+          instances: spec.cacheInstances,
+          ttlMs: spec.ttlS * 1000,
+          lookupMs: spec.lookupMs,
+          ...(spec.clientMix ? { mix: spec.clientMix } : {}),
+        },
         random,
       );
     }

@@ -102,6 +102,7 @@ export function resolveScenario(
     latencyTableName: input.latency.table,
     jitter: input.latency.jitter,
     serviceTime: { readMs: input.serviceTimeMs.read, writeMs: input.serviceTimeMs.write },
+    capacity: input.capacity,
     routers,
     domains,
     clockDriftPpm: input.clockDriftPpm,
@@ -282,6 +283,7 @@ function resolveClient(
     routerId,
     connectTimeoutMs: c.connectTimeoutMs,
     timeoutMs: c.timeoutMs,
+    ...(c.retries ? { retries: c.retries } : {}),
   };
 }
 

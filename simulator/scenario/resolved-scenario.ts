@@ -1,4 +1,5 @@
 import type { EnvironmentConfig } from "../../config/schema.ts";
+import type { CapacitySpec } from "../capacity/capacity-schema.ts";
 import type { FaultEffect } from "../faults/effects.ts";
 import type { FailureDomains, FaultTiming } from "../faults/registry.ts";
 import type { JitterSpec } from "../latency/jitter.ts";
@@ -16,6 +17,7 @@ export interface ResolvedClient {
   routerId: string | undefined;
   connectTimeoutMs: number;
   timeoutMs: number;
+  retries?: { max: number; backoffMs: number; backoffMultiplier: number };
 }
 
 export interface PlannedFault {
@@ -51,6 +53,8 @@ export interface ResolvedScenario {
   latencyTableName: string;
   jitter: JitterSpec;
   serviceTime: ServiceTime;
+  /** Workers and queues (simulator/capacity/); undefined: infinite capacity. */
+  capacity: CapacitySpec | undefined;
   routers: { id: string; location: string; awsRegion: string | undefined }[];
   /** Every part's AWS region (faults/registry.ts). */
   domains: FailureDomains;

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { capacitySchema } from "../capacity/capacity-schema.ts";
+import { dnsClientKindSchema } from "../dns/dns-client-mix.ts";
 import { jitterSchema } from "../latency/jitter.ts";
 
 const id = z.string().regex(/^[a-z][a-z0-9-]*$/, "must be lower-case letters, digits and dashes");
@@ -21,6 +23,20 @@ export const clientSchema = z
     connectTimeoutMs: z.number().int().min(10).max(120_000).default(3000),
     /** The client gives up waiting for an answer after this long. */
     timeoutMs: z.number().int().min(10).max(600_000).default(30_000),
+    /**
+     * Clients that retry a 5xx or a request that got no answer (an SDK's default retry policy):
+     * up to `max` more attempts, the n-th after backoffMs x backoffMultiplier^(n-1). The user
+     * sees one request (its latency from the first send); the servers see every attempt.
+     * Absent: no retries.
+     */
+    retries: z
+      .object({
+        max: z.number().int().min(1).max(10),
+        backoffMs: z.number().min(0).max(600_000).default(0),
+        backoffMultiplier: z.number().min(1).max(10).default(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -42,12 +58,23 @@ export const dnsModelSchema = z
     requestIntervalS: z.union([z.literal(10), z.literal(30)]).default(30),
     failureThreshold: z.number().int().min(1).max(10).default(3),
     ttlS: z.number().int().min(0).max(86_400).default(60),
-    /** Where Route 53's health checkers probe from (its default regions that the latency table knows). */
-    checkers: z.array(location).min(1).default(["virginia", "oregon", "california", "ireland", "sydney"]),
+    /**
+     * Where Route 53's health checkers probe from: by default its eight health-checker regions
+     * (Route 53 API reference, HealthCheckObservation.Region: us-east-1, us-west-1, us-west-2,
+     * eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1).
+     */
+    checkers: z
+      .array(location)
+      .min(1)
+      .default(["virginia", "california", "oregon", "ireland", "singapore", "sydney", "tokyo", "sao-paulo"]),
     /** A record is healthy while more than this share of checkers say so. */
     healthyCheckerShare: z.number().min(0).max(1).default(0.18),
-    /** Independent client resolver caches per client group (each caches for the TTL from its own last lookup). */
+    /** Independent client resolver caches per client group (each caches from its own last lookup). */
     cacheInstances: z.number().int().min(1).max(10_000).default(50),
+    /** What the caches are (simulator/dns/dns-client-mix.ts); default: all honour the TTL. Shares are normalised. */
+    clientMix: z.array(dnsClientKindSchema).min(1).optional(),
+    /** A lookup that misses the cache delays its request by this long (a recursive resolver's round trips). */
+    lookupMs: z.number().min(0).max(60_000).default(0),
     /** on-answer-change: automation promotes whichever region DNS answers (generous to DNS); none: nobody promotes. */
     promote: z.enum(["on-answer-change", "none"]).default("on-answer-change"),
     /** Time from the answer changing to the promotion (an alarm, a Lambda). */
@@ -128,6 +155,8 @@ export const scenarioFields = {
     })
     .strict()
     .default({ read: 0.5, write: 1.5 }),
+  /** Workers, queues and service times of regions and routers; absent: infinite capacity. */
+  capacity: capacitySchema.optional(),
   /** Move a region to another location of the latency table, e.g. {prod-ie: sydney}. */
   regionLocations: z.record(z.string(), location).default({}),
   /** Partial override of the environment's replication settings (validated after merging). */

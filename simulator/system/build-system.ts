@@ -219,6 +219,10 @@ export class SimSystem {
       clock: this.clockOf(`router:${routerId}${suffix}`),
       transport: this.transportFrom(endpoint, cell),
       random: seededRandom(subsystemSeed(this.options.seed, `router:${routerId}${suffix}#${generation}`)),
+      // Its own stream: probe phases and jitter come from the seed without shifting forwarding's draws.
+      probeRandom: seededRandom(
+        subsystemSeed(this.options.seed, `router:${routerId}${suffix}#${generation}:probes`),
+      ),
       control: this.controlClient(endpoint, cell),
       adminToken: SIM_ADMIN_TOKEN,
     });

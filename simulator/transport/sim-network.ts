@@ -8,6 +8,7 @@ import {
   type SendOptions,
   TransportError,
 } from "../../core/transport.ts";
+import type { CapacityModel } from "../capacity/capacity-model.ts";
 import type { VirtualClock } from "../engine/virtual-clock.ts";
 import type { FaultState } from "../faults/fault-state.ts";
 import type { LinkModel } from "../latency/link.ts";
@@ -32,6 +33,8 @@ const REPLICATION_PREFIX = "/_replication/";
 export class SimNetwork {
   /** Requests delivered to an app, by endpoint kind (a measure of work). */
   deliveredCount = 0;
+  /** Servers' workers and queues (simulator/capacity/); undefined: infinite capacity. */
+  capacity: CapacityModel | undefined;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -71,6 +74,7 @@ export class SimNetwork {
       faults: this.faults,
       serviceTime: this.serviceTime,
       random: this.faultRandom,
+      capacity: this.capacity,
     };
   }
 }
@@ -173,6 +177,21 @@ class Call {
       this.respondAfter(processMs, brownoutResponse(target.name), t1);
       return;
     }
+    const pool = this.net.internals.capacity?.poolFor(target);
+    if (pool) {
+      // Waits for a worker (its service time adds to the database time), or is shed at once.
+      const admitted = pool.admit({
+        serve: (cpuMs) => this.serve(fetch, processMs + cpuMs, t1),
+        gone: () => this.done,
+      });
+      if (!admitted) this.respondAfter(0, overloadedResponse(target), t1);
+      return;
+    }
+    this.serve(fetch, processMs, t1);
+  }
+
+  private serve(fetch: NonNullable<Endpoint["fetch"]>, processMs: number, t1: number): void {
+    const target = this.to;
     this.net.deliveredCount++;
     fetch(this.received(), this.options.peerAddress ?? this.from.id).then(
       (response) => this.respondAfter(processMs, response, t1),
@@ -281,6 +300,15 @@ function brownoutResponse(region: string): Response {
       status: 503,
       headers: { "content-type": "application/json", "x-region": region },
     },
+  );
+}
+
+/** A server at its limit sheds: a 503 at once, as a load balancer or a bounded server queue does. */
+function overloadedResponse(target: Endpoint): Response {
+  const header = target.kind === "region" ? "x-region" : "x-router";
+  return new Response(
+    JSON.stringify({ error: "overloaded", detail: `${target.name} is at its capacity (queue full)` }),
+    { status: 503, headers: { "content-type": "application/json", [header]: target.name } },
   );
 }
 

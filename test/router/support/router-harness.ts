@@ -39,6 +39,9 @@ export function routerHarness(options: HarnessOptions = {}): Harness {
     clock,
     transport: regions.transport,
     random: seededRandom(7),
+    // A fixed probe grid from t=0: these tests assert exact decision times (probe phases are
+    // tested in probe-phase.test.ts and over seeds in the simulator).
+    probeRandom: null,
     control,
     adminToken: options.adminToken,
   });
