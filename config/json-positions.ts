@@ -39,7 +39,8 @@ export function jsonPositions(
   };
 }
 
-function childOf(node: Node | null, part: PropertyKey): Node | null {
+/** The node at `part` (a map key or a list index) under `node`; null if there is none. */
+export function childOf(node: Node | null, part: PropertyKey): Node | null {
   if (isMap(node)) {
     const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === part);
     return (pair?.value as Node | undefined) ?? null;

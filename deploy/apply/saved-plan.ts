@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import type { EnvironmentConfig } from "../../config/schema.ts";
-import { UsageError } from "../../core/cli-error.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { checkCredentials } from "../aws/credentials.ts";
 import type { LambdaWaits } from "../aws/lambda-functions.ts";
@@ -47,11 +46,12 @@ export function readSavedPlan(file: string): SavedPlan {
   try {
     saved = JSON.parse(readFileSync(file, "utf8")) as SavedPlan;
   } catch (error) {
-    throw new UsageError(`${file}: not a saved plan: ${(error as Error).message}`);
+    throw new DeployError(`${file}: not a saved plan: ${(error as Error).message}`, "usage");
   }
   if (saved?.format !== FORMAT) {
-    throw new UsageError(
+    throw new DeployError(
       `${file}: not a saved plan (format is not ${FORMAT}); make one with failover deploy --out ${file}`,
+      "usage",
     );
   }
   return saved;

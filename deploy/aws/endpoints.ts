@@ -1,4 +1,4 @@
-import { UsageError } from "../../core/cli-error.ts";
+import { DeployError } from "../deploy-error.ts";
 
 /**
  * Endpoint overrides, for running against stand-ins that speak the AWS APIs (moto's server for
@@ -29,10 +29,13 @@ export function endpointOverride(service: OverridableService, env: NodeJS.Proces
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${variable}="${value}" is not a URL (expected e.g. http://127.0.0.1:5000)`);
+    throw new DeployError(
+      `${variable}="${value}" is not a URL (expected e.g. http://127.0.0.1:5000)`,
+      "usage",
+    );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError(`${variable}="${value}" must be an http(s) URL`);
+    throw new DeployError(`${variable}="${value}" must be an http(s) URL`, "usage");
   }
   return value;
 }

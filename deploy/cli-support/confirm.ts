@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline/promises";
-import { UsageError } from "../../core/cli-error.ts";
+import { DeployError } from "../deploy-error.ts";
 
 export interface ConfirmOptions {
   /** `--yes` was given. */
@@ -20,9 +20,10 @@ export async function confirm(options: ConfirmOptions): Promise<boolean> {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   if (input.isTTY !== true) {
-    throw new UsageError(
+    throw new DeployError(
       "not applying: standard input is not a terminal, so nobody can confirm. Re-run with --yes to apply, " +
         "or with --dry-run to only see the plan. Nothing was changed.",
+      "usage",
     );
   }
   const rl = createInterface({ input, output });

@@ -1,5 +1,4 @@
 import type { EnvironmentConfig } from "../../config/schema.ts";
-import { UsageError } from "../../core/cli-error.ts";
 import { DeployError } from "../deploy-error.ts";
 import type { RequestIntervalS } from "../plan/plan-types.ts";
 
@@ -16,16 +15,18 @@ export interface HealthCheckFlags {
 
 export function parseRequestIntervalS(value: string): RequestIntervalS {
   if (value === "10" || value === "30") return Number(value) as RequestIntervalS;
-  throw new UsageError(
+  throw new DeployError(
     `--request-interval-s ${value}: Route 53 health checks run every 10 or 30 seconds, nothing else. Nothing was changed.`,
+    "usage",
   );
 }
 
 export function parseFailureThreshold(value: string): number {
   const n = Number(value);
   if (/^\d+$/.test(value) && n >= 1 && n <= 10) return n;
-  throw new UsageError(
+  throw new DeployError(
     `--failure-threshold ${value}: Route 53 accepts 1 to 10 (default 3). Nothing was changed.`,
+    "usage",
   );
 }
 

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { checkEnvName, resolveEnvName } from "../../config/env-name.ts";
 import { loadConfigFile, loadEnvironment } from "../../config/load-config.ts";
 import type { EnvironmentConfig, EnvName } from "../../config/schema.ts";
-import { UsageError } from "../../core/cli-error.ts";
+import { DeployError } from "../deploy-error.ts";
 
 /**
  * Which environment a deploy or DNS command acts on, and its config.
@@ -34,16 +34,18 @@ export function resolveTarget(options: TargetOptions): Target {
   const name = explicit ? checkEnvName(options.envFlag!, "--env") : resolveEnvName(env);
   if (name === "production" && !explicit && options.changes) {
     const from = env.USER_ENV_NAME ? "USER_ENV_NAME" : "ENV_NAME";
-    throw new UsageError(
+    throw new DeployError(
       `refusing to change production: the environment came from ${from}=production, not from the command line. ` +
         "Production changes need an explicit --env production. Nothing was changed.",
+      "usage",
     );
   }
   const config =
     options.configFile === undefined ? loadEnvironment(name) : loadConfigFile(resolve(options.configFile));
   if (config.name !== name) {
-    throw new UsageError(
+    throw new DeployError(
       `${options.configFile} is the config of environment "${config.name}", not "${name}" (--env); nothing was changed`,
+      "usage",
     );
   }
   return { name, explicit, config };

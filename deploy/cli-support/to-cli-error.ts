@@ -1,5 +1,5 @@
 import { ConfigError } from "../../config/config-error.ts";
-import { CliError } from "../../core/cli-error.ts";
+import { CliError, UsageError } from "../../core/cli-error.ts";
 import { TableSchemaMismatchError } from "../../regions/store/dynamodb-tables.ts";
 import { UnsafeHealthCheckUpdateError } from "../aws/health-check-update.ts";
 import { DeployError } from "../deploy-error.ts";
@@ -11,8 +11,9 @@ import { DeployError } from "../deploy-error.ts";
  */
 export function toCliError(error: unknown): unknown {
   if (error instanceof CliError || error instanceof ConfigError) return error;
-  if (error instanceof DeployError || error instanceof UnsafeHealthCheckUpdateError)
-    return new CliError(error.message);
+  if (error instanceof DeployError)
+    return error.kind === "usage" ? new UsageError(error.message) : new CliError(error.message);
+  if (error instanceof UnsafeHealthCheckUpdateError) return new CliError(error.message);
   if (error instanceof TableSchemaMismatchError) return new CliError(error.message);
   if (
     error instanceof Error &&

@@ -1,5 +1,4 @@
 import type { EnvironmentConfig } from "../../config/schema.ts";
-import { UsageError } from "../../core/cli-error.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import { readHealthCheck, readHealthCheckObservations } from "../aws/route53-health-checks.ts";
 import { readRecordsAt, testDnsAnswer } from "../aws/route53-records.ts";
@@ -92,7 +91,8 @@ async function answerOf(state: DnsState, clients: AwsClients): Promise<DnsState[
 /** The region named `name`, or a DeployError listing the regions the config has. */
 export function requireRegion(config: EnvironmentConfig, name: string): void {
   if (config.regions.some((r) => r.name === name)) return;
-  throw new UsageError(
+  throw new DeployError(
     `"${name}" is not a region of environment ${config.name} (its regions are ${config.regions.map((r) => r.name).join(", ")}). Nothing was changed.`,
+    "usage",
   );
 }

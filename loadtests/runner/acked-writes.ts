@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 
 /**
  * Writes the router acknowledged during a k6 run, with the value each wrote. The scripts log
@@ -91,21 +92,8 @@ export function compareFinalValues(
   for (const e of expected) {
     const found = readBack.get(e.id);
     if (found === undefined) missingIds.push(e.id);
-    else if (e.acceptable.length > 0 && !e.acceptable.some((v) => sameJson(v, found))) staleIds.push(e.id);
+    else if (e.acceptable.length > 0 && !e.acceptable.some((v) => isDeepStrictEqual(v, found)))
+      staleIds.push(e.id);
   }
   return { missingIds, staleIds };
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
-}
-
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.keys(value as object)
-      .sort()
-      .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
-  );
 }

@@ -1,4 +1,5 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { childOf } from "../../config/json-positions.ts";
 import { type InputProblem, SimInputError } from "./input-error.ts";
 
 /**
@@ -60,13 +61,4 @@ export class PositionedDocument {
     const offset = node?.range?.[0];
     return offset === undefined ? undefined : this.lines.linePos(offset).line;
   }
-}
-
-function childOf(node: Node | null, part: PropertyKey): Node | null {
-  if (isMap(node)) {
-    const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === part);
-    return (pair?.value as Node | undefined) ?? null;
-  }
-  if (isSeq(node) && typeof part === "number") return (node.items[part] as Node | undefined) ?? null;
-  return null;
 }

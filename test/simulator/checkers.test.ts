@@ -201,6 +201,10 @@ describe("lost-write checker (Jepsen style)", () => {
   });
 });
 
+function promotionAt(atMs: number, from: string, to: string, cause: Promotion["cause"]): Promotion {
+  return { atMs, cell: 0, from, to, cause } as Promotion;
+}
+
 function failed(sendMs: number, latencyMs: number) {
   return { sendMs, answerMs: sendMs + latencyMs, failed: true };
 }
@@ -237,13 +241,7 @@ describe("failover analysis", () => {
       },
       { atMs: 10_100, cell: 0, routerId: "a", kind: "health" as const, region: "prod-ie", reason: "down: x" },
     ];
-    const promotion = {
-      atMs: 10_400,
-      cell: 0,
-      from: "prod-us",
-      to: "prod-ie",
-      cause: "failover",
-    } as Promotion;
+    const promotion = promotionAt(10_400, "prod-us", "prod-ie", "failover");
     // Failures sent at 10.1, 10.2, 12 s (answered 50 ms later), then one at 30 s after a quiet
     // gap longer than restoredForS: a second outage of the same fault, not part of the RTO.
     const failures = [[10_100, 10_200, 12_000, 30_000, 5_000].map((t) => failed(t, 50))];
@@ -263,13 +261,7 @@ describe("failover analysis", () => {
 
   it("counts held requests in the RTO: answered, but more than HELD_MS after they were sent", async () => {
     const { HELD_MS } = await import("../../simulator/report/outages.ts");
-    const promotion = {
-      atMs: 10_300,
-      cell: 0,
-      from: "prod-us",
-      to: "prod-ie",
-      cause: "failover",
-    } as Promotion;
+    const promotion = promotionAt(10_300, "prod-us", "prod-ie", "failover");
     // No request failed: the router held them through detection, promotion and the lease wait.
     const held = [[held1(10_050, 2_600), held1(10_900, HELD_MS + 1)]];
     const {
@@ -299,13 +291,7 @@ describe("failover analysis", () => {
   it("gives a fault that starts during another fault's outage its own outage and RTO", () => {
     const partition = fault(0, 12_000, 54_000, []);
     const down = fault(1, 30_000, 50_000, ["prod-us"]);
-    const failover = {
-      atMs: 30_200,
-      cell: 0,
-      from: "prod-us",
-      to: "prod-ie",
-      cause: "failover",
-    } as Promotion;
+    const failover = promotionAt(30_200, "prod-us", "prod-ie", "failover");
     // Held requests every second from 12 s (the partition's) through the region's loss at 30 s.
     const d = [Array.from({ length: 21 }, (_, i) => held1(12_000 + i * 1000, 1500))];
     const { faults } = analyseFaults(scenario, [partition, down], [], [], [failover], d, () => "prod-us");
@@ -316,20 +302,8 @@ describe("failover analysis", () => {
 
   it("attributes the outage after a failback to the failback, not to the fault or to nothing", () => {
     const f = fault(0, 10_000, 40_000, ["prod-us"]);
-    const failover = {
-      atMs: 10_400,
-      cell: 0,
-      from: "prod-us",
-      to: "prod-ie",
-      cause: "failover",
-    } as Promotion;
-    const failback = {
-      atMs: 60_000,
-      cell: 0,
-      from: "prod-ie",
-      to: "prod-us",
-      cause: "failback",
-    } as Promotion;
+    const failover = promotionAt(10_400, "prod-us", "prod-ie", "failover");
+    const failback = promotionAt(60_000, "prod-ie", "prod-us", "failback");
     // The fault's outage (10.1-10.3 s), then the failback's (60.0-61 s), 20 s after the fault healed.
     const d = [[10_100, 10_300, 60_000, 60_500, 61_000].map((t) => failed(t, 20))];
     const { faults, otherOutages } = analyseFaults(
