@@ -60,7 +60,7 @@ describe("independent runs on worker threads", () => {
 
   it("returns outcomes in the order of the jobs, not the order they finish in", async () => {
     const path = resolve(SCENARIOS_DIR, "prod-us-outage.yaml");
-    // The first job is the longest: it finishes last on two workers.
+    // Jobs of different lengths on two threads (this one and a worker): each outcome lands at its job's index.
     const jobs: RunJob[] = [
       { path, load: { scaleTime: 0.05, scaleRate: 0.4 }, scenarioIndex: 0, seed: 1 },
       { path, load: { scaleTime: 0.02, scaleRate: 0.1 }, scenarioIndex: 0, seed: 2 },
