@@ -35,7 +35,8 @@ describe("failover fault (a real process against a running stack)", () => {
     expect((await fault("heal")).stdout).toBe("nothing to heal\n");
   });
 
-  it("passes each command's options as the fault's parameters", async () => {
+  // Five real processes, each starting Node and tsx: on a loaded machine that alone passes 30 s.
+  it("passes each command's options as the fault's parameters", { timeout: 120_000 }, async () => {
     // --control may also follow the subcommand.
     const brownout = await failoverOnce([
       "fault",
