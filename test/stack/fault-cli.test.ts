@@ -59,7 +59,8 @@ describe("failover fault (a real process against a running stack)", () => {
     expect(JSON.parse(listed.stdout)).toEqual([]);
   });
 
-  it("passes each command's options as the fault's parameters", async () => {
+  // Five real processes, each starting Node and tsx: on a loaded machine that alone passes 30 s.
+  it("passes each command's options as the fault's parameters", { timeout: 120_000 }, async () => {
     // --control may also follow the subcommand.
     const brownout = await failoverOnce([
       "fault",
