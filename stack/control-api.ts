@@ -4,7 +4,7 @@ import { FaultHealError, type FaultManager } from "./fault-manager.ts";
 import { LIVE_FAULTS } from "./faults/index.ts";
 import { FaultError } from "./faults/live-fault.ts";
 
-const EXAMPLE = '{"kind":"region-down","target":"prod-us","durationS":30}';
+const EXAMPLE = '{"kind":"region-down","region":"prod-us","durationS":30}';
 
 /**
  * The live stack's control API (loopback only): inject and heal faults while load runs.

@@ -26,7 +26,7 @@ describe("epoch-tagged reads on the live stack", () => {
     stack = await startTestStack();
     const s = stack;
     const id = await seedReplicatedItem(s);
-    const down = await injectFault(s, { kind: "region-down", target: "prod-us" });
+    const down = await injectFault(s, { kind: "region-down", region: "prod-us" });
     await waitForActive(s, "prod-ie", 5000);
     const put = await eventually("the overwrite acknowledged by prod-ie", async () => {
       const r = await sendJson(`${s.routerUrl}/items/${id}`, "PUT", { data: { v: 2 } });

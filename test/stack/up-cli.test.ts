@@ -70,7 +70,7 @@ describe("failover up (a real process)", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(cli.stderr()).toContain("Ctrl-C to stop");
-    expect((await sendJson(control, "POST", { kind: "region-down", target: "prod-us" })).status).toBe(201);
+    expect((await sendJson(control, "POST", { kind: "region-down", region: "prod-us" })).status).toBe(201);
     await cli.waitForOutput(/"event":"fenced"/, 30_000);
     const events = cli
       .stdout()
