@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, LineCounter, type Node, parseDocument } from "yaml";
 import { childOf } from "../../config/json-positions.ts";
 import { type InputProblem, SimInputError } from "./input-error.ts";
 

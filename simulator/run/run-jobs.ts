@@ -4,7 +4,6 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { routerPolicySchema } from "../../config/router-policy-schema.ts";
-import type { ScenarioResult } from "../report/result.ts";
 import { loadScenarioFile } from "../scenario/load-scenario.ts";
 import type { LoadOptions, ResolvedScenario } from "../scenario/resolved-scenario.ts";
 import { type RunOutcome, runScenario } from "./run-scenario.ts";
