@@ -243,6 +243,20 @@ describe("failover deploy (CLI)", () => {
     expect(over.stdout).toContain("plane: CONTROL.");
     const after = await failover(["dns", "status", "--env", "production", "--config", file]);
     expect(after.stdout).toContain("Answering: prod-ie (SECONDARY)");
+    // --json: only the JSON on stdout, the same facts a script can read.
+    const json = await failover(["dns", "status", "--env", "production", "--config", file, "--json"]);
+    expect(json.code).toBe(0);
+    const state = JSON.parse(json.stdout) as {
+      recordName: string;
+      regions: { region: string; role?: string }[];
+      answer?: { region: string; role: string };
+    };
+    expect(state.regions.map((r) => [r.region, r.role])).toEqual([
+      ["prod-us", "PRIMARY"],
+      ["prod-ie", "SECONDARY"],
+    ]);
+    expect(json.stdout).not.toContain("Answering:");
+    expect(state.answer).toMatchObject({ region: "prod-ie", role: "SECONDARY" });
   }, 90_000);
 
   it("production with --yes: creates the routers, then all unchanged, a new build updates the two functions, destroy leaves nothing", async () => {
