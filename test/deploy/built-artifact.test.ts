@@ -254,7 +254,7 @@ describe("the built router package answers Function URL events as the built Node
 
   it("a failover: with prod-us down, both answer from prod-ie", async () => {
     const id = await seedReplicatedItem(stack);
-    await stack.faults.inject({ kind: "region-down", target: "prod-us" });
+    await stack.faults.inject({ kind: "region-down", region: "prod-us" });
     await waitForActive(stack, "prod-ie", 10_000);
     await eventually(
       "the Lambda handler's router on prod-ie",
