@@ -85,8 +85,9 @@ describe("starting and stopping the live stack", () => {
     // Far below the minute the partitioned request would otherwise hold close() up, with room
     // for a busy machine.
     expect(performance.now() - closingMs).toBeLessThan(10_000);
-    // The request held on the partitioned link is ended by the close, not left hanging.
-    expect(await waiting).toBe("connection closed");
+    // The request held on the partitioned link is ended by the close (its connection closed, or a
+    // 503 from the router on its way down), not left hanging until the test times out.
+    expect(["connection closed", 503]).toContain(await waiting);
     // For two flap periods, nothing brings prod-us back up (a surviving flap timer would, within one).
     await staysFor(2 * FLAP_PERIOD_MS, async () => expect(await tcpConnect(usPort)).toBe("ECONNREFUSED"));
   });
