@@ -1,7 +1,6 @@
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { routerPolicySchema } from "../../config/router-policy-schema.ts";
 import { loadScenarioFile } from "../scenario/load-scenario.ts";
@@ -107,12 +106,7 @@ function startWorker(
   onFailure: (index: number, error: string) => void,
 ): { worker: Worker; finished: Promise<void> } {
   const here = dirname(fileURLToPath(import.meta.url));
-  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
-  const tsxLoader = pathToFileURL(join(tsxDir, "dist", "loader.mjs")).href;
-  const worker = new Worker(resolve(here, "run-worker.ts"), {
-    execArgv: ["--import", tsxLoader],
-    workerData: input,
-  });
+  const worker = new Worker(resolve(here, "run-worker-entry.mjs"), { workerData: input });
   const finished = new Promise<void>((resolvePromise, reject) => {
     worker.on("message", (message: WorkerMessage) => {
       if (message.kind === "outcome") onOutcome(message.index, message.outcome);
