@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { jsonError } from "../../core/http-errors.ts";
 import type { ControlView } from "./control-view.ts";
-import { EPOCH_HEADER, renewIfBehind } from "./write-gate.ts";
+import { EPOCH_HEADER, renewIfBehind, taggedEpochOf } from "./write-gate.ts";
 
 /**
  * Reads tagged with the router's epoch (issue 12), as writes are. A router sends a read to the
@@ -21,17 +21,8 @@ export async function admitRead(
   regionName: string,
   retryAfterS: number,
 ): Promise<Response | undefined> {
-  const tagged = c.req.header(EPOCH_HEADER);
-  if (tagged === undefined) return undefined;
-  const taggedEpoch = Number(tagged);
-  if (!Number.isInteger(taggedEpoch) || taggedEpoch < 1) {
-    return jsonError(
-      c,
-      400,
-      "bad_epoch_header",
-      `${EPOCH_HEADER} must be a positive integer, got "${tagged}"`,
-    );
-  }
+  const taggedEpoch = taggedEpochOf(c);
+  if (taggedEpoch === undefined || taggedEpoch instanceof Response) return taggedEpoch;
   await renewIfBehind(view, taggedEpoch);
   const record = view.current();
   if (record === undefined) {

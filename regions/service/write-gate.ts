@@ -6,6 +6,15 @@ import type { ControlView } from "./control-view.ts";
 /** The header a router sets on forwarded writes and reads: the epoch it believes current. */
 export const EPOCH_HEADER = "x-failover-epoch";
 
+/** The epoch a router tagged the request with; undefined if untagged; a JSON 400 if malformed. */
+export function taggedEpochOf(c: Context): number | undefined | Response {
+  const tagged = c.req.header(EPOCH_HEADER);
+  if (tagged === undefined) return undefined;
+  const epoch = Number(tagged);
+  if (Number.isInteger(epoch) && epoch >= 1) return epoch;
+  return jsonError(c, 400, "bad_epoch_header", `${EPOCH_HEADER} must be a positive integer, got "${tagged}"`);
+}
+
 /**
  * Only the active region accepts writes, only in the current epoch, and only under its lease
  * (lease.ts). Returns the control record to write under, or the response refusing the write
@@ -21,16 +30,8 @@ export async function admitWrite(
   regionName: string,
   retryAfterS: number,
 ): Promise<ControlRecord | Response> {
-  const tagged = c.req.header(EPOCH_HEADER);
-  const taggedEpoch = tagged === undefined ? undefined : Number(tagged);
-  if (taggedEpoch !== undefined && (!Number.isInteger(taggedEpoch) || taggedEpoch < 1)) {
-    return jsonError(
-      c,
-      400,
-      "bad_epoch_header",
-      `${EPOCH_HEADER} must be a positive integer, got "${tagged}"`,
-    );
-  }
+  const taggedEpoch = taggedEpochOf(c);
+  if (taggedEpoch instanceof Response) return taggedEpoch;
   const renewed = await renewIfBehind(view, taggedEpoch);
   if (renewed !== undefined) return unavailable(c, retryAfterS, renewed);
   let state = view.leaseState();
