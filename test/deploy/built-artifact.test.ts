@@ -272,6 +272,13 @@ describe("the built router package answers Function URL events as the built Node
     ];
     expect(fromLambda.status).toBe(200);
     expect(shape(fromLambda)).toEqual(shape(fromNode));
+    // The handler's router learns the promotion from the control record at once, but calls
+    // prod-us unusable only when its own probes have failed `fall` times: wait for that.
+    await eventually(
+      "the Lambda handler's router calling prod-us unusable",
+      async () => JSON.stringify((await viaLambda("GET", "/healthz")).json.usableRegions) === '["prod-ie"]',
+      20_000,
+    );
     const health = await viaLambda("GET", "/healthz");
     expect(health.status).toBe(200);
     expect(health.json).toMatchObject({ ok: true, activeRegion: "prod-ie", usableRegions: ["prod-ie"] });
