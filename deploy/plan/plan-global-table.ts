@@ -1,6 +1,6 @@
 import { keySchemaProblem } from "../../regions/store/dynamodb-tables.ts";
 import type { FieldChange, TableActual, TableItem, TableSpec } from "./plan-types.ts";
-import { tableKey } from "./plan-types.ts";
+import { existingTableItem, tableKey } from "./plan-types.ts";
 
 /**
  * The control table as a DynamoDB global table with multi-Region strong consistency (issue 12):
@@ -51,15 +51,7 @@ export function planGlobalTable(
     );
     return item;
   }
-  const item: TableItem = {
-    kind: "dynamodb_table",
-    address,
-    action: "no-op",
-    changes: [],
-    notes: [],
-    desired: spec,
-    actual: found,
-  };
+  const item = existingTableItem(address, spec, found);
   const have = shapeOfActual(found);
   const differs = (field: string, from: string | undefined, to: string | undefined) => {
     if (from !== to) item.changes.push({ field, from, to, forcesReplacement: true });

@@ -1,7 +1,13 @@
 import type { AttributeDefinition, KeySchemaElement } from "@aws-sdk/client-dynamodb";
 import { keySchemaProblem } from "../../regions/store/dynamodb-tables.ts";
 import { planGlobalTable } from "./plan-global-table.ts";
-import { type TableActual, type TableItem, type TableSpec, tableKey } from "./plan-types.ts";
+import {
+  existingTableItem,
+  type TableActual,
+  type TableItem,
+  type TableSpec,
+  tableKey,
+} from "./plan-types.ts";
 
 /**
  * DynamoDB tables: created when missing, left alone when present with the key schema the
@@ -26,15 +32,7 @@ export function planTables(specs: TableSpec[], actual: Map<string, TableActual |
       ];
       return { kind: "dynamodb_table", address, action: "create", changes, notes: [], desired: spec };
     }
-    const item: TableItem = {
-      kind: "dynamodb_table",
-      address,
-      action: "no-op",
-      changes: [],
-      notes: [],
-      desired: spec,
-      actual: found,
-    };
+    const item = existingTableItem(address, spec, found);
     const problem = keySchemaProblem(spec.definition, {
       KeySchema: found.keySchema,
       AttributeDefinitions: found.attributeDefinitions,

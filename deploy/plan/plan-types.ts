@@ -362,3 +362,16 @@ export interface RoutersActual {
 export function functionKey(awsRegion: string, name: string): string {
   return `${awsRegion}/${name}`;
 }
+
+/** An existing table, no changes yet: what both planners start from before comparing shapes. */
+export function existingTableItem(address: string, spec: TableSpec, found: TableActual): TableItem {
+  return {
+    kind: "dynamodb_table",
+    address,
+    action: "no-op",
+    changes: [],
+    notes: [],
+    desired: spec,
+    actual: found,
+  };
+}
