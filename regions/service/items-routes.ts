@@ -14,7 +14,7 @@ import { ReadVisibility } from "./read-visibility.ts";
 import type { RegionMetrics } from "./region-metrics.ts";
 import type { SerialQueue } from "./serial-queue.ts";
 import { admitWrite, EPOCH_HEADER, lostLeaseResponse } from "./write-gate.ts";
-import { firstAttemptApplied, replayAppliedPut, writeKeyOf } from "./write-identity.ts";
+import { firstAttemptApplied, replayAppliedDelete, replayAppliedPut, writeKeyOf } from "./write-identity.ts";
 
 export interface ItemsDeps {
   regionName: string;
@@ -153,11 +153,14 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
   app.delete("/:id", async (c) => {
     const id = c.req.param("id");
     if (!isUlid(id)) return badId(c, id, "id");
+    const writeKey = writeKeyOf(c);
     const outcome = await deps.writes.run(async () => {
       const admitted = await admitWrite(c, deps.controlView, deps.regionName, deps.retryAfterS);
       if (admitted instanceof Response) return admitted;
+      if (await firstAttemptApplied(deps.store, writeKey))
+        return replayAppliedDelete(c, visibility, id, deps.retryAfterS);
       if (!(await deps.store.getItem(id))) return jsonError(c, 404, "not_found", `no item ${id}`);
-      return commit({ kind: "delete", id }, admitted.epoch);
+      return commit({ kind: "delete", id }, admitted.epoch, writeKey);
     });
     if (outcome instanceof Response) return outcome;
     return finish(c, outcome.entry, 204);

@@ -4,7 +4,7 @@ import type { Store } from "../store/store.ts";
 import type { ReadVisibility } from "./read-visibility.ts";
 
 /**
- * The header a router sets on a PUT in sync mode: one id per client request, the same on the
+ * The header a router sets on a PUT or DELETE in sync mode: one id per client request, the same on the
  * first attempt and on the retry it may send to the new active region after a failover
  * (router/forward/write-identity.ts). The router drops any value a client sends.
  */
@@ -22,7 +22,7 @@ export function writeKeyOf(c: Context): string | undefined {
 }
 
 /**
- * Retries cannot reorder (issue 19 (docs/issues.md)): a PUT retried on the new active region after a failover
+ * Retries cannot reorder (issue 19 (docs/issues.md)): a PUT or DELETE retried on the new active region after a failover
  * must not apply a second time if its first attempt already reached this region (replicated
  * before the failover). Applied again, it would bring back a value that a later write had
  * overwritten and readers had seen (338, then 343, then 338): one write taking effect twice.
@@ -54,4 +54,22 @@ export async function replayAppliedPut(
   return item
     ? c.json(item, 200)
     : jsonError(c, 409, "idempotent_item_deleted", `item ${id} was deleted after this write was applied`);
+}
+
+/**
+ * The answer to a retried DELETE whose first attempt was applied: 204, marked
+ * `idempotent-replayed`, once readers may see the deletion. Applied again, it would delete a
+ * value another client wrote after the first attempt (404, then that value, then 404: one delete
+ * taking effect twice).
+ */
+export async function replayAppliedDelete(
+  c: Context,
+  visibility: ReadVisibility,
+  id: string,
+  retryAfterS: number,
+): Promise<Response> {
+  const unconfirmed = await visibility.beforeRead(c, retryAfterS, id);
+  if (unconfirmed) return unconfirmed;
+  c.header("idempotent-replayed", "true");
+  return c.body(null, 204);
 }

@@ -290,19 +290,20 @@ export class DynamoDbStore implements Store {
   }
 
   /**
-   * A created item claims its key; any other op carrying a key only checks it is free (the
-   * memory store's rule: a taken key refuses the entry, only a put records it).
+   * Every op carrying a key claims it, naming the item it acted on (the memory store's rule): a
+   * taken key refuses the entry, and a router-named DELETE retried after a failover finds that its
+   * first attempt was applied (regions/service/write-identity.ts).
    */
   private idempotencyAction(key: string, op: LogEntry["op"]): TransactWriteItem {
-    const condition = {
-      TableName: this.metaTable,
-      ConditionExpression: "attribute_not_exists(pk)",
-      ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
+    const itemId = op.kind === "put" ? op.item.id : op.id;
+    return {
+      Put: {
+        TableName: this.metaTable,
+        ConditionExpression: "attribute_not_exists(pk)",
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        Item: { ...idempotencyKey(key), itemId: { S: itemId } },
+      },
     };
-    if (op.kind === "put") {
-      return { Put: { ...condition, Item: { ...idempotencyKey(key), itemId: { S: op.item.id } } } };
-    }
-    return { ConditionCheck: { ...condition, Key: idempotencyKey(key) } };
   }
 
   /** Maps a cancelled commit to the contract's result, or "retry" for a transient conflict. */

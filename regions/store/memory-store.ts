@@ -72,8 +72,13 @@ export class MemoryStore implements Store {
     const stored = frozenCopy(entry);
     if (stored.op.kind === "put") this.putItem(stored.op.item);
     else this.deleteItem(stored.op.id);
-    if (stored.idempotencyKey !== undefined && stored.op.kind === "put") {
-      this.idempotency.set(stored.idempotencyKey, stored.op.item.id);
+    // Every op carrying a key records the item it acted on: a router-named DELETE retried after
+    // a failover must find that its first attempt was applied (regions/service/write-identity.ts).
+    if (stored.idempotencyKey !== undefined) {
+      this.idempotency.set(
+        stored.idempotencyKey,
+        stored.op.kind === "put" ? stored.op.item.id : stored.op.id,
+      );
     }
     this.log.push(stored);
     return { ok: true };

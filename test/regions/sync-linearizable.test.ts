@@ -25,6 +25,8 @@ interface World {
   heldBatches: (() => void)[];
   /** The next PUT to prod-us is applied, but its answer waits here until released. */
   holdNextPutAnswer: boolean;
+  /** The same for the next DELETE. */
+  holdNextDeleteAnswer: boolean;
   heldAnswer: Promise<void> | undefined;
   releaseAnswer: () => void;
   dead: Set<string>;
@@ -66,6 +68,7 @@ function build(syncWaitPoint: "after-sync" | "after-commit" = "after-sync", mode
     dead: new Set<string>(),
   } as unknown as World;
   w.holdNextPutAnswer = false;
+  w.holdNextDeleteAnswer = false;
   w.releaseAnswer = () => {};
   const deliver = async (region: string, request: Request, replication = false): Promise<Response> => {
     if (w.dead.has(region)) throw new TransportError("refused", region, "connection refused");
@@ -82,8 +85,14 @@ function build(syncWaitPoint: "after-sync" | "after-commit" = "after-sync", mode
     return deliver(region, request, true);
   };
   const routerTransport: Transport = async (region, request) => {
-    const holdThis = region === "prod-us" && request.method === "PUT" && w.holdNextPutAnswer;
-    if (holdThis) w.holdNextPutAnswer = false;
+    const holdThis =
+      region === "prod-us" &&
+      ((request.method === "PUT" && w.holdNextPutAnswer) ||
+        (request.method === "DELETE" && w.holdNextDeleteAnswer));
+    if (holdThis) {
+      w.holdNextPutAnswer = false;
+      w.holdNextDeleteAnswer = false;
+    }
     const response = await deliver(region, request);
     if (holdThis) {
       w.heldAnswer = new Promise<void>((resolve) => {
@@ -292,6 +301,38 @@ describe("sync mode: a retried write cannot reorder", () => {
     expect((await ie.readLog(0, 100)).map((e) => (e.op.kind === "put" ? e.op.item.data.n : null))).toEqual([
       300, 338, 343,
     ]);
+  });
+
+  it("a DELETE applied and replicated before the failover does not delete, by its retry on prod-ie, a value written since", async () => {
+    const w = build();
+    expect((await until(w, put(w, 300))).status).toBe(200);
+    // The DELETE reaches prod-us and is replicated to prod-ie, but its answer is held...
+    w.holdNextDeleteAnswer = true;
+    const first = Promise.resolve(
+      w.router.app.request(`http://edge.test/items/${ITEM}`, { method: "DELETE" }),
+    );
+    await until(
+      w,
+      (async () => {
+        while (w.heldAnswer === undefined) await w.clock.advance(1);
+      })(),
+    );
+    expect(await readN(w)).toBeNull();
+    // ...while another client writes the item again, acknowledged and read.
+    expect((await until(w, put(w, 343))).status).toBe(200);
+    expect(await readN(w)).toBe(343);
+
+    // prod-us dies before the DELETE's answer leaves: the router retries it on the promoted prod-ie.
+    await killProdUs(w);
+    const retried = await until(w, first);
+    expect(retried.status).toBe(204);
+    expect(retried.headers.get("x-served-by")).toBe("prod-ie");
+    expect(retried.headers.get("idempotent-replayed")).toBe("true");
+    // The delete took effect once, before 343: 343 is not deleted (404, 343, 404 would be one
+    // DELETE taking effect twice).
+    expect(await readN(w)).toBe(343);
+    const ops = (await w.stores["prod-ie"]!.readLog(0, 100)).map((e) => e.op.kind);
+    expect(ops).toEqual(["put", "delete", "put"]);
   });
 
   it("a client cannot name a write: the router drops its x-failover-write-id (async mode: sets none)", async () => {

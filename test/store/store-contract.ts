@@ -147,6 +147,21 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.getIdempotentItemId("key-2")).toBe(retry.id);
     });
 
+    it("a delete carrying a key records it with the item it deleted, and refuses a taken key", async () => {
+      const item = makeItem(nextId());
+      expect(await store.commit(logEntry(1, { kind: "put", item }))).toEqual({ ok: true });
+      expect(
+        await store.commit(logEntry(2, { kind: "delete", id: item.id }, { idempotencyKey: "delete-key" })),
+      ).toEqual({ ok: true });
+      expect(await store.getIdempotentItemId("delete-key")).toBe(item.id);
+      expect(await store.getItem(item.id)).toBeUndefined();
+      const again = await store.commit(
+        logEntry(3, { kind: "delete", id: item.id }, { idempotencyKey: "delete-key" }),
+      );
+      expect(again).toEqual({ ok: false, reason: "idempotency_conflict", itemId: item.id });
+      expect(await store.head()).toEqual({ seq: 2, epoch: 1 });
+    });
+
     it("reads log ranges in seq order, entries exactly as committed (across 9 -> 10)", async () => {
       const id = nextId();
       const ops: WriteOp[] = Array.from({ length: 11 }, (_, i) => ({

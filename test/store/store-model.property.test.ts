@@ -16,7 +16,7 @@ const KEYS = ["k1", "k2", "k3"];
 
 type Step =
   | { kind: "put"; id: string; data: Record<string, unknown>; key?: string }
-  | { kind: "delete"; id: string };
+  | { kind: "delete"; id: string; key?: string };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record(
@@ -31,7 +31,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     },
     { requiredKeys: ["kind", "id", "data"] },
   ),
-  fc.record({ kind: fc.constant("delete" as const), id: fc.constantFrom(...IDS) }),
+  fc.record(
+    { kind: fc.constant("delete" as const), id: fc.constantFrom(...IDS), key: fc.constantFrom(...KEYS) },
+    { requiredKeys: ["kind", "id"] },
+  ),
 );
 
 /** The Store contract in a dozen lines: what every adapter must end up holding. */
@@ -42,8 +45,17 @@ class Model {
 
   entryFor(step: Step, atMs: number): LogEntry {
     const seq = this.log.length + 1;
-    if (step.kind === "delete")
-      return { seq, epoch: 1, origin: "model", atMs, op: { kind: "delete", id: step.id } };
+    if (step.kind === "delete") {
+      const deletion: LogEntry = {
+        seq,
+        epoch: 1,
+        origin: "model",
+        atMs,
+        op: { kind: "delete", id: step.id },
+      };
+      if (step.key !== undefined) deletion.idempotencyKey = step.key;
+      return deletion;
+    }
     const previous = this.items.get(step.id);
     const item: Item = {
       id: step.id,
@@ -62,8 +74,9 @@ class Model {
     if (taken !== undefined) return { ok: false, reason: "idempotency_conflict", itemId: taken };
     if (entry.op.kind === "put") this.items.set(entry.op.item.id, entry.op.item);
     else this.items.delete(entry.op.id);
-    if (entry.idempotencyKey !== undefined && entry.op.kind === "put")
-      this.keys.set(entry.idempotencyKey, entry.op.item.id);
+    // Every op carrying a key records the item it acted on (a router-named DELETE's retry finds it).
+    if (entry.idempotencyKey !== undefined)
+      this.keys.set(entry.idempotencyKey, entry.op.kind === "put" ? entry.op.item.id : entry.op.id);
     this.log.push(entry);
     return { ok: true };
   }
