@@ -98,6 +98,12 @@ async function main(): Promise<void> {
           row.failures.push(`${name}: ${checked.output.split("\n").slice(0, 12).join("\n    ")}`);
         } else row.undecided++;
         console.error(`${name}: ${checked.output.split("\n")[0]}`);
+        // A fault that should fail over and did not: say why, in the router's own words.
+        if (fault.failsOver && !live.promoted) {
+          console.error(
+            `${name}: not promoted; the router's last decisions:\n    ${live.decisions.slice(-8).join("\n    ")}`,
+          );
+        }
       }
     }
   }
