@@ -7,8 +7,17 @@ import exec from "k6/execution";
 import http from "k6/http";
 import { Trend } from "k6/metrics";
 import type { Options } from "k6/options";
+import {
+  CALIBRATION_S,
+  type CalibrationData,
+  calibrateIdle,
+  calibrateSaturate,
+  calibrationScenarios,
+  createCalibrationItems,
+} from "./lib/calibration.ts";
 import { ACTIVE_REGION, BASE_URL, CONTROL_URL, envNumber, STANDBY_REGION } from "./lib/env.ts";
 import { createItem, mixedRequest } from "./lib/items.ts";
+import { loadPhaseAt } from "./lib/phases.ts";
 import { writeSummary } from "./lib/summary.ts";
 
 const RATE_PER_S = envNumber("RATE_PER_S", 50);
@@ -19,11 +28,19 @@ const FAULT_FOR_S = envNumber("FAULT_FOR_S", 15);
 const RECOVER_BOUND_MS = envNumber("RECOVER_BOUND_MS", 5000);
 /** Share of writes sent without an Idempotency-Key: these may fail fast (503), never hang. */
 const NON_IDEMPOTENT_SHARE = 0.02;
+/**
+ * CALIBRATE=1 (`failover loadtest failover --compare-sim`): first measure the stack's own cost
+ * per request (lib/calibration.ts), then start the traffic CALIBRATION_S later.
+ */
+const CALIBRATE = __ENV.CALIBRATE === "1";
+const TRAFFIC_START_S = CALIBRATE ? CALIBRATION_S : 0;
 
 const timeToRecover = new Trend("time_to_recover_ms", true);
 
 export const options: Options = {
   scenarios: {
+    // Calibration (only with CALIBRATE=1): idle reads, then a closed loop at saturation.
+    ...(CALIBRATE ? calibrationScenarios() : {}),
     // Traffic at a constant arrival rate for the whole run, before, during and after the fault.
     traffic: {
       executor: "constant-arrival-rate",
@@ -31,6 +48,7 @@ export const options: Options = {
       rate: RATE_PER_S,
       timeUnit: "1s",
       duration: `${DURATION_S}s`,
+      startTime: `${TRAFFIC_START_S}s`,
       preAllocatedVUs: 20,
       maxVUs: 200,
     },
@@ -40,7 +58,7 @@ export const options: Options = {
       exec: "outage",
       vus: 1,
       iterations: 1,
-      startTime: `${FAULT_AT_S}s`,
+      startTime: `${TRAFFIC_START_S + FAULT_AT_S}s`,
       maxDuration: `${Math.ceil(RECOVER_BOUND_MS / 1000) * 3 + 5}s`,
     },
   },
@@ -68,12 +86,17 @@ export function traffic(): void {
   else mixedRequest(0.3, tags);
 }
 
-/** before, during or after the fault, as the simulator reports its phases. */
+/** before, during or after the fault, by the definition the simulator's side uses too. */
 function phaseNow(): string {
-  const sinceStartS = (Date.now() - exec.scenario.startTime) / 1000;
-  if (sinceStartS < FAULT_AT_S) return "before";
-  return sinceStartS < FAULT_AT_S + FAULT_FOR_S ? "during" : "after";
+  return loadPhaseAt((Date.now() - exec.scenario.startTime) / 1000, FAULT_AT_S, FAULT_FOR_S);
 }
+
+export function setup(): CalibrationData {
+  return CALIBRATE ? createCalibrationItems() : { ids: [] };
+}
+
+// The calibration scenarios' exec functions must be exports of the script itself.
+export { calibrateIdle, calibrateSaturate };
 
 export function outage(): void {
   const res = http.post(

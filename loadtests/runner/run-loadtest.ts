@@ -21,6 +21,11 @@ export interface LoadtestOptions {
   ratePerS?: number;
   /** More environment for the script (e.g. FAULT_AT_S, FAULT_FOR_S for failover). */
   scriptEnv?: Record<string, string>;
+  /**
+   * Also write every request's figures to `<script>-requests.json` (k6's JSON output), for
+   * `--compare-sim`, whose rows are computed from single requests on both sides.
+   */
+  requestsOutput?: boolean;
   log: (line: string) => void;
 }
 
@@ -29,6 +34,8 @@ export interface LoadtestResult {
   thresholdsOk: boolean;
   writes?: WritesVerdict;
   summaryFile: string;
+  /** k6's JSON output, one line per sample (only with `requestsOutput`). */
+  requestsFile?: string;
   /** From the first fault to the control record naming another region, measured on the stack. */
   promoteAfterFaultMs?: number;
 }
@@ -47,6 +54,9 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
     );
     const logFile = join(options.resultsDir, `${name}-k6.log`);
     writeFileSync(logFile, ""); // k6 appends to its log file; start each run empty
+    const requestsFile = options.requestsOutput
+      ? join(options.resultsDir, `${name}-requests.json`)
+      : undefined;
     const k6ExitCode = await runK6(
       k6,
       scriptFile,
@@ -58,8 +68,11 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
         STANDBY_REGION: standby,
         ...(options.durationS ? { DURATION_S: String(options.durationS) } : {}),
         ...(options.ratePerS ? { RATE_PER_S: String(options.ratePerS) } : {}),
+        // --fault-at / --fault-for (and CALIBRATE): never reached k6 before, which ran its defaults.
+        ...options.scriptEnv,
       },
       logFile,
+      requestsFile,
     );
     const promoteAfterFaultMs = await promotionDelay(stack);
     const writes = await checkWrites(stack, active, logFile, options.log);
@@ -70,6 +83,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
       thresholdsOk: k6ExitCode === 0,
       writes,
       summaryFile,
+      ...(requestsFile ? { requestsFile } : {}),
       ...(promoteAfterFaultMs !== undefined ? { promoteAfterFaultMs } : {}),
     };
   } finally {
@@ -91,8 +105,16 @@ function activeFirst(stack: RunningStack): [string, string] {
 }
 
 /** Runs k6 with its output passed through; bounded by a hard deadline in case a script never ends. */
-function runK6(k6: string, script: string, env: Record<string, string>, logFile: string): Promise<number> {
-  const args = ["run", "--no-usage-report", "--log-format", "json", `--log-output=file=${logFile}`, script];
+function runK6(
+  k6: string,
+  script: string,
+  env: Record<string, string>,
+  logFile: string,
+  requestsFile: string | undefined,
+): Promise<number> {
+  const args = ["run", "--no-usage-report", "--log-format", "json", `--log-output=file=${logFile}`];
+  if (requestsFile) args.push("--out", `json=${requestsFile}`);
+  args.push(script);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(k6, args, {
       stdio: ["ignore", "inherit", "inherit"],

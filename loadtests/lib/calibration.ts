@@ -1,0 +1,77 @@
+// The failover script's calibration phase (CALIBRATE_S > 0): before the traffic starts, measure
+// what the live stack itself costs per request, for `--compare-sim` to give the simulator's
+// capacity model (loadtests/runner/calibrate-capacity.ts). Not part of the compared table: its
+// requests carry no phase tag and are recorded in their own metrics.
+import http from "k6/http";
+import { Counter, Trend } from "k6/metrics";
+import type { Scenario } from "k6/options";
+import { IDLE_S, SATURATE_S, SATURATE_VUS } from "./calibration-timing.ts";
+import { BASE_URL } from "./env.ts";
+
+export { CALIBRATION_S } from "./calibration-timing.ts";
+
+/** Items created in setup() for the calibration's reads (reads of real items, as the traffic's). */
+const ITEMS = 20;
+
+const idleMs = new Trend("calibration_idle_ms", true);
+const saturateMs = new Trend("calibration_saturate_ms", true);
+const saturateRequests = new Counter("calibration_saturate_requests");
+
+export interface CalibrationData {
+  ids: string[];
+}
+
+export function calibrationScenarios(): Record<string, Scenario> {
+  return {
+    // One VU, one read after another: no request ever waits for another.
+    calibrate_idle: {
+      executor: "constant-vus",
+      exec: "calibrateIdle",
+      vus: 1,
+      duration: `${IDLE_S}s`,
+      gracefulStop: "1s",
+    },
+    // SATURATE_VUS VUs reading without a pause: the stack's throughput when it is the bottleneck.
+    calibrate_saturate: {
+      executor: "constant-vus",
+      exec: "calibrateSaturate",
+      vus: SATURATE_VUS,
+      duration: `${SATURATE_S}s`,
+      startTime: `${IDLE_S}s`,
+      gracefulStop: "1s",
+    },
+  };
+}
+
+/** setup(): a few items to read back, created before any scenario runs. */
+export function createCalibrationItems(): CalibrationData {
+  const ids: string[] = [];
+  for (let i = 0; i < ITEMS; i++) {
+    const res = http.post(`${BASE_URL}/items`, JSON.stringify({ data: { calibration: i } }), {
+      headers: { "content-type": "application/json", "idempotency-key": `calibration-${i}` },
+      tags: { calibration: "setup" },
+    });
+    const id = res.status === 201 || res.status === 200 ? (res.json("id") as string) : undefined;
+    if (id) ids.push(id);
+  }
+  return { ids };
+}
+
+function readOne(data: CalibrationData, tag: string): number | undefined {
+  const id = data.ids[Math.floor(Math.random() * data.ids.length)];
+  if (id === undefined) return undefined;
+  const res = http.get(`${BASE_URL}/items/${id}`, { tags: { calibration: tag } });
+  return res.status === 200 ? res.timings.duration : undefined;
+}
+
+export function calibrateIdle(data: CalibrationData): void {
+  const ms = readOne(data, "idle");
+  if (ms !== undefined) idleMs.add(ms);
+}
+
+export function calibrateSaturate(data: CalibrationData): void {
+  const ms = readOne(data, "saturate");
+  if (ms === undefined) return;
+  saturateMs.add(ms);
+  saturateRequests.add(1);
+}
