@@ -12,11 +12,12 @@ import {
   type CalibrationData,
   calibrateIdle,
   calibrateSaturate,
+  calibrateWarmup,
   calibrationScenarios,
   createCalibrationItems,
 } from "./lib/calibration.ts";
 import { ACTIVE_REGION, BASE_URL, CONTROL_URL, envNumber, STANDBY_REGION } from "./lib/env.ts";
-import { createItem, mixedRequest } from "./lib/items.ts";
+import { createItem, knowItems, mixedRequest } from "./lib/items.ts";
 import { loadPhaseAt } from "./lib/phases.ts";
 import { writeSummary } from "./lib/summary.ts";
 
@@ -39,8 +40,8 @@ const timeToRecover = new Trend("time_to_recover_ms", true);
 
 export const options: Options = {
   scenarios: {
-    // Calibration (only with CALIBRATE=1): idle reads, then a closed loop at saturation.
-    ...(CALIBRATE ? calibrationScenarios() : {}),
+    // Calibration (only with CALIBRATE=1): idle reads, a closed loop at saturation, a warm-up.
+    ...(CALIBRATE ? calibrationScenarios(RATE_PER_S) : {}),
     // Traffic at a constant arrival rate for the whole run, before, during and after the fault.
     traffic: {
       executor: "constant-arrival-rate",
@@ -80,7 +81,8 @@ export const options: Options = {
   summaryTrendStats: ["avg", "min", "med", "max", "p(95)", "p(99)"],
 };
 
-export function traffic(): void {
+export function traffic(data: CalibrationData): void {
+  knowItems(data.ids);
   const tags = { phase: phaseNow() };
   if (Math.random() < NON_IDEMPOTENT_SHARE) createItem(tags, false);
   else mixedRequest(0.3, tags);
@@ -96,7 +98,7 @@ export function setup(): CalibrationData {
 }
 
 // The calibration scenarios' exec functions must be exports of the script itself.
-export { calibrateIdle, calibrateSaturate };
+export { calibrateIdle, calibrateSaturate, calibrateWarmup };
 
 export function outage(): void {
   const res = http.post(
