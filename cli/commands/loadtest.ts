@@ -69,6 +69,7 @@ export function register(program: Command): void {
         await compareWithSimulator({
           summaryFile: result.summaryFile,
           requestsFile: result.requestsFile,
+          loadAverage: result.loadAverage,
           stack,
           log,
           durationS: durationS ?? 30,

@@ -1,5 +1,4 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import type { CapacitySpec } from "../../simulator/capacity/capacity-schema.ts";
@@ -36,6 +35,8 @@ export interface LiveRun {
   ratePerS: number;
   faultAtS: number;
   faultForS: number;
+  /** The machine's load averages (1, 5, 15 min) as k6 started and as it ended. */
+  loadAverage: { atStart: number[]; atEnd: number[] };
   /** Measured on the live stack: fault injected to the router adopting the promoted record. */
   promoteAfterFaultMs: number | undefined;
   log: (line: string) => void;
@@ -55,7 +56,6 @@ const IDLE_RATE_PER_S = 5;
 const IDLE_DURATION_S = 30;
 
 export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
-  const loadAtEnd = loadavg();
   const summary = JSON.parse(readFileSync(run.summaryFile, "utf8")) as { metrics: Record<string, K6Metric> };
   const calibration = await calibrateFromRun(run, summary.metrics);
   run.log(
@@ -91,7 +91,7 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
   );
   const liveErrors = summary.metrics["http_req_failed{idempotent:yes}"]?.values.passes ?? 0;
   const simErrors = sims.reduce((n, s) => n + s.failed, 0);
-  printTable(rows, run, calibration, loadAtEnd, liveErrors, simErrors);
+  printTable(rows, run, calibration, liveErrors, simErrors);
   const out = join(dirname(run.summaryFile), "compare-sim.json");
   writeFileSync(
     out,
@@ -99,7 +99,7 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
       {
         rows,
         calibration,
-        loadAverage: loadAtEnd,
+        loadAverage: run.loadAverage,
         seeds: SIM_SEEDS,
         errors: { live: liveErrors, simPerSeed: simErrors / SIM_SEEDS },
       },
@@ -158,6 +158,7 @@ async function simulateSameOutage(run: LiveRun, capacity: CapacitySpec, seed: nu
   const faultAtMs = run.faultAtS * 1000 + faultShiftMs;
   const samples: RequestSample[] = [];
   let firstAckByStandbyMs: number | undefined;
+  let promoteMs: number | undefined;
   const { result } = await runScenario(comparisonScenario(run, { capacity, faultShiftMs }), {
     seed,
     beforeRun: (sim) => {
@@ -166,6 +167,9 @@ async function simulateSameOutage(run: LiveRun, capacity: CapacitySpec, seed: nu
         samples.push(simulatedSample(sendMs, latencyMs, ok, run));
     },
     inspect: (sim) => {
+      // As live: fault to the router's promotion (its compare-and-set answered, the record adopted).
+      const promoted = sim.observer.sorted().find((d) => d.kind === "promote" && d.atMs >= faultAtMs);
+      promoteMs = promoted ? promoted.atMs - faultAtMs : undefined;
       for (let i = 0; i < sim.ledger.size; i++) {
         const entry = sim.ledger.entry(i);
         if (entry.ackMs === undefined || entry.ackMs < faultAtMs || entry.commit?.region !== standby.name)
@@ -176,10 +180,9 @@ async function simulateSameOutage(run: LiveRun, capacity: CapacitySpec, seed: nu
       }
     },
   });
-  const cell = result.failover[0]?.cells[0];
   return {
     samples,
-    promoteMs: cell?.promoteS === undefined ? undefined : cell.promoteS * 1000,
+    promoteMs,
     firstAckByStandbyMs,
     failed: result.requests.failed,
   };
@@ -256,14 +259,15 @@ function printTable(
   rows: Row[],
   run: LiveRun,
   calibration: Calibration,
-  load: number[],
   liveErrors: number,
   simErrors: number,
 ): void {
   const fmt = (v: number | null) => (v === null ? "-" : v.toFixed(1));
+  const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(" / ");
+  const { atStart, atEnd } = run.loadAverage;
   const lines = [
     `\nlive stack vs simulator: clients in ${run.stack.clientLocation}, ${run.ratePerS}/s, ` +
-      `${run.stack.config.replication.mode} replication; load average ${load.map((l) => l.toFixed(2)).join(" / ")} (1 / 5 / 15 min) at the end of the live run`,
+      `${run.stack.config.replication.mode} replication; load average (1 / 5 / 15 min) ${load(atStart)} as k6 started, ${load(atEnd)} as it ended`,
     `calibrated router pool: ${calibration.concurrency} workers, service lognormal median ${calibration.serviceMedianMs} ms, sigma ${calibration.serviceSigma}; simulator over ${SIM_SEEDS} seeds`,
     `  ${"figure".padEnd(20)} ${"live ms".padStart(9)} ${"sim ms".padStart(9)} ${"sim/live".padStart(9)}  sim range over seeds`,
   ];
@@ -277,5 +281,12 @@ function printTable(
   lines.push(
     `  ${"failed idempotent".padEnd(20)} ${String(liveErrors).padStart(9)} ${(simErrors / SIM_SEEDS).toFixed(1).padStart(9)}  (sim: mean per seed)`,
   );
+  // The calibration holds for the machine as it was when it ran: a load that moved a lot since
+  // (another engineer's job starting) makes the run a measurement of that, not of the model.
+  const [startLoad, endLoad] = [atStart[0]!, atEnd[0]!];
+  if (Math.abs(endLoad - startLoad) > 0.5 * Math.max(1, startLoad))
+    lines.push(
+      `  note: the 1-minute load moved from ${startLoad.toFixed(2)} to ${endLoad.toFixed(2)} during the run; the calibration describes the machine at the start: rerun on a steadier machine`,
+    );
   process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../../core/cli-error.ts";
@@ -36,6 +37,8 @@ export interface LoadtestResult {
   summaryFile: string;
   /** k6's JSON output, one line per sample (only with `requestsOutput`). */
   requestsFile?: string;
+  /** The machine's load averages (1, 5, 15 min) as k6 started and as it ended. */
+  loadAverage: { atStart: number[]; atEnd: number[] };
   /** From the first fault to the control record naming another region, measured on the stack. */
   promoteAfterFaultMs?: number;
 }
@@ -57,6 +60,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
     const requestsFile = options.requestsOutput
       ? join(options.resultsDir, `${name}-requests.json`)
       : undefined;
+    const loadAtStart = loadavg();
     const k6ExitCode = await runK6(
       k6,
       scriptFile,
@@ -74,6 +78,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
       logFile,
       requestsFile,
     );
+    const loadAverage = { atStart: loadAtStart, atEnd: loadavg() };
     const promoteAfterFaultMs = await promotionDelay(stack);
     const writes = await checkWrites(stack, active, logFile, options.log);
     const summaryFile = join(options.resultsDir, `${name}-summary.json`);
@@ -83,6 +88,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
       thresholdsOk: k6ExitCode === 0,
       writes,
       summaryFile,
+      loadAverage,
       ...(requestsFile ? { requestsFile } : {}),
       ...(promoteAfterFaultMs !== undefined ? { promoteAfterFaultMs } : {}),
     };
