@@ -77,6 +77,7 @@ export function register(program: Command): void {
           faultAtS,
           faultForS,
           promoteAfterFaultMs: result.promoteAfterFaultMs,
+          promotedBecause: result.promotedBecause,
         });
       }
       const failed: string[] = [];

@@ -39,6 +39,8 @@ export interface LiveRun {
   loadAverage: { atStart: number[]; atEnd: number[] };
   /** Measured on the live stack: fault injected to the router adopting the promoted record. */
   promoteAfterFaultMs: number | undefined;
+  /** The live router's reason for it. */
+  promotedBecause?: string | undefined;
   log: (line: string) => void;
 }
 
@@ -92,6 +94,9 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
   const liveErrors = summary.metrics["http_req_failed{idempotent:yes}"]?.values.passes ?? 0;
   const simErrors = sims.reduce((n, s) => n + s.failed, 0);
   printTable(rows, run, calibration, liveErrors, simErrors);
+  // Which detector fired decides the promotion's time (passive trip: ms; three fast probes: ~200 ms).
+  run.log(`live promotion: ${run.promotedBecause ?? "-"}`);
+  run.log(`simulated promotion (seed 1): ${sims[0]?.promotedBecause ?? "-"}`);
   const out = join(dirname(run.summaryFile), "compare-sim.json");
   writeFileSync(
     out,
@@ -146,6 +151,7 @@ async function simulateIdleReads(run: LiveRun): Promise<{ p50Ms: number; p95Ms: 
 interface SimOutcome {
   samples: RequestSample[];
   promoteMs: number | undefined;
+  promotedBecause: string | undefined;
   firstAckByStandbyMs: number | undefined;
   failed: number;
 }
@@ -159,6 +165,7 @@ async function simulateSameOutage(run: LiveRun, capacity: CapacitySpec, seed: nu
   const samples: RequestSample[] = [];
   let firstAckByStandbyMs: number | undefined;
   let promoteMs: number | undefined;
+  let promotedBecause: string | undefined;
   const { result } = await runScenario(comparisonScenario(run, { capacity, faultShiftMs }), {
     seed,
     beforeRun: (sim) => {
@@ -170,6 +177,7 @@ async function simulateSameOutage(run: LiveRun, capacity: CapacitySpec, seed: nu
       // As live: fault to the router's promotion (its compare-and-set answered, the record adopted).
       const promoted = sim.observer.sorted().find((d) => d.kind === "promote" && d.atMs >= faultAtMs);
       promoteMs = promoted ? promoted.atMs - faultAtMs : undefined;
+      promotedBecause = promoted?.reason;
       for (let i = 0; i < sim.ledger.size; i++) {
         const entry = sim.ledger.entry(i);
         if (entry.ackMs === undefined || entry.ackMs < faultAtMs || entry.commit?.region !== standby.name)
@@ -183,6 +191,7 @@ async function simulateSameOutage(run: LiveRun, capacity: CapacitySpec, seed: nu
   return {
     samples,
     promoteMs,
+    promotedBecause,
     firstAckByStandbyMs,
     failed: result.requests.failed,
   };

@@ -39,8 +39,10 @@ export interface LoadtestResult {
   requestsFile?: string;
   /** The machine's load averages (1, 5, 15 min) as k6 started and as it ended. */
   loadAverage: { atStart: number[]; atEnd: number[] };
-  /** From the first fault to the control record naming another region, measured on the stack. */
+  /** From the first fault to the router's promotion, measured on the stack. */
   promoteAfterFaultMs?: number;
+  /** The router's reason for that promotion (which detector fired). */
+  promotedBecause?: string;
 }
 
 /** Starts the stack, runs one k6 script against it, checks the writes, stops the stack. */
@@ -79,7 +81,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
       requestsFile,
     );
     const loadAverage = { atStart: loadAtStart, atEnd: loadavg() };
-    const promoteAfterFaultMs = await promotionDelay(stack);
+    const promotion = await promotionDelay(stack);
     const writes = await checkWrites(stack, active, logFile, options.log);
     const summaryFile = join(options.resultsDir, `${name}-summary.json`);
     recordWritesCheck(summaryFile, writes);
@@ -90,7 +92,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
       summaryFile,
       loadAverage,
       ...(requestsFile ? { requestsFile } : {}),
-      ...(promoteAfterFaultMs !== undefined ? { promoteAfterFaultMs } : {}),
+      ...promotion,
     };
   } finally {
     await stack.close();
@@ -195,16 +197,26 @@ async function readItems(regionUrl: string, ids: readonly string[]): Promise<Map
   return found;
 }
 
-async function promotionDelay(stack: RunningStack): Promise<number | undefined> {
+async function promotionDelay(
+  stack: RunningStack,
+): Promise<{ promoteAfterFaultMs: number; promotedBecause?: string } | undefined> {
   const [fault] = stack.faults.history();
   const status = (await stack.status()) as StackStatus;
   const promotedAtMs = status.router.lastPromotionAtMs;
   if (!fault || promotedAtMs === undefined || promotedAtMs < fault.startedAtMs) return undefined;
-  return promotedAtMs - fault.startedAtMs;
+  const promote = status.router.decisions.find((d) => d.kind === "promote" && d.atMs >= fault.startedAtMs);
+  return {
+    promoteAfterFaultMs: promotedAtMs - fault.startedAtMs,
+    ...(promote ? { promotedBecause: promote.reason } : {}),
+  };
 }
 
 interface StackStatus {
-  router: { activeRegion: string; lastPromotionAtMs?: number };
+  router: {
+    activeRegion: string;
+    lastPromotionAtMs?: number;
+    decisions: { atMs: number; kind: string; reason: string }[];
+  };
   regions: { name: string; up: boolean; role: string; replication: { lagEntries: number } }[];
 }
 
