@@ -128,13 +128,13 @@ async function calibrateFromRun(run: LiveRun, metrics: Record<string, K6Metric>)
     throw new Error(`${run.summaryFile}: no calibration figures (was the script run with CALIBRATE=1?)`);
   const simIdle = await simulateIdleReads(run);
   return calibrateCapacity({
-    liveIdle: { p50Ms: idle.med!, p95Ms: idle["p(95)"]! },
+    liveIdle: { p50Ms: idle.med!, p75Ms: idle["p(75)"]! },
     simIdle,
     saturation: { requests: saturate.count!, durationS: SATURATE_S },
   });
 }
 
-async function simulateIdleReads(run: LiveRun): Promise<{ p50Ms: number; p95Ms: number }> {
+async function simulateIdleReads(run: LiveRun): Promise<{ p50Ms: number; p75Ms: number }> {
   const latencies: number[] = [];
   await runScenario(comparisonScenario(run, { idle: true }), {
     seed: 1,
@@ -145,7 +145,7 @@ async function simulateIdleReads(run: LiveRun): Promise<{ p50Ms: number; p95Ms: 
     },
   });
   latencies.sort((a, b) => a - b);
-  return { p50Ms: quantileMs(latencies, 0.5) ?? 0, p95Ms: quantileMs(latencies, 0.95) ?? 0 };
+  return { p50Ms: quantileMs(latencies, 0.5) ?? 0, p75Ms: quantileMs(latencies, 0.75) ?? 0 };
 }
 
 interface SimOutcome {
