@@ -78,6 +78,7 @@ export function register(program: Command): void {
           faultForS,
           promoteAfterFaultMs: result.promoteAfterFaultMs,
           promotedBecause: result.promotedBecause,
+          detectAfterFaultMs: result.detectAfterFaultMs,
         });
       }
       const failed: string[] = [];

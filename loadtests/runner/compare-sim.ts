@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import type { CapacitySpec } from "../../simulator/capacity/capacity-schema.ts";
+import { isDetection } from "../../simulator/report/router-observer.ts";
 import { runScenario } from "../../simulator/run/run-scenario.ts";
 import { parseScenarioText, SCENARIOS_DIR } from "../../simulator/scenario/load-scenario.ts";
 import type { StackOptions } from "../../stack/start-stack.ts";
@@ -41,6 +42,8 @@ export interface LiveRun {
   promoteAfterFaultMs: number | undefined;
   /** The live router's reason for it. */
   promotedBecause?: string | undefined;
+  /** Fault to the live router's first detection (the rest of the promotion is the compare-and-set). */
+  detectAfterFaultMs?: number | undefined;
   log: (line: string) => void;
 }
 
@@ -152,6 +155,7 @@ interface SimOutcome {
   samples: RequestSample[];
   promoteMs: number | undefined;
   promotedBecause: string | undefined;
+  detectMs: number | undefined;
   firstAckByStandbyMs: number | undefined;
   failed: number;
 }
@@ -166,6 +170,7 @@ async function simulateSameOutage(run: LiveRun, capacity: CapacitySpec, seed: nu
   let firstAckByStandbyMs: number | undefined;
   let promoteMs: number | undefined;
   let promotedBecause: string | undefined;
+  let detectMs: number | undefined;
   const { result } = await runScenario(comparisonScenario(run, { capacity, faultShiftMs }), {
     seed,
     beforeRun: (sim) => {
@@ -178,6 +183,8 @@ async function simulateSameOutage(run: LiveRun, capacity: CapacitySpec, seed: nu
       const promoted = sim.observer.sorted().find((d) => d.kind === "promote" && d.atMs >= faultAtMs);
       promoteMs = promoted ? promoted.atMs - faultAtMs : undefined;
       promotedBecause = promoted?.reason;
+      const detected = sim.observer.sorted().find((d) => isDetection(d) && d.atMs >= faultAtMs);
+      detectMs = detected ? detected.atMs - faultAtMs : undefined;
       for (let i = 0; i < sim.ledger.size; i++) {
         const entry = sim.ledger.entry(i);
         if (entry.ackMs === undefined || entry.ackMs < faultAtMs || entry.commit?.region !== standby.name)
@@ -192,6 +199,7 @@ async function simulateSameOutage(run: LiveRun, capacity: CapacitySpec, seed: nu
     samples,
     promoteMs,
     promotedBecause,
+    detectMs,
     firstAckByStandbyMs,
     failed: result.requests.failed,
   };

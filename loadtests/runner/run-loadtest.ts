@@ -43,6 +43,8 @@ export interface LoadtestResult {
   promoteAfterFaultMs?: number;
   /** The router's reason for that promotion (which detector fired). */
   promotedBecause?: string;
+  /** From the first fault to the router's first detection (active checks down, or a passive trip). */
+  detectAfterFaultMs?: number;
 }
 
 /** Starts the stack, runs one k6 script against it, checks the writes, stops the stack. */
@@ -199,14 +201,22 @@ async function readItems(regionUrl: string, ids: readonly string[]): Promise<Map
 
 async function promotionDelay(
   stack: RunningStack,
-): Promise<{ promoteAfterFaultMs: number; promotedBecause?: string } | undefined> {
+): Promise<
+  { promoteAfterFaultMs: number; promotedBecause?: string; detectAfterFaultMs?: number } | undefined
+> {
   const [fault] = stack.faults.history();
   const status = (await stack.status()) as StackStatus;
   const promotedAtMs = status.router.lastPromotionAtMs;
   if (!fault || promotedAtMs === undefined || promotedAtMs < fault.startedAtMs) return undefined;
-  const promote = status.router.decisions.find((d) => d.kind === "promote" && d.atMs >= fault.startedAtMs);
+  const after = status.router.decisions.filter((d) => d.atMs >= fault.startedAtMs);
+  const promote = after.find((d) => d.kind === "promote");
+  // As the simulator's report counts a detection (simulator/report/router-observer.ts: isDetection).
+  const detect = after.find(
+    (d) => (d.kind === "health" && d.reason.startsWith("down")) || d.kind === "passive",
+  );
   return {
     promoteAfterFaultMs: promotedAtMs - fault.startedAtMs,
+    ...(detect ? { detectAfterFaultMs: detect.atMs - fault.startedAtMs } : {}),
     ...(promote ? { promotedBecause: promote.reason } : {}),
   };
 }
