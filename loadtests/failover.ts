@@ -14,10 +14,9 @@ import {
   calibrateSaturate,
   calibrateWarmup,
   calibrationScenarios,
-  createCalibrationItems,
 } from "./lib/calibration.ts";
 import { ACTIVE_REGION, BASE_URL, CONTROL_URL, envNumber, STANDBY_REGION } from "./lib/env.ts";
-import { createItem, knowItems, mixedRequest } from "./lib/items.ts";
+import { createItem, createSetupItems, knowItems, mixedRequest } from "./lib/items.ts";
 import { loadPhaseAt } from "./lib/phases.ts";
 import { writeSummary } from "./lib/summary.ts";
 
@@ -36,6 +35,8 @@ const NON_IDEMPOTENT_SHARE = 0.02;
 const CALIBRATE = __ENV.CALIBRATE === "1";
 const TRAFFIC_START_S = CALIBRATE ? CALIBRATION_S : 0;
 const MAX_VUS = 200;
+/** Items created before the run: every VU reads real items from its first iteration. */
+const SETUP_ITEMS = 20;
 /**
  * Enough VUs, ready from the start, for every request the outage holds (up to RECOVER_BOUND_MS
  * at RATE_PER_S): k6 starts further VUs while the test runs, too slowly on a busy machine, and
@@ -103,7 +104,7 @@ function phaseNow(): string {
 }
 
 export function setup(): CalibrationData {
-  return CALIBRATE ? createCalibrationItems() : { ids: [] };
+  return { ids: createSetupItems(SETUP_ITEMS) };
 }
 
 // The calibration scenarios' exec functions must be exports of the script itself.

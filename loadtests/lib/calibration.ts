@@ -11,13 +11,11 @@ import { knowItems, mixedRequest } from "./items.ts";
 
 export { CALIBRATION_S } from "./calibration-timing.ts";
 
-/** Items created in setup() for the calibration's reads (reads of real items, as the traffic's). */
-const ITEMS = 20;
-
 const idleMs = new Trend("calibration_idle_ms", true);
 const saturateMs = new Trend("calibration_saturate_ms", true);
 const saturateRequests = new Counter("calibration_saturate_requests");
 
+/** setup()'s items (lib/items.ts: createSetupItems): the calibration reads them. */
 export interface CalibrationData {
   ids: string[];
 }
@@ -55,20 +53,6 @@ export function calibrationScenarios(ratePerS: number): Record<string, Scenario>
       maxVUs: 200,
     },
   };
-}
-
-/** setup(): a few items to read back, created before any scenario runs. */
-export function createCalibrationItems(): CalibrationData {
-  const ids: string[] = [];
-  for (let i = 0; i < ITEMS; i++) {
-    const res = http.post(`${BASE_URL}/items`, JSON.stringify({ data: { calibration: i } }), {
-      headers: { "content-type": "application/json", "idempotency-key": `calibration-${i}` },
-      tags: { calibration: "setup" },
-    });
-    const id = res.status === 201 || res.status === 200 ? (res.json("id") as string) : undefined;
-    if (id) ids.push(id);
-  }
-  return { ids };
 }
 
 function readOne(data: CalibrationData, tag: string): number | undefined {

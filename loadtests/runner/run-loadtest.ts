@@ -84,6 +84,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
     );
     const loadAverage = { atStart: loadAtStart, atEnd: loadavg() };
     const promotion = await promotionDelay(stack);
+    await saveDecisions(stack, join(options.resultsDir, `${name}-decisions.json`));
     const writes = await checkWrites(stack, active, logFile, options.log);
     const summaryFile = join(options.resultsDir, `${name}-summary.json`);
     recordWritesCheck(summaryFile, writes);
@@ -197,6 +198,16 @@ async function readItems(regionUrl: string, ids: readonly string[]): Promise<Map
     );
   }
   return found;
+}
+
+/**
+ * The faults and the router's decision log as the run left them (which probe or trip detected
+ * the fault, when the compare-and-set answered), for reading a run's promotion afterwards.
+ */
+async function saveDecisions(stack: RunningStack, file: string): Promise<void> {
+  const status = (await stack.status()) as StackStatus;
+  const faults = stack.faults.history();
+  writeFileSync(file, JSON.stringify({ faults, decisions: status.router.decisions }, null, 2));
 }
 
 async function promotionDelay(
