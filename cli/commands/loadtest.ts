@@ -70,6 +70,7 @@ export function register(program: Command): void {
           summaryFile: result.summaryFile,
           requestsFile: result.requestsFile,
           loadAverage: result.loadAverage,
+          stackProcess: result.stackProcess,
           stack,
           log,
           durationS: durationS ?? 30,

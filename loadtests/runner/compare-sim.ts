@@ -16,6 +16,7 @@ import {
   type RequestSample,
   simulatedSample,
 } from "./compare-rows.ts";
+import type { StackProcessFigures } from "./run-loadtest.ts";
 
 /**
  * Runs the live failover run's outage again in the simulator (same environment, latency table,
@@ -38,6 +39,8 @@ export interface LiveRun {
   faultForS: number;
   /** The machine's load averages (1, 5, 15 min) as k6 started and as it ended. */
   loadAverage: { atStart: number[]; atEnd: number[] };
+  /** The stack's process while k6 ran (run-loadtest.ts). */
+  stackProcess?: StackProcessFigures;
   /** Measured on the live stack: fault injected to the router adopting the promoted record. */
   promoteAfterFaultMs: number | undefined;
   /** The live router's reason for it. */
@@ -116,6 +119,7 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
         rows,
         calibration,
         loadAverage: run.loadAverage,
+        stackProcess: run.stackProcess,
         seeds: SIM_SEEDS,
         errors: { live: liveErrors, simPerSeed: simErrors / SIM_SEEDS },
       },

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../../core/cli-error.ts";
 import type { StackOptions } from "../../stack/start-stack.ts";
@@ -39,6 +40,12 @@ export interface LoadtestResult {
   requestsFile?: string;
   /** The machine's load averages (1, 5, 15 min) as k6 started and as it ended. */
   loadAverage: { atStart: number[]; atEnd: number[] };
+  /**
+   * The stack's own process while k6 ran: CPU it used (user + system) against the wall time, and
+   * how late its event loop ran (p50 / p99 / max ms). Late with little CPU used: the machine did
+   * not give the process a core (other work); late with a core's worth used: the stack was busy.
+   */
+  stackProcess: StackProcessFigures;
   /** From the first fault to the router's promotion, measured on the stack. */
   promoteAfterFaultMs?: number;
   /** The router's reason for that promotion (which detector fired). */
@@ -65,6 +72,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
       ? join(options.resultsDir, `${name}-requests.json`)
       : undefined;
     const loadAtStart = loadavg();
+    const watch = watchStackProcess();
     const k6ExitCode = await runK6(
       k6,
       scriptFile,
@@ -83,6 +91,11 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
       requestsFile,
     );
     const loadAverage = { atStart: loadAtStart, atEnd: loadavg() };
+    const stackProcess = watch.stop();
+    options.log(
+      `stack process while k6 ran: ${stackProcess.cpuS.toFixed(1)} s CPU in ${stackProcess.wallS.toFixed(1)} s; ` +
+        `event loop late p50 ${stackProcess.loopDelayMs.p50.toFixed(1)} / p99 ${stackProcess.loopDelayMs.p99.toFixed(1)} / max ${stackProcess.loopDelayMs.max.toFixed(1)} ms`,
+    );
     const promotion = await promotionDelay(stack);
     await saveDecisions(stack, join(options.resultsDir, `${name}-decisions.json`));
     const writes = await checkWrites(stack, active, logFile, options.log);
@@ -94,6 +107,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
       writes,
       summaryFile,
       loadAverage,
+      stackProcess,
       ...(requestsFile ? { requestsFile } : {}),
       ...promotion,
     };
@@ -113,6 +127,36 @@ function activeFirst(stack: RunningStack): [string, string] {
   const active = stack.config.initialActive;
   const standby = stack.config.regions.find((r) => r.name !== active)!.name;
   return [active, standby];
+}
+
+export interface StackProcessFigures {
+  cpuS: number;
+  wallS: number;
+  loopDelayMs: { p50: number; p99: number; max: number };
+}
+
+/** Starts watching this process (the stack runs in it): CPU used, and the event loop's lateness. */
+function watchStackProcess(): { stop(): StackProcessFigures } {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const cpuAtStart = process.cpuUsage();
+  const wallAtStart = performance.now();
+  return {
+    stop() {
+      histogram.disable();
+      const cpu = process.cpuUsage(cpuAtStart);
+      const ms = (ns: number) => ns / 1e6;
+      return {
+        cpuS: (cpu.user + cpu.system) / 1e6,
+        wallS: (performance.now() - wallAtStart) / 1000,
+        loopDelayMs: {
+          p50: ms(histogram.percentile(50)),
+          p99: ms(histogram.percentile(99)),
+          max: ms(histogram.max),
+        },
+      };
+    },
+  };
 }
 
 /** Runs k6 with its output passed through; bounded by a hard deadline in case a script never ends. */
