@@ -7,8 +7,17 @@ import exec from "k6/execution";
 import http from "k6/http";
 import { Trend } from "k6/metrics";
 import type { Options } from "k6/options";
+import {
+  CALIBRATION_S,
+  type CalibrationData,
+  calibrateIdle,
+  calibrateSaturate,
+  calibrateWarmup,
+  calibrationScenarios,
+} from "./lib/calibration.ts";
 import { ACTIVE_REGION, BASE_URL, CONTROL_URL, envNumber, STANDBY_REGION } from "./lib/env.ts";
-import { createItem, mixedRequest } from "./lib/items.ts";
+import { createItem, createSetupItems, knowItems, mixedRequest } from "./lib/items.ts";
+import { loadPhaseAt } from "./lib/phases.ts";
 import { writeSummary } from "./lib/summary.ts";
 
 const RATE_PER_S = envNumber("RATE_PER_S", 50);
@@ -19,11 +28,29 @@ const FAULT_FOR_S = envNumber("FAULT_FOR_S", 15);
 const RECOVER_BOUND_MS = envNumber("RECOVER_BOUND_MS", 5000);
 /** Share of writes sent without an Idempotency-Key: these may fail fast (503), never hang. */
 const NON_IDEMPOTENT_SHARE = 0.02;
+/**
+ * CALIBRATE=1 (`failover loadtest failover --compare-sim`): first measure the stack's own cost
+ * per request (lib/calibration.ts), then start the traffic CALIBRATION_S later.
+ */
+const CALIBRATE = __ENV.CALIBRATE === "1";
+const TRAFFIC_START_S = CALIBRATE ? CALIBRATION_S : 0;
+const MAX_VUS = 200;
+/** Items created before the run: every VU reads real items from its first iteration. */
+const SETUP_ITEMS = 20;
+/**
+ * Enough VUs, ready from the start, for every request the outage holds (up to RECOVER_BOUND_MS
+ * at RATE_PER_S): k6 starts further VUs while the test runs, too slowly on a busy machine, and
+ * drops the iterations it has no VU for (about 60 of the outage's ~130 held requests, with 20
+ * preallocated): load an open-loop client would have sent.
+ */
+const PREALLOCATED_VUS = Math.min(MAX_VUS, Math.ceil((RATE_PER_S * RECOVER_BOUND_MS) / 1000));
 
 const timeToRecover = new Trend("time_to_recover_ms", true);
 
 export const options: Options = {
   scenarios: {
+    // Calibration (only with CALIBRATE=1): idle reads, a closed loop at saturation, a warm-up.
+    ...(CALIBRATE ? calibrationScenarios(RATE_PER_S) : {}),
     // Traffic at a constant arrival rate for the whole run, before, during and after the fault.
     traffic: {
       executor: "constant-arrival-rate",
@@ -31,8 +58,9 @@ export const options: Options = {
       rate: RATE_PER_S,
       timeUnit: "1s",
       duration: `${DURATION_S}s`,
-      preAllocatedVUs: 20,
-      maxVUs: 200,
+      startTime: `${TRAFFIC_START_S}s`,
+      preAllocatedVUs: PREALLOCATED_VUS,
+      maxVUs: MAX_VUS,
     },
     // One VU takes the active region down at FAULT_AT_S and measures time to recover.
     outage: {
@@ -40,7 +68,7 @@ export const options: Options = {
       exec: "outage",
       vus: 1,
       iterations: 1,
-      startTime: `${FAULT_AT_S}s`,
+      startTime: `${TRAFFIC_START_S + FAULT_AT_S}s`,
       maxDuration: `${Math.ceil(RECOVER_BOUND_MS / 1000) * 3 + 5}s`,
     },
   },
@@ -59,21 +87,28 @@ export const options: Options = {
     time_to_recover_ms: [{ threshold: `max<${RECOVER_BOUND_MS}`, abortOnFail: false }],
     "checks{check:fault injected}": ["rate==1"],
   },
-  summaryTrendStats: ["avg", "min", "med", "max", "p(95)", "p(99)"],
+  // p(75): the calibration's idle reads (loadtests/runner/calibrate-capacity.ts).
+  summaryTrendStats: ["avg", "min", "med", "p(75)", "max", "p(95)", "p(99)"],
 };
 
-export function traffic(): void {
+export function traffic(data: CalibrationData): void {
+  knowItems(data.ids);
   const tags = { phase: phaseNow() };
   if (Math.random() < NON_IDEMPOTENT_SHARE) createItem(tags, false);
   else mixedRequest(0.3, tags);
 }
 
-/** before, during or after the fault, as the simulator reports its phases. */
+/** before, during or after the fault, by the definition the simulator's side uses too. */
 function phaseNow(): string {
-  const sinceStartS = (Date.now() - exec.scenario.startTime) / 1000;
-  if (sinceStartS < FAULT_AT_S) return "before";
-  return sinceStartS < FAULT_AT_S + FAULT_FOR_S ? "during" : "after";
+  return loadPhaseAt((Date.now() - exec.scenario.startTime) / 1000, FAULT_AT_S, FAULT_FOR_S);
 }
+
+export function setup(): CalibrationData {
+  return { ids: createSetupItems(SETUP_ITEMS) };
+}
+
+// The calibration scenarios' exec functions must be exports of the script itself.
+export { calibrateIdle, calibrateSaturate, calibrateWarmup };
 
 export function outage(): void {
   const res = http.post(

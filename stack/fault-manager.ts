@@ -74,13 +74,17 @@ export class FaultManager {
         409,
       );
     }
+    // A fault takes effect as it is applied (a region going down stops answering when its
+    // sockets start to close, not when the last one has): it started when applying began, the
+    // instant time to detect and time to promote count from (loadtests/runner/compare-sim.ts).
+    const startedAtMs = this.clock.nowMs();
     const heal = await def.apply(this.stack, params);
     const nowMs = this.clock.nowMs();
     const fault: ActiveFault = {
       id: this.nextId++,
       kind: def.kind,
       params,
-      startedAtMs: nowMs,
+      startedAtMs,
       healsAtMs: typeof durationS === "number" ? nowMs + durationS * 1000 : null,
     };
     const entry: { fault: ActiveFault; heal: Heal; timer?: TimerHandle } = { fault, heal };

@@ -44,23 +44,33 @@ export function register(program: Command): void {
         controlPort: await freePort(),
       });
       const log = (line: string) => process.stderr.write(`loadtest: ${line}\n`);
+      if (flags.compareSim && script !== "failover")
+        throw new UsageError("--compare-sim compares the failover script's outage");
       const result = await runLoadtest({
         script,
         stack,
         resultsDir: flags.results,
         ...(durationS ? { durationS } : {}),
         ...(ratePerS ? { ratePerS } : {}),
-        scriptEnv: { FAULT_AT_S: String(faultAtS), FAULT_FOR_S: String(faultForS) },
+        scriptEnv: {
+          FAULT_AT_S: String(faultAtS),
+          FAULT_FOR_S: String(faultForS),
+          // --compare-sim: measure the stack's own cost first, for the simulator's capacity model.
+          ...(flags.compareSim ? { CALIBRATE: "1" } : {}),
+        },
+        requestsOutput: flags.compareSim === true,
         log,
       }).catch((error: Error) => {
         throw error instanceof CliError ? error : new CliError(error.message);
       });
       if (flags.compareSim) {
         const { compareWithSimulator } = await import("../../loadtests/runner/compare-sim.ts");
-        if (script !== "failover")
-          throw new UsageError("--compare-sim compares the failover script's outage");
+        if (!result.requestsFile) throw new CliError("k6 wrote no per-request output to compare");
         await compareWithSimulator({
           summaryFile: result.summaryFile,
+          requestsFile: result.requestsFile,
+          loadAverage: result.loadAverage,
+          stackProcess: result.stackProcess,
           stack,
           log,
           durationS: durationS ?? 30,
@@ -68,6 +78,8 @@ export function register(program: Command): void {
           faultAtS,
           faultForS,
           promoteAfterFaultMs: result.promoteAfterFaultMs,
+          promotedBecause: result.promotedBecause,
+          detectAfterFaultMs: result.detectAfterFaultMs,
         });
       }
       const failed: string[] = [];

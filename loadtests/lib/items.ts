@@ -31,6 +31,32 @@ function recordUnacknowledged(id: string, data: unknown): void {
   console.log(`nack update ${id} - ${JSON.stringify(data)}`);
 }
 
+/**
+ * setup(): `count` items created before any scenario runs, for VUs to read from their first
+ * iteration (knowItems) and for the failover script's calibration (lib/calibration.ts).
+ */
+export function createSetupItems(count: number): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = http.post(`${BASE_URL}/items`, JSON.stringify({ data: { setup: i } }), {
+      headers: { ...JSON_HEADERS, "idempotency-key": `setup-${i}` },
+      tags: { setup: "yes" },
+    });
+    const id = res.status === 201 || res.status === 200 ? (res.json("id") as string) : undefined;
+    if (id) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * A VU that has created nothing yet reads these (items created in setup()) instead of listing:
+ * a list waits behind the writes in flight (regions/service/read-visibility.ts), and the
+ * simulator's clients read recently created items from the start, never a list.
+ */
+export function knowItems(ids: readonly string[]): void {
+  if (created.length === 0) created.push(...ids);
+}
+
 export function createItem(tags: Record<string, string>, idempotent = true): Res {
   const key = `${exec.vu.idInTest}-${exec.vu.iterationInInstance}-${exec.scenario.name}`;
   const headers: Record<string, string> = { ...JSON_HEADERS };

@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../../core/cli-error.ts";
 import type { StackOptions } from "../../stack/start-stack.ts";
@@ -21,6 +23,11 @@ export interface LoadtestOptions {
   ratePerS?: number;
   /** More environment for the script (e.g. FAULT_AT_S, FAULT_FOR_S for failover). */
   scriptEnv?: Record<string, string>;
+  /**
+   * Also write every request's figures to `<script>-requests.json` (k6's JSON output), for
+   * `--compare-sim`, whose rows are computed from single requests on both sides.
+   */
+  requestsOutput?: boolean;
   log: (line: string) => void;
 }
 
@@ -29,8 +36,22 @@ export interface LoadtestResult {
   thresholdsOk: boolean;
   writes?: WritesVerdict;
   summaryFile: string;
-  /** From the first fault to the control record naming another region, measured on the stack. */
+  /** k6's JSON output, one line per sample (only with `requestsOutput`). */
+  requestsFile?: string;
+  /** The machine's load averages (1, 5, 15 min) as k6 started and as it ended. */
+  loadAverage: { atStart: number[]; atEnd: number[] };
+  /**
+   * The stack's own process while k6 ran: CPU it used (user + system) against the wall time, and
+   * how late its event loop ran (p50 / p99 / max ms). Late with little CPU used: the machine did
+   * not give the process a core (other work); late with a core's worth used: the stack was busy.
+   */
+  stackProcess: StackProcessFigures;
+  /** From the first fault to the router's promotion, measured on the stack. */
   promoteAfterFaultMs?: number;
+  /** The router's reason for that promotion (which detector fired). */
+  promotedBecause?: string;
+  /** From the first fault to the router's first detection (active checks down, or a passive trip). */
+  detectAfterFaultMs?: number;
 }
 
 /** Starts the stack, runs one k6 script against it, checks the writes, stops the stack. */
@@ -47,6 +68,11 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
     );
     const logFile = join(options.resultsDir, `${name}-k6.log`);
     writeFileSync(logFile, ""); // k6 appends to its log file; start each run empty
+    const requestsFile = options.requestsOutput
+      ? join(options.resultsDir, `${name}-requests.json`)
+      : undefined;
+    const loadAtStart = loadavg();
+    const watch = watchStackProcess();
     const k6ExitCode = await runK6(
       k6,
       scriptFile,
@@ -58,10 +84,20 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
         STANDBY_REGION: standby,
         ...(options.durationS ? { DURATION_S: String(options.durationS) } : {}),
         ...(options.ratePerS ? { RATE_PER_S: String(options.ratePerS) } : {}),
+        // --fault-at / --fault-for (and CALIBRATE): never reached k6 before, which ran its defaults.
+        ...options.scriptEnv,
       },
       logFile,
+      requestsFile,
     );
-    const promoteAfterFaultMs = await promotionDelay(stack);
+    const loadAverage = { atStart: loadAtStart, atEnd: loadavg() };
+    const stackProcess = watch.stop();
+    options.log(
+      `stack process while k6 ran: ${stackProcess.cpuS.toFixed(1)} s CPU in ${stackProcess.wallS.toFixed(1)} s; ` +
+        `event loop late p50 ${stackProcess.loopDelayMs.p50.toFixed(1)} / p99 ${stackProcess.loopDelayMs.p99.toFixed(1)} / max ${stackProcess.loopDelayMs.max.toFixed(1)} ms`,
+    );
+    const promotion = await promotionDelay(stack);
+    await saveDecisions(stack, join(options.resultsDir, `${name}-decisions.json`));
     const writes = await checkWrites(stack, active, logFile, options.log);
     const summaryFile = join(options.resultsDir, `${name}-summary.json`);
     recordWritesCheck(summaryFile, writes);
@@ -70,7 +106,10 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRes
       thresholdsOk: k6ExitCode === 0,
       writes,
       summaryFile,
-      ...(promoteAfterFaultMs !== undefined ? { promoteAfterFaultMs } : {}),
+      loadAverage,
+      stackProcess,
+      ...(requestsFile ? { requestsFile } : {}),
+      ...promotion,
     };
   } finally {
     await stack.close();
@@ -90,9 +129,49 @@ function activeFirst(stack: RunningStack): [string, string] {
   return [active, standby];
 }
 
+export interface StackProcessFigures {
+  cpuS: number;
+  wallS: number;
+  loopDelayMs: { p50: number; p99: number; max: number };
+}
+
+/** Starts watching this process (the stack runs in it): CPU used, and the event loop's lateness. */
+function watchStackProcess(): { stop(): StackProcessFigures } {
+  const resolutionMs = 10;
+  const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
+  histogram.enable();
+  const cpuAtStart = process.cpuUsage();
+  const wallAtStart = performance.now();
+  return {
+    stop() {
+      histogram.disable();
+      const cpu = process.cpuUsage(cpuAtStart);
+      // The histogram holds each interval between its timer's runs, resolution included.
+      const ms = (ns: number) => Math.max(0, ns / 1e6 - resolutionMs);
+      return {
+        cpuS: (cpu.user + cpu.system) / 1e6,
+        wallS: (performance.now() - wallAtStart) / 1000,
+        loopDelayMs: {
+          p50: ms(histogram.percentile(50)),
+          p99: ms(histogram.percentile(99)),
+          max: ms(histogram.max),
+        },
+      };
+    },
+  };
+}
+
 /** Runs k6 with its output passed through; bounded by a hard deadline in case a script never ends. */
-function runK6(k6: string, script: string, env: Record<string, string>, logFile: string): Promise<number> {
-  const args = ["run", "--no-usage-report", "--log-format", "json", `--log-output=file=${logFile}`, script];
+function runK6(
+  k6: string,
+  script: string,
+  env: Record<string, string>,
+  logFile: string,
+  requestsFile: string | undefined,
+): Promise<number> {
+  const args = ["run", "--no-usage-report", "--log-format", "json", `--log-output=file=${logFile}`];
+  if (requestsFile) args.push("--out", `json=${requestsFile}`);
+  args.push(script);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(k6, args, {
       stdio: ["ignore", "inherit", "inherit"],
@@ -167,16 +246,44 @@ async function readItems(regionUrl: string, ids: readonly string[]): Promise<Map
   return found;
 }
 
-async function promotionDelay(stack: RunningStack): Promise<number | undefined> {
+/**
+ * The faults and the router's decision log as the run left them (which probe or trip detected
+ * the fault, when the compare-and-set answered), for reading a run's promotion afterwards.
+ */
+async function saveDecisions(stack: RunningStack, file: string): Promise<void> {
+  const status = (await stack.status()) as StackStatus;
+  const faults = stack.faults.history();
+  writeFileSync(file, JSON.stringify({ faults, decisions: status.router.decisions }, null, 2));
+}
+
+async function promotionDelay(
+  stack: RunningStack,
+): Promise<
+  { promoteAfterFaultMs: number; promotedBecause?: string; detectAfterFaultMs?: number } | undefined
+> {
   const [fault] = stack.faults.history();
   const status = (await stack.status()) as StackStatus;
   const promotedAtMs = status.router.lastPromotionAtMs;
   if (!fault || promotedAtMs === undefined || promotedAtMs < fault.startedAtMs) return undefined;
-  return promotedAtMs - fault.startedAtMs;
+  const after = status.router.decisions.filter((d) => d.atMs >= fault.startedAtMs);
+  const promote = after.find((d) => d.kind === "promote");
+  // As the simulator's report counts a detection (simulator/report/router-observer.ts: isDetection).
+  const detect = after.find(
+    (d) => (d.kind === "health" && d.reason.startsWith("down")) || d.kind === "passive",
+  );
+  return {
+    promoteAfterFaultMs: promotedAtMs - fault.startedAtMs,
+    ...(detect ? { detectAfterFaultMs: detect.atMs - fault.startedAtMs } : {}),
+    ...(promote ? { promotedBecause: promote.reason } : {}),
+  };
 }
 
 interface StackStatus {
-  router: { activeRegion: string; lastPromotionAtMs?: number };
+  router: {
+    activeRegion: string;
+    lastPromotionAtMs?: number;
+    decisions: { atMs: number; kind: string; reason: string }[];
+  };
   regions: { name: string; up: boolean; role: string; replication: { lagEntries: number } }[];
 }
 

@@ -54,6 +54,12 @@ export class RunRecorder {
   failed = 0;
   readsNotFound = 0;
   readonly zooms: ZoomSeries[];
+  /**
+   * Told of every request as it is recorded, when set (`failover loadtest --compare-sim` takes
+   * single requests, to compute its rows the way it computes the live stack's).
+   */
+  onRecord: ((location: number, sendMs: number, latencyMs: number, ok: boolean) => void) | undefined =
+    undefined;
   private readonly phaseOk: number[];
   private readonly phaseFailed: number[];
 
@@ -86,6 +92,7 @@ export class RunRecorder {
     status: string,
   ): void {
     this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
+    this.onRecord?.(location, sendMs, latencyMs, ok);
     const bucket = Math.min(this.buckets - 1, Math.floor(sendMs / this.options.chartBucketMs));
     const phase = phaseIndexAt(this.options.phases, sendMs);
     for (const z of this.zooms) {

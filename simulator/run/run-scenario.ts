@@ -15,6 +15,8 @@ export interface RunOptions {
   onProgress?: (done: number) => void;
   /** How HTTP objects cross the simulated network (simulation.ts); "light" unless a test compares. */
   wire?: WireMode;
+  /** Called with the simulation before it runs (to attach RunRecorder.onRecord, say). */
+  beforeRun?: (sim: Simulation) => void;
   /** Called once the run is over, with the whole simulation (figures the JSON result does not carry). */
   inspect?: (sim: Simulation) => void;
 }
@@ -30,6 +32,7 @@ export interface RunOutcome {
 /** Runs one resolved scenario with one seed and checks what happened. */
 export async function runScenario(scenario: ResolvedScenario, options: RunOptions): Promise<RunOutcome> {
   const sim = new Simulation(scenario, options.seed, options.wire);
+  options.beforeRun?.(sim);
   const startedAt = performance.now();
   const { unhandledRejections, realTimerCalls } = await sim.run(options.onProgress);
   const wallS = (performance.now() - startedAt) / 1000;

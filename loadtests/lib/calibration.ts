@@ -1,0 +1,81 @@
+// The failover script's calibration phase (CALIBRATE=1): before the traffic starts, measure
+// what the live stack itself costs per request, for `--compare-sim` to give the simulator's
+// capacity model (loadtests/runner/calibrate-capacity.ts). Not part of the compared table: its
+// requests carry no phase tag and are recorded in their own metrics.
+import http from "k6/http";
+import { Counter, Trend } from "k6/metrics";
+import type { Scenario } from "k6/options";
+import { IDLE_S, SATURATE_S, SATURATE_VUS, WARMUP_S } from "./calibration-timing.ts";
+import { BASE_URL } from "./env.ts";
+import { knowItems, mixedRequest } from "./items.ts";
+
+export { CALIBRATION_S } from "./calibration-timing.ts";
+
+const idleMs = new Trend("calibration_idle_ms", true);
+const saturateMs = new Trend("calibration_saturate_ms", true);
+const saturateRequests = new Counter("calibration_saturate_requests");
+
+/** setup()'s items (lib/items.ts: createSetupItems): the calibration reads them. */
+export interface CalibrationData {
+  ids: string[];
+}
+
+/** The scenarios, before a traffic of `ratePerS` requests a second. */
+export function calibrationScenarios(ratePerS: number): Record<string, Scenario> {
+  return {
+    // SATURATE_VUS VUs reading without a pause: the stack's throughput when it is the bottleneck
+    // (first: it also warms the read path, so the idle reads measure warm code).
+    calibrate_saturate: {
+      executor: "constant-vus",
+      exec: "calibrateSaturate",
+      vus: SATURATE_VUS,
+      duration: `${SATURATE_S}s`,
+      gracefulStop: "1s",
+    },
+    // One VU, one read after another: no request ever waits for another.
+    calibrate_idle: {
+      executor: "constant-vus",
+      exec: "calibrateIdle",
+      vus: 1,
+      duration: `${IDLE_S}s`,
+      startTime: `${SATURATE_S}s`,
+      gracefulStop: "1s",
+    },
+    // The traffic's mix at its rate, unmeasured (calibration-timing.ts: WARMUP_S).
+    calibrate_warmup: {
+      executor: "constant-arrival-rate",
+      exec: "calibrateWarmup",
+      rate: ratePerS,
+      timeUnit: "1s",
+      duration: `${WARMUP_S}s`,
+      startTime: `${IDLE_S + SATURATE_S}s`,
+      preAllocatedVUs: 20,
+      maxVUs: 200,
+    },
+  };
+}
+
+function readOne(data: CalibrationData, tag: string): number | undefined {
+  const id = data.ids[Math.floor(Math.random() * data.ids.length)];
+  if (id === undefined) return undefined;
+  const res = http.get(`${BASE_URL}/items/${id}`, { tags: { calibration: tag } });
+  return res.status === 200 ? res.timings.duration : undefined;
+}
+
+export function calibrateIdle(data: CalibrationData): void {
+  const ms = readOne(data, "idle");
+  if (ms !== undefined) idleMs.add(ms);
+}
+
+export function calibrateSaturate(data: CalibrationData): void {
+  const ms = readOne(data, "saturate");
+  if (ms === undefined) return;
+  saturateMs.add(ms);
+  saturateRequests.add(1);
+}
+
+/** Writes here are acknowledged like the traffic's, and read back after the run like them. */
+export function calibrateWarmup(data: CalibrationData): void {
+  knowItems(data.ids);
+  mixedRequest(0.3, { calibration: "warmup" });
+}
