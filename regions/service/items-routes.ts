@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ReplicationConfig, WriteLimits } from "../../config/schema.ts";
 import type { Clock } from "../../core/clock.ts";
@@ -43,7 +43,14 @@ export interface WriteAck {
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-export function itemsRoutes(deps: ItemsDeps): Hono {
+/** The items API as a Hono app, and its hot handlers for a direct dispatch (core/direct-context.ts). */
+export interface ItemsRoutes {
+  app: Hono;
+  /** GET /items/:id. */
+  readItem: (c: Context) => Promise<Response>;
+}
+
+export function itemsRoutes(deps: ItemsDeps): ItemsRoutes {
   const app = new Hono();
   const visibility = new ReadVisibility(deps.replicator, deps.replication, deps.controlView);
   const limit = bodyLimit({
@@ -65,8 +72,8 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     return c.json({ items, next: items.length === pageSize && last ? last.id : null });
   });
 
-  app.get("/:id", async (c) => {
-    const id = c.req.param("id");
+  const readItem = async (c: Context): Promise<Response> => {
+    const id = c.req.param("id")!;
     if (!isUlid(id)) return badId(c, id, "id");
     const refused = await admitRead(c, deps.controlView, deps.regionName, deps.retryAfterS);
     if (refused) return refused;
@@ -74,7 +81,8 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     if (unconfirmed) return unconfirmed;
     const item = await deps.store.getItem(id);
     return item ? c.json(item) : jsonError(c, 404, "not_found", `no item ${id}`);
-  });
+  };
+  app.get("/:id", readItem);
 
   app.post("/", limit, async (c) => {
     const key = c.req.header("idempotency-key");
@@ -243,7 +251,7 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     return c.json(item, status, headers);
   }
 
-  return app;
+  return { app, readItem };
 }
 
 function badId(c: Parameters<typeof jsonError>[0], value: string, field: string): Response {
