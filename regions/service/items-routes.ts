@@ -41,6 +41,8 @@ export interface WriteAck {
   degraded: boolean;
 }
 
+const JSON_TYPE = { "Content-Type": "application/json" } as const;
+
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /** The items API as a Hono app, and its hot handlers for a direct dispatch (core/direct-context.ts). */
@@ -75,10 +77,21 @@ export function itemsRoutes(deps: ItemsDeps): ItemsRoutes {
   const readItem = async (c: Context): Promise<Response> => {
     const id = c.req.param("id")!;
     if (!isUlid(id)) return badId(c, id, "id");
-    const refused = await admitRead(c, deps.controlView, deps.regionName, deps.retryAfterS);
+    // The gates answer at once unless they must wait (a renewal, the standby's confirmation):
+    // awaited only then, the commonest read suspends once, on the store (issue 18).
+    const admitting = admitRead(c, deps.controlView, deps.regionName, deps.retryAfterS);
+    const refused = admitting instanceof Promise ? await admitting : admitting;
     if (refused) return refused;
-    const unconfirmed = await visibility.beforeRead(c, deps.retryAfterS, id);
+    const confirming = visibility.beforeRead(c, deps.retryAfterS, id);
+    const unconfirmed = confirming instanceof Promise ? await confirming : confirming;
     if (unconfirmed) return unconfirmed;
+    if (deps.store.getItemJson) {
+      const text = await deps.store.getItemJson(id);
+      // What c.json(item) sends: the same text and Content-Type.
+      return text !== undefined
+        ? c.body(text, 200, JSON_TYPE)
+        : jsonError(c, 404, "not_found", `no item ${id}`);
+    }
     const item = await deps.store.getItem(id);
     return item ? c.json(item) : jsonError(c, 404, "not_found", `no item ${id}`);
   };

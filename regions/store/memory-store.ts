@@ -25,6 +25,8 @@ export class MemoryStore implements Store {
   private sortedIds: string[] = [];
   private log: LogEntry[] = [];
   private idempotency = new Map<string, string>();
+  /** Each stored item's JSON text, made at its first getItemJson. */
+  private itemJson = new WeakMap<Item, string>();
   /** Orphaned writes by id; never cleared (see Store.saveOrphans). */
   private orphans = new Map<string, OrphanedWrite>();
   down = false;
@@ -36,6 +38,20 @@ export class MemoryStore implements Store {
   async getItem(id: string): Promise<Item | undefined> {
     this.throwIfDown();
     return this.items.get(id);
+  }
+
+  async getItemJson(id: string): Promise<string | undefined> {
+    this.throwIfDown();
+    const item = this.items.get(id);
+    if (item === undefined) return undefined;
+    // Stored items are frozen all the way down, so the text made at the first read stays right;
+    // it lives as long as that version of the item does (a WeakMap on the item).
+    let text = this.itemJson.get(item);
+    if (text === undefined) {
+      text = JSON.stringify(item);
+      this.itemJson.set(item, text);
+    }
+    return text;
   }
 
   async listItems(afterId: string | undefined, limit: number): Promise<Item[]> {
