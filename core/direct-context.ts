@@ -84,7 +84,8 @@ export class DirectContext {
 
 class DirectRequest {
   constructor(
-    readonly raw: Request,
+    /** Replaced by Hono's bodyLimit when it had to read a body of unknown length. */
+    public raw: Request,
     readonly path: string,
     private readonly params: Record<string, string> | undefined,
   ) {}

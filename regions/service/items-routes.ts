@@ -50,6 +50,8 @@ export interface ItemsRoutes {
   app: Hono;
   /** GET /items/:id. */
   readItem: (c: Context) => Promise<Response>;
+  /** POST /items, with its body limit. */
+  createItem: (c: Context) => Promise<Response>;
 }
 
 export function itemsRoutes(deps: ItemsDeps): ItemsRoutes {
@@ -97,7 +99,7 @@ export function itemsRoutes(deps: ItemsDeps): ItemsRoutes {
   };
   app.get("/:id", readItem);
 
-  app.post("/", limit, async (c) => {
+  const createItem = async (c: Context): Promise<Response> => {
     const key = c.req.header("idempotency-key");
     if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
       return jsonError(
@@ -138,7 +140,16 @@ export function itemsRoutes(deps: ItemsDeps): ItemsRoutes {
         ? c.json(item, 200)
         : jsonError(c, 409, "idempotent_item_deleted", `item ${itemId} was deleted`);
     }
-  });
+  };
+  app.post("/", limit, createItem);
+  /** POST /items as Hono runs it: the body limit, then the handler. */
+  const createItemLimited = async (c: Context): Promise<Response> => {
+    let created: Response | undefined;
+    const refused = await limit(c, async () => {
+      created = await createItem(c);
+    });
+    return refused ?? created!;
+  };
 
   app.put("/:id", limit, async (c) => {
     const id = c.req.param("id");
@@ -204,9 +215,10 @@ export function itemsRoutes(deps: ItemsDeps): ItemsRoutes {
       // Another process writes to this region's store: a configuration error worth a clear 503.
       const detail =
         result.reason === "seq_conflict" ? `log head moved to ${result.headSeq}` : "idempotency key taken";
+      // x-region as the service's middleware sets it, so the direct path's answer is the same.
       return new Response(JSON.stringify({ error: "write_conflict", detail }), {
         status: 503,
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", "x-region": deps.regionName },
       });
     }
     deps.replicator.notify(entry);
@@ -264,7 +276,7 @@ export function itemsRoutes(deps: ItemsDeps): ItemsRoutes {
     return c.json(item, status, headers);
   }
 
-  return { app, readItem };
+  return { app, readItem, createItem: createItemLimited };
 }
 
 function badId(c: Parameters<typeof jsonError>[0], value: string, field: string): Response {

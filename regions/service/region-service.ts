@@ -149,11 +149,14 @@ export function createRegionService(deps: RegionServiceDeps): RegionService {
     return jsonError(c, 500, "internal_error", "the region failed to handle this request; see its logs");
   };
   app.onError(onError);
-  // The commonest request, a read of one item, skips Hono's dispatch (issue 18): the same
-  // handler on a DirectContext, with the header the middleware above adds set from the start.
+  // The commonest requests, a read of one item and a new item, skip Hono's dispatch (issue 18):
+  // the same handlers on a DirectContext, with the header the middleware above adds set from
+  // the start.
+  const createDirect = { handler: items.createItem };
   directDispatch(
     app,
     (method, path) => {
+      if (method === "POST" && path === "/items") return createDirect;
       if (method !== "GET" || !path.startsWith("/items/")) return undefined;
       const id = path.slice(7);
       if (id === "" || id.includes("/")) return undefined;

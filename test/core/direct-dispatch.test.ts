@@ -75,6 +75,41 @@ describe("direct dispatch (issue 18)", () => {
     expect(down).toEqual(downViaHono);
   });
 
+  it("a region answers item creation on the direct path as through Hono", async () => {
+    const { pair } = await pairWithItem();
+    const app = pair.us.app;
+    const post = (body: string, headers: Record<string, string> = {}) => postJson(body, headers);
+    const cases: [RequestInit, number][] = [
+      [post('{"data":{"v":1}}', { "idempotency-key": "bad key" }), 400],
+      [post("{not json"), 400],
+      [post('{"data":{"v":1}}', { "content-type": "text/plain" }), 415],
+      [post(JSON.stringify({ data: { text: "x".repeat(4096) } })), 413],
+      [post('{"data":{"v":1}}', { "x-failover-epoch": "9" }), 409],
+    ];
+    for (const [init, status] of cases) {
+      const [direct, viaHono] = await bothPaths(app, "http://us.test/items", init);
+      expect(direct.status, String(init.body).slice(0, 40)).toBe(status);
+      expect(direct).toEqual(viaHono);
+    }
+    // The same Idempotency-Key: the second answer replays the first, on either path.
+    const keyed = post('{"data":{"v":2}}', { "idempotency-key": "k-1", "x-failover-epoch": "1" });
+    // bothPaths asks Hono first: it creates the item, the direct path replays it.
+    const [replayed, created] = await bothPaths(app, "http://us.test/items", keyed);
+    expect([created.status, replayed.status]).toEqual([201, 200]);
+    expect(JSON.parse(replayed.body)).toEqual(JSON.parse(created.body));
+    const [again, againViaHono] = await bothPaths(app, "http://us.test/items", keyed);
+    expect(again.status).toBe(200);
+    expect(again).toEqual(againViaHono);
+    // A new item: the same status and header names (the id and log position differ).
+    const [fresh, freshViaHono] = await bothPaths(app, "http://us.test/items", post('{"data":{"v":3}}'));
+    expect(fresh.status).toBe(201);
+    expect(fresh.headers.map(([name]) => name)).toEqual(freshViaHono.headers.map(([name]) => name));
+    // The standby refuses, on either path alike.
+    const [refused, refusedViaHono] = await bothPaths(pair.ie.app, "http://ie.test/items", post('{"data":{}}'));
+    expect(refused.status).toBe(503);
+    expect(refused).toEqual(refusedViaHono);
+  });
+
   it("the router forwards on the direct path exactly as through Hono", async () => {
     const { pair, id } = await pairWithItem();
     const router = createRouter({

@@ -33,6 +33,10 @@ describe("MemoryStore.getItemJson (issue 18)", () => {
     expect(JSON.parse((await store.getItemJson("01A"))!)).toMatchObject({ data: { v: 2 }, version: 2 });
     await store.commit(logEntry(3, { kind: "delete", id: "01A" }));
     expect(await store.getItemJson("01A")).toBeUndefined();
+    await store.commit(logEntry(4, { kind: "put", item: makeItem("01B") }));
+    expect(await store.getItemJson("01B")).toBe(JSON.stringify(await store.getItem("01B")));
+    await store.clear();
+    expect(await store.getItemJson("01B")).toBeUndefined();
     store.down = true;
     await expect(store.getItemJson("01A")).rejects.toThrow(StoreUnavailableError);
   });
