@@ -4,7 +4,7 @@ import type { VirtualClock } from "../engine/virtual-clock.ts";
 import type { RunRecorder } from "../report/run-recorder.ts";
 import type { ResolvedClient } from "../scenario/resolved-scenario.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
-import type { SimNetwork } from "../transport/sim-network.ts";
+import type { SimNetwork, SimSendOptions } from "../transport/sim-network.ts";
 import { WireRequest } from "../transport/wire-request.ts";
 import type { KnownIds } from "./known-ids.ts";
 import { WRITE_KEY_PREFIX, type WriteLedger } from "./write-ledger.ts";
@@ -118,30 +118,56 @@ export class ClientGroup {
       responseTimeoutMs: this.spec.timeoutMs,
       peerAddress: `${this.endpoint.id}#${seq % USERS_PER_GROUP}`,
     };
-    const retry = (): boolean => {
-      const retries = this.spec.retries;
-      if (!retries || attempt >= retries.max || this.deps.clock.exactMs >= this.deps.stopAtMs) return false;
-      this.retriesSent++;
-      const backoffMs = retries.backoffMs * retries.backoffMultiplier ** attempt;
-      this.deps.clock.at(this.deps.clock.exactMs + backoffMs, () =>
-        this.sendAttempt(seq, sendMs, write, writeIndex, readUrl, attempt + 1),
-      );
-      return true;
-    };
-    const go = () =>
-      this.deps.network.send(this.endpoint, target, request, options).then(
-        (response) => {
-          if (response.status >= 500 && retry()) return;
-          this.answered(response, sendMs, write, writeIndex);
-        },
-        (error: unknown) => {
-          this.deps.target.failed?.(seq);
-          if (!retry()) this.failed(error, sendMs);
-        },
-      );
+    // Methods and anonymous arrows, not named local closures: tsx (esbuild's keepNames) names
+    // each of those with a defineProperty at every creation, twice per request (issue 18).
     const lookupMs = this.deps.target.lookupMs?.() ?? 0;
-    if (lookupMs > 0) this.deps.clock.at(this.deps.clock.exactMs + lookupMs, go);
-    else go();
+    if (lookupMs > 0) {
+      this.deps.clock.at(this.deps.clock.exactMs + lookupMs, () =>
+        this.go(target, request, options, seq, sendMs, write, writeIndex, readUrl, attempt),
+      );
+    } else this.go(target, request, options, seq, sendMs, write, writeIndex, readUrl, attempt);
+  }
+
+  private go(
+    target: Endpoint,
+    request: Request,
+    options: SimSendOptions,
+    seq: number,
+    sendMs: number,
+    write: boolean,
+    writeIndex: number,
+    readUrl: string,
+    attempt: number,
+  ): void {
+    this.deps.network.send(this.endpoint, target, request, options).then(
+      (response) => {
+        if (response.status >= 500 && this.retry(seq, sendMs, write, writeIndex, readUrl, attempt)) return;
+        this.answered(response, sendMs, write, writeIndex);
+      },
+      (error: unknown) => {
+        this.deps.target.failed?.(seq);
+        if (!this.retry(seq, sendMs, write, writeIndex, readUrl, attempt)) this.failed(error, sendMs);
+      },
+    );
+  }
+
+  /** Schedules the next attempt if the spec allows one; false when it does not. */
+  private retry(
+    seq: number,
+    sendMs: number,
+    write: boolean,
+    writeIndex: number,
+    readUrl: string,
+    attempt: number,
+  ): boolean {
+    const retries = this.spec.retries;
+    if (!retries || attempt >= retries.max || this.deps.clock.exactMs >= this.deps.stopAtMs) return false;
+    this.retriesSent++;
+    const backoffMs = retries.backoffMs * retries.backoffMultiplier ** attempt;
+    this.deps.clock.at(this.deps.clock.exactMs + backoffMs, () =>
+      this.sendAttempt(seq, sendMs, write, writeIndex, readUrl, attempt + 1),
+    );
+    return true;
   }
 
   private request(url: string, method: string, headers: Record<string, string>, body?: string): Request {
