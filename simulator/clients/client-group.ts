@@ -57,6 +57,8 @@ export class ClientGroup {
   retriesSent = 0;
   private readonly meanGapMs: number;
 
+  private readonly peerAddresses: string[] = [];
+
   constructor(
     readonly spec: ResolvedClient,
     private readonly deps: ClientDeps,
@@ -116,7 +118,7 @@ export class ClientGroup {
     const options = {
       connectTimeoutMs: this.spec.connectTimeoutMs,
       responseTimeoutMs: this.spec.timeoutMs,
-      peerAddress: `${this.endpoint.id}#${seq % USERS_PER_GROUP}`,
+      peerAddress: this.peerAddress(seq % USERS_PER_GROUP),
     };
     // Methods and anonymous arrows, not named local closures: tsx (esbuild's keepNames) names
     // each of those with a defineProperty at every creation, twice per request (issue 18).
@@ -168,6 +170,16 @@ export class ClientGroup {
       this.sendAttempt(seq, sendMs, write, writeIndex, readUrl, attempt + 1),
     );
     return true;
+  }
+
+  /** User `user`'s address, built once (not a new string per request). */
+  private peerAddress(user: number): string {
+    let address = this.peerAddresses[user];
+    if (address === undefined) {
+      address = `${this.endpoint.id}#${user}`;
+      this.peerAddresses[user] = address;
+    }
+    return address;
   }
 
   private request(url: string, method: string, headers: Record<string, string>, body?: string): Request {
