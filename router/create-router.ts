@@ -1,10 +1,11 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { type Logger, pino } from "pino";
 import type { Registry } from "prom-client";
 import { ConfigError } from "../config/config-error.ts";
 import type { EnvironmentConfig } from "../config/schema.ts";
 import type { Clock } from "../core/clock.ts";
 import type { ControlStore } from "../core/control.ts";
+import { directDispatch } from "../core/direct-context.ts";
 import { jsonError } from "../core/http-errors.ts";
 import type { Random } from "../core/random.ts";
 import type { Transport } from "../core/transport.ts";
@@ -85,23 +86,29 @@ export function createRouter(options: RouterOptions): Router {
     c.header("content-type", metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());
   });
-  app.all(
-    "*",
-    proxyHandler({
-      config,
-      coordinator,
-      clock,
-      transport: options.transport,
-      metrics,
-      budget,
-      logger,
-      random: options.random,
-    }),
-  );
-  app.onError((error, c) => {
+  const proxy = proxyHandler({
+    config,
+    coordinator,
+    clock,
+    transport: options.transport,
+    metrics,
+    budget,
+    logger,
+    random: options.random,
+  });
+  app.all("*", proxy);
+  const onError = (error: Error, c: Context) => {
     logger.error({ err: error, path: c.req.path }, "router error");
     return jsonError(c, 500, "router_error", "the router failed to handle this request; see its logs");
-  });
+  };
+  app.onError(onError);
+  // Forwarded requests skip Hono's dispatch: the proxy runs on a DirectContext (issue 18).
+  const direct = { handler: proxy };
+  directDispatch(
+    app,
+    (method, path) => (PROXIED_DIRECTLY.has(method) && !servedHere(path) ? direct : undefined),
+    onError,
+  );
 
   return {
     app,
@@ -113,6 +120,20 @@ export function createRouter(options: RouterOptions): Router {
     status,
     metrics,
   };
+}
+
+/**
+ * Methods the direct path forwards. HEAD (Hono answers it by running GET and dropping the
+ * body) and the rest take Hono's path, where the same proxy answers them.
+ */
+const PROXIED_DIRECTLY: ReadonlySet<string> = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Paths Hono may route to the router's own handlers (admin, health, metrics) or their guard:
+ * these, in any spelling that starts the same way, take Hono's path.
+ */
+function servedHere(path: string): boolean {
+  return path.startsWith("/_router") || path.startsWith("/healthz") || path.startsWith("/metrics");
 }
 
 /** In production the router refuses to start without an admin token (issue 3 (docs/issues.md)). */

@@ -6,11 +6,19 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
  * and validates the labels on every `inc` (a cached child too: it is `inc` bound to its labels),
  * so requests are counted in a plain map and handed to the counter when it is scraped.
  */
+interface RequestCount {
+  region: string;
+  status: string;
+  code: number;
+  count: number;
+}
+
 export class RouterMetrics {
   readonly registry: Registry;
   private readonly requests: Counter<"region" | "status">;
   /** Requests per "region status" key, since the router started. */
-  private readonly requestCounts = new Map<string, { region: string; status: string; count: number }>();
+  private readonly requestCounts = new Map<string, RequestCount>();
+  private lastCounted: RequestCount | undefined;
   readonly health: Gauge<"region">;
   readonly active: Gauge<"region">;
   readonly failovers: Counter<"from" | "to" | "cause">;
@@ -75,9 +83,19 @@ export class RouterMetrics {
   }
 
   countRequest(region: string, status: number): void {
+    // Most requests count where the one before did: skip building the key for them (issue 18).
+    const last = this.lastCounted;
+    if (last !== undefined && last.region === region && last.code === status) {
+      last.count++;
+      return;
+    }
     const key = `${region} ${status}`;
-    const counted = this.requestCounts.get(key);
+    let counted = this.requestCounts.get(key);
     if (counted) counted.count++;
-    else this.requestCounts.set(key, { region, status: String(status), count: 1 });
+    else {
+      counted = { region, status: String(status), code: status, count: 1 };
+      this.requestCounts.set(key, counted);
+    }
+    this.lastCounted = counted;
   }
 }

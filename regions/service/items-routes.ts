@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ReplicationConfig, WriteLimits } from "../../config/schema.ts";
 import type { Clock } from "../../core/clock.ts";
@@ -41,9 +41,20 @@ export interface WriteAck {
   degraded: boolean;
 }
 
+const JSON_TYPE = { "Content-Type": "application/json" } as const;
+
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-export function itemsRoutes(deps: ItemsDeps): Hono {
+/** The items API as a Hono app, and its hot handlers for a direct dispatch (core/direct-context.ts). */
+export interface ItemsRoutes {
+  app: Hono;
+  /** GET /items/:id. */
+  readItem: (c: Context) => Promise<Response>;
+  /** POST /items, with its body limit. */
+  createItem: (c: Context) => Promise<Response>;
+}
+
+export function itemsRoutes(deps: ItemsDeps): ItemsRoutes {
   const app = new Hono();
   const visibility = new ReadVisibility(deps.replicator, deps.replication, deps.controlView);
   const limit = bodyLimit({
@@ -65,18 +76,30 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     return c.json({ items, next: items.length === pageSize && last ? last.id : null });
   });
 
-  app.get("/:id", async (c) => {
-    const id = c.req.param("id");
+  const readItem = async (c: Context): Promise<Response> => {
+    const id = c.req.param("id")!;
     if (!isUlid(id)) return badId(c, id, "id");
-    const refused = await admitRead(c, deps.controlView, deps.regionName, deps.retryAfterS);
+    // The gates answer at once unless they must wait (a renewal, the standby's confirmation):
+    // awaited only then, the commonest read suspends once, on the store (issue 18).
+    const admitting = admitRead(c, deps.controlView, deps.regionName, deps.retryAfterS);
+    const refused = admitting instanceof Promise ? await admitting : admitting;
     if (refused) return refused;
-    const unconfirmed = await visibility.beforeRead(c, deps.retryAfterS, id);
+    const confirming = visibility.beforeRead(c, deps.retryAfterS, id);
+    const unconfirmed = confirming instanceof Promise ? await confirming : confirming;
     if (unconfirmed) return unconfirmed;
+    if (deps.store.getItemJson) {
+      const text = await deps.store.getItemJson(id);
+      // What c.json(item) sends: the same text and Content-Type.
+      return text !== undefined
+        ? c.body(text, 200, JSON_TYPE)
+        : jsonError(c, 404, "not_found", `no item ${id}`);
+    }
     const item = await deps.store.getItem(id);
     return item ? c.json(item) : jsonError(c, 404, "not_found", `no item ${id}`);
-  });
+  };
+  app.get("/:id", readItem);
 
-  app.post("/", limit, async (c) => {
+  const createItem = async (c: Context): Promise<Response> => {
     const key = c.req.header("idempotency-key");
     if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
       return jsonError(
@@ -117,7 +140,16 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
         ? c.json(item, 200)
         : jsonError(c, 409, "idempotent_item_deleted", `item ${itemId} was deleted`);
     }
-  });
+  };
+  app.post("/", limit, createItem);
+  /** POST /items as Hono runs it: the body limit, then the handler. */
+  const createItemLimited = async (c: Context): Promise<Response> => {
+    let created: Response | undefined;
+    const refused = await limit(c, async () => {
+      created = await createItem(c);
+    });
+    return refused ?? created!;
+  };
 
   app.put("/:id", limit, async (c) => {
     const id = c.req.param("id");
@@ -186,9 +218,10 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
       // Another process writes to this region's store: a configuration error worth a clear 503.
       const detail =
         result.reason === "seq_conflict" ? `log head moved to ${result.headSeq}` : "idempotency key taken";
+      // x-region as the service's middleware sets it, so the direct path's answer is the same.
       return new Response(JSON.stringify({ error: "write_conflict", detail }), {
         status: 503,
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", "x-region": deps.regionName },
       });
     }
     deps.replicator.notify(entry);
@@ -246,7 +279,7 @@ export function itemsRoutes(deps: ItemsDeps): Hono {
     return c.json(item, status, headers);
   }
 
-  return app;
+  return { app, readItem, createItem: createItemLimited };
 }
 
 function badId(c: Parameters<typeof jsonError>[0], value: string, field: string): Response {

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { jsonError } from "../../core/http-errors.ts";
 import type { ControlView } from "./control-view.ts";
-import { EPOCH_HEADER, renewIfBehind, taggedEpochOf } from "./write-gate.ts";
+import { EPOCH_HEADER, isBehind, renewIfBehind, taggedEpochOf } from "./write-gate.ts";
 
 /**
  * Reads tagged with the router's epoch (issue 12), as writes are. A router sends a read to the
@@ -15,15 +15,28 @@ import { EPOCH_HEADER, renewIfBehind, taggedEpochOf } from "./write-gate.ts";
  * the lease then decides, read-visibility.ts). Untagged reads (a router's opt-in `standbyReads`,
  * a client calling the region directly) are served as before.
  */
-export async function admitRead(
+export function admitRead(
   c: Context,
   view: ControlView,
   regionName: string,
   retryAfterS: number,
-): Promise<Response | undefined> {
+): Response | undefined | Promise<Response | undefined> {
   const taggedEpoch = taggedEpochOf(c);
   if (taggedEpoch === undefined || taggedEpoch instanceof Response) return taggedEpoch;
-  await renewIfBehind(view, taggedEpoch);
+  // Only a renewal waits; a read tagged with the epoch the lease knows is judged at once.
+  if (!isBehind(view, taggedEpoch)) return judgeRead(c, view, regionName, retryAfterS, taggedEpoch);
+  return renewIfBehind(view, taggedEpoch).then(() =>
+    judgeRead(c, view, regionName, retryAfterS, taggedEpoch),
+  );
+}
+
+function judgeRead(
+  c: Context,
+  view: ControlView,
+  regionName: string,
+  retryAfterS: number,
+  taggedEpoch: number,
+): Response | undefined {
   const record = view.current();
   if (record === undefined) {
     c.header("Retry-After", String(retryAfterS));

@@ -55,8 +55,17 @@ export class ReadVisibility {
    * Call before reading the store for a client: with `itemId` for one item (GET, an idempotent
    * replay), without for a list. Resolves undefined when the read may go ahead, or the 503.
    */
-  async beforeRead(c: Context, retryAfterS: number, itemId?: string): Promise<Response | undefined> {
+  beforeRead(
+    c: Context,
+    retryAfterS: number,
+    itemId?: string,
+  ): Response | undefined | Promise<Response | undefined> {
+    // Ungated (async mode, after-commit): nothing to wait for, and no promise to make.
     if (!this.gated) return undefined;
+    return this.gatedRead(c, retryAfterS, itemId);
+  }
+
+  private async gatedRead(c: Context, retryAfterS: number, itemId?: string): Promise<Response | undefined> {
     const leased = await this.underLease(c, retryAfterS);
     if (leased !== undefined) return leased;
     const readIndex = itemId === undefined ? this.committedSeq : (this.itemSeq.get(itemId) ?? 0);

@@ -104,19 +104,24 @@ export function lostLeaseResponse(
   );
 }
 
+/** True when a router knows a newer epoch than the lease, nothing is known yet, or the lease ran out. */
+export function isBehind(view: ControlView, taggedEpoch: number | undefined): boolean {
+  const known = view.current()?.epoch;
+  // An expired lease is renewed on demand too: renewals run on a timer once the service has
+  // started, but a region whose timer has not caught up should not refuse a write for that.
+  return (
+    known === undefined ||
+    (taggedEpoch !== undefined && taggedEpoch > known) ||
+    view.leaseState().kind === "expired"
+  );
+}
+
 /** Renews now when a router knows a newer epoch than the lease (or nothing is known yet). */
 export async function renewIfBehind(
   view: ControlView,
   taggedEpoch: number | undefined,
 ): Promise<string | undefined> {
-  const known = view.current()?.epoch;
-  // An expired lease is renewed on demand too: renewals run on a timer once the service has
-  // started, but a region whose timer has not caught up should not refuse a write for that.
-  const behind =
-    known === undefined ||
-    (taggedEpoch !== undefined && taggedEpoch > known) ||
-    view.leaseState().kind === "expired";
-  if (!behind) return undefined;
+  if (!isBehind(view, taggedEpoch)) return undefined;
   try {
     let record = await view.read();
     // The read we joined may have been sent before the promotion, or long ago: read afresh.

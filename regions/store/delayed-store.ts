@@ -14,7 +14,12 @@ export class DelayedStore implements Store {
     private readonly inner: Store,
     private readonly clock: Clock,
     private readonly delayMs: () => number,
-  ) {}
+  ) {
+    const json = inner.getItemJson?.bind(inner);
+    if (json) this.getItemJson = (id) => this.delayed(() => json(id));
+  }
+
+  getItemJson: Store["getItemJson"];
 
   private async delayed<T>(call: () => Promise<T>): Promise<T> {
     const totalMs = this.delayMs();

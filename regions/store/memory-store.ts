@@ -25,6 +25,8 @@ export class MemoryStore implements Store {
   private sortedIds: string[] = [];
   private log: LogEntry[] = [];
   private idempotency = new Map<string, string>();
+  /** Stored items' JSON text by id, made at a read (getItemJson), dropped at a write. */
+  private itemJson = new Map<string, string>();
   /** Orphaned writes by id; never cleared (see Store.saveOrphans). */
   private orphans = new Map<string, OrphanedWrite>();
   down = false;
@@ -36,6 +38,21 @@ export class MemoryStore implements Store {
   async getItem(id: string): Promise<Item | undefined> {
     this.throwIfDown();
     return this.items.get(id);
+  }
+
+  async getItemJson(id: string): Promise<string | undefined> {
+    this.throwIfDown();
+    let text = this.itemJson.get(id);
+    if (text !== undefined) return text;
+    const item = this.items.get(id);
+    if (item === undefined) return undefined;
+    // Stored items are frozen all the way down, so the text stays right until the item is
+    // written again (putItem and deleteItem drop it). Reads go mostly to recent items: a
+    // bounded cache, emptied when full, keeps them without growing with the store.
+    text = JSON.stringify(item);
+    if (this.itemJson.size >= ITEM_JSON_CACHED) this.itemJson.clear();
+    this.itemJson.set(id, text);
+    return text;
   }
 
   async listItems(afterId: string | undefined, limit: number): Promise<Item[]> {
@@ -90,6 +107,7 @@ export class MemoryStore implements Store {
     this.sortedIds = [];
     this.log = [];
     this.idempotency.clear();
+    this.itemJson.clear();
   }
 
   async saveOrphans(orphans: OrphanedWrite[]): Promise<void> {
@@ -126,6 +144,7 @@ export class MemoryStore implements Store {
   }
 
   private putItem(item: Item): void {
+    this.itemJson.delete(item.id);
     if (!this.items.has(item.id)) {
       const last = this.sortedIds[this.sortedIds.length - 1];
       if (last === undefined || last < item.id) this.sortedIds.push(item.id);
@@ -135,6 +154,7 @@ export class MemoryStore implements Store {
   }
 
   private deleteItem(id: string): void {
+    this.itemJson.delete(id);
     if (!this.items.delete(id)) return;
     const index = upperBound(this.sortedIds, id) - 1;
     if (this.sortedIds[index] === id) this.sortedIds.splice(index, 1);
@@ -144,6 +164,9 @@ export class MemoryStore implements Store {
     if (this.down) throw new StoreUnavailableError("memory store is down (fault injected)");
   }
 }
+
+/** Items whose JSON text is kept (a few hundred KB; the simulator's clients read the 256 newest). */
+const ITEM_JSON_CACHED = 4096;
 
 /** Index of the first element greater than `value`. */
 function upperBound(sorted: string[], value: string): number {

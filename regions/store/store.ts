@@ -85,6 +85,12 @@ export interface Store {
   /** Resolves if the store answers; rejects otherwise (readiness). */
   ping(): Promise<void>;
   getItem(id: string): Promise<Item | undefined>;
+  /**
+   * The item as JSON text, exactly `JSON.stringify(await getItem(id))`; optional. A store that
+   * holds immutable items can keep the text, so a read does not serialise the same item again
+   * (JSON.stringify of an item, with its millisecond timestamps, costs over 1 us: issue 18).
+   */
+  getItemJson?(id: string): Promise<string | undefined>;
   /** Items with id > afterId (all if undefined), in id order, at most `limit`. */
   listItems(afterId: string | undefined, limit: number): Promise<Item[]>;
   /** The item created with this idempotency key, if any. */

@@ -45,7 +45,7 @@ export async function sendAttempt(
   route: Route,
   write: boolean,
 ): Promise<AttemptResult> {
-  const region = deps.config.regions.find((r) => r.name === route.region);
+  const region = regionNamed(deps.config, route.region);
   if (!region)
     return { kind: "failed", error: new TransportError("unknown", route.region, "not a configured region") };
   try {
@@ -71,6 +71,15 @@ export async function sendAttempt(
     );
     return { kind: "failed", error: failure };
   }
+}
+
+/** The configured region of that name (a loop, not find(): no closure per attempt). */
+function regionNamed(
+  config: EnvironmentConfig,
+  name: string,
+): EnvironmentConfig["regions"][number] | undefined {
+  for (const region of config.regions) if (region.name === name) return region;
+  return undefined;
 }
 
 type Send = (

@@ -53,8 +53,7 @@ export function forwardHeaders(
       if (!isHopByHop(name) && !NOT_FORWARDED.has(name) && !listed?.has(name)) out[name] = value;
     });
   }
-  const host = client.host ? `;host="${client.host.replace(/["\\]/g, "")}"` : "";
-  appendList(out, "forwarded", `for=${forwardedNode(client.address)};proto=${client.proto}${host}`);
+  appendList(out, "forwarded", forwardedElement(client));
   appendList(out, "x-forwarded-for", xffAddress(client.address));
   if (client.host && out["x-forwarded-host"] === undefined) out["x-forwarded-host"] = client.host;
   if (out["x-forwarded-proto"] === undefined) out["x-forwarded-proto"] = client.proto;
@@ -102,6 +101,29 @@ export function upstreamRequest(
     headers,
     body: forwarded.body,
   };
+}
+
+let lastForwarded: { address: string | undefined; proto: string; host: string | undefined; element: string } =
+  {
+    address: undefined,
+    proto: "",
+    host: undefined,
+    element: "",
+  };
+
+/**
+ * This hop's Forwarded element (RFC 7239 §4). Requests come from few clients to one host, so
+ * the last one is kept rather than rebuilt, with its regular expression, for every request.
+ */
+function forwardedElement(client: ClientInfo): string {
+  const last = lastForwarded;
+  if (last.address === client.address && last.proto === client.proto && last.host === client.host) {
+    return last.element;
+  }
+  const host = client.host ? `;host="${client.host.replace(/["\\]/g, "")}"` : "";
+  const element = `for=${forwardedNode(client.address)};proto=${client.proto}${host}`;
+  lastForwarded = { address: client.address, proto: client.proto, host: client.host, element };
+  return element;
 }
 
 function appendList(headers: Record<string, string>, name: string, value: string): void {

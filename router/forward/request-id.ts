@@ -30,11 +30,35 @@ export function requestUlid(nowMs: number, random: Random): string {
     cachedTime = encodeTime(nowMs);
     cachedMs = nowMs;
   }
-  // The package prepends each random character, so the first draw is the last character.
-  let tail = "";
-  for (let i = 0; i < 16; i++) tail = ENCODING[Math.floor(random.next() * 32) % 32]! + tail;
-  return cachedTime + tail;
+  // The package prepends each random character, so the first draw is the last character. The
+  // characters go into a reused array and become one string at once, not sixteen (issue 18).
+  const codes = tailCodes;
+  for (let i = 15; i >= 0; i--) codes[i] = ENCODING_CODES[Math.floor(random.next() * 32) % 32]!;
+  return (
+    cachedTime +
+    String.fromCharCode(
+      codes[0]!,
+      codes[1]!,
+      codes[2]!,
+      codes[3]!,
+      codes[4]!,
+      codes[5]!,
+      codes[6]!,
+      codes[7]!,
+      codes[8]!,
+      codes[9]!,
+      codes[10]!,
+      codes[11]!,
+      codes[12]!,
+      codes[13]!,
+      codes[14]!,
+      codes[15]!,
+    )
+  );
 }
+
+const ENCODING_CODES: readonly number[] = Array.from(ENCODING, (ch) => ch.charCodeAt(0));
+const tailCodes: number[] = new Array(16).fill(0);
 
 function encodeTime(nowMs: number): string {
   if (!Number.isInteger(nowMs) || nowMs < 0 || nowMs > 2 ** 48 - 1)

@@ -4,7 +4,7 @@ import type { VirtualClock } from "../engine/virtual-clock.ts";
 import type { RunRecorder } from "../report/run-recorder.ts";
 import type { ResolvedClient } from "../scenario/resolved-scenario.ts";
 import type { Endpoint } from "../transport/endpoint.ts";
-import type { SimNetwork } from "../transport/sim-network.ts";
+import type { SimNetwork, SimSendOptions } from "../transport/sim-network.ts";
 import { WireRequest } from "../transport/wire-request.ts";
 import type { KnownIds } from "./known-ids.ts";
 import { WRITE_KEY_PREFIX, type WriteLedger } from "./write-ledger.ts";
@@ -56,6 +56,8 @@ export class ClientGroup {
   /** Retries sent (spec.retries): load the servers see and users do not. */
   retriesSent = 0;
   private readonly meanGapMs: number;
+
+  private readonly peerAddresses: string[] = [];
 
   constructor(
     readonly spec: ResolvedClient,
@@ -116,32 +118,68 @@ export class ClientGroup {
     const options = {
       connectTimeoutMs: this.spec.connectTimeoutMs,
       responseTimeoutMs: this.spec.timeoutMs,
-      peerAddress: `${this.endpoint.id}#${seq % USERS_PER_GROUP}`,
+      peerAddress: this.peerAddress(seq % USERS_PER_GROUP),
     };
-    const retry = (): boolean => {
-      const retries = this.spec.retries;
-      if (!retries || attempt >= retries.max || this.deps.clock.exactMs >= this.deps.stopAtMs) return false;
-      this.retriesSent++;
-      const backoffMs = retries.backoffMs * retries.backoffMultiplier ** attempt;
-      this.deps.clock.at(this.deps.clock.exactMs + backoffMs, () =>
-        this.sendAttempt(seq, sendMs, write, writeIndex, readUrl, attempt + 1),
-      );
-      return true;
-    };
-    const go = () =>
-      this.deps.network.send(this.endpoint, target, request, options).then(
-        (response) => {
-          if (response.status >= 500 && retry()) return;
-          this.answered(response, sendMs, write, writeIndex);
-        },
-        (error: unknown) => {
-          this.deps.target.failed?.(seq);
-          if (!retry()) this.failed(error, sendMs);
-        },
-      );
+    // Methods and anonymous arrows, not named local closures: tsx (esbuild's keepNames) names
+    // each of those with a defineProperty at every creation, twice per request (issue 18).
     const lookupMs = this.deps.target.lookupMs?.() ?? 0;
-    if (lookupMs > 0) this.deps.clock.at(this.deps.clock.exactMs + lookupMs, go);
-    else go();
+    if (lookupMs > 0) {
+      this.deps.clock.at(this.deps.clock.exactMs + lookupMs, () =>
+        this.go(target, request, options, seq, sendMs, write, writeIndex, readUrl, attempt),
+      );
+    } else this.go(target, request, options, seq, sendMs, write, writeIndex, readUrl, attempt);
+  }
+
+  private go(
+    target: Endpoint,
+    request: Request,
+    options: SimSendOptions,
+    seq: number,
+    sendMs: number,
+    write: boolean,
+    writeIndex: number,
+    readUrl: string,
+    attempt: number,
+  ): void {
+    this.deps.network.send(this.endpoint, target, request, options).then(
+      (response) => {
+        if (response.status >= 500 && this.retry(seq, sendMs, write, writeIndex, readUrl, attempt)) return;
+        this.answered(response, sendMs, write, writeIndex);
+      },
+      (error: unknown) => {
+        this.deps.target.failed?.(seq);
+        if (!this.retry(seq, sendMs, write, writeIndex, readUrl, attempt)) this.failed(error, sendMs);
+      },
+    );
+  }
+
+  /** Schedules the next attempt if the spec allows one; false when it does not. */
+  private retry(
+    seq: number,
+    sendMs: number,
+    write: boolean,
+    writeIndex: number,
+    readUrl: string,
+    attempt: number,
+  ): boolean {
+    const retries = this.spec.retries;
+    if (!retries || attempt >= retries.max || this.deps.clock.exactMs >= this.deps.stopAtMs) return false;
+    this.retriesSent++;
+    const backoffMs = retries.backoffMs * retries.backoffMultiplier ** attempt;
+    this.deps.clock.at(this.deps.clock.exactMs + backoffMs, () =>
+      this.sendAttempt(seq, sendMs, write, writeIndex, readUrl, attempt + 1),
+    );
+    return true;
+  }
+
+  /** User `user`'s address, built once (not a new string per request). */
+  private peerAddress(user: number): string {
+    let address = this.peerAddresses[user];
+    if (address === undefined) {
+      address = `${this.endpoint.id}#${user}`;
+      this.peerAddresses[user] = address;
+    }
+    return address;
   }
 
   private request(url: string, method: string, headers: Record<string, string>, body?: string): Request {

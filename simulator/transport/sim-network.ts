@@ -37,13 +37,25 @@ export class SimNetwork {
   capacity: CapacityModel | undefined;
 
   constructor(
-    private readonly clock: VirtualClock,
-    private readonly links: LinkModel,
-    private readonly faults: FaultState,
-    private readonly serviceTime: ServiceTime,
+    clock: VirtualClock,
+    links: LinkModel,
+    faults: FaultState,
+    serviceTime: ServiceTime,
     /** Draws brownout errors; its own stream, so faults never shift latency draws. */
-    private readonly faultRandom: Random,
-  ) {}
+    faultRandom: Random,
+  ) {
+    const net = this;
+    this.internals = {
+      clock,
+      links,
+      faults,
+      serviceTime,
+      random: faultRandom,
+      get capacity() {
+        return net.capacity;
+      },
+    };
+  }
 
   /** The fetch path: a Request in, the app's Response out. */
   send(from: Endpoint, to: Endpoint, request: Request, options: SimSendOptions): Promise<Response> {
@@ -67,16 +79,21 @@ export class SimNetwork {
     });
   }
 
-  /** @internal */ get internals() {
-    return {
-      clock: this.clock,
-      links: this.links,
-      faults: this.faults,
-      serviceTime: this.serviceTime,
-      random: this.faultRandom,
-      capacity: this.capacity,
-    };
-  }
+  /**
+   * @internal One object made at construction (Call reads it several times per hop: a getter
+   * building a fresh one each time made garbage on every request, issue 18).
+   */
+  readonly internals: NetworkInternals;
+}
+
+/** What the network's calls and the simulator's other models read from it. */
+export interface NetworkInternals {
+  readonly clock: VirtualClock;
+  readonly links: LinkModel;
+  readonly faults: FaultState;
+  readonly serviceTime: ServiceTime;
+  readonly random: Random;
+  readonly capacity: CapacityModel | undefined;
 }
 
 /** A transport's options plus the source address the target sees. */

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
 
 /**
  * Region-to-region requests (replication batches, resyncs) carry an HMAC-SHA256 signature over
@@ -59,5 +59,21 @@ function signature(key: Uint8Array, parts: SignedParts): string {
     parts.nonce,
     parts.from,
   ].join("\n");
-  return createHmac("sha256", key).update(canonical).digest("hex");
+  return createHmac("sha256", keyObjectOf(key)).update(canonical).digest("hex");
 }
+
+/**
+ * The key as a KeyObject, made once per key: createHmac given raw bytes builds one on every
+ * call, which cost ~7x the HMAC itself (55 us against 7 us per signature on Node 24, issue 18).
+ * Keys are loaded once and never changed in place (auth/replication-key.ts).
+ */
+function keyObjectOf(key: Uint8Array): KeyObject {
+  let made = keyObjects.get(key);
+  if (made === undefined) {
+    made = createSecretKey(key);
+    keyObjects.set(key, made);
+  }
+  return made;
+}
+
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
