@@ -11,14 +11,18 @@
  * machine with one core per thread: serial CPU over the longer of the busiest thread's CPU and the
  * whole run's CPU shared over the cores.
  *
- *   npm run bench:sweep                          # serial, then one worker per core
- *   npm run bench:sweep -- --jobs 1,2,4 --scale-time 0.25
+ * First it measures the machine's own ceiling (parallel-ceiling.ts): how much more CPU the same
+ * piece of JavaScript costs when every core runs one at once.
+ *
+ *   npm run bench:sweep                          # serial, then one thread per core
+ *   npm run bench:sweep -- --jobs 2,3,4 --scale-time 0.25 --no-ceiling
  */
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { runSweep } from "../simulator/run/run-sweep.ts";
 import { type ThreadCost, threadCpuMs, watchGc } from "../simulator/run/thread-cost.ts";
 import { loadScenarioFile, SCENARIOS_DIR } from "../simulator/scenario/load-scenario.ts";
+import { measureCeiling } from "./parallel-ceiling.ts";
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -87,6 +91,9 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const jobsCpuS = (t: ThreadCost) => sum(t.jobs.map((j) => j.cpuMs ?? Number.NaN)) / 1000;
 const busyCpuS = (t: ThreadCost) => (t.loadCpuMs ?? 0) / 1000 + jobsCpuS(t);
 
+const ceilingThreads = Math.max(2, Math.min(cores, Math.max(...jobCounts)));
+process.stderr.write(`machine ceiling on ${ceilingThreads} threads...\n`);
+const ceiling = args.includes("--no-ceiling") ? undefined : await measureCeiling(ceilingThreads);
 process.stderr.write(`sweep of ${cells} cells, time scale ${scaleTime}: serial...\n`);
 const serial = await measure(1);
 const rows = [serial];
@@ -99,6 +106,12 @@ for (const jobs of jobCounts) {
 console.log(
   `sweep-health-checks.yaml, ${cells} cells, time scale ${scaleTime}, ${cores} cores, Node ${process.version}`,
 );
+for (const c of ceiling ?? []) {
+  console.log(
+    `machine ceiling (${c.kind}): a fixed piece of JavaScript costs ${c.aloneCpuMs.toFixed(0)} ms CPU alone, ` +
+      `${c.togetherCpuMs.toFixed(0)} ms each with ${c.threads} at once (efficiency ${c.efficiency.toFixed(2)})`,
+  );
+}
 console.log(
   "threads     wall      CPU      speed-up  CPU eff.  implied speed-up  same result  load avg start/end",
 );
@@ -122,19 +135,17 @@ for (const r of rows) {
 }
 
 console.log("\nwhere the CPU went (CPU of each thread alone; 'other threads' = process CPU - the threads')");
-console.log("run         thread     load     jobs (n)          GC pauses  last job ended");
+console.log("run         thread     load     jobs (n)          GC pauses");
 for (const r of rows) {
   const label = r === serial ? "serial" : `${r.jobs} threads`;
   for (const t of r.threads) {
-    const lastEnd = t === r.threads[0] && r === serial ? r.wallS : undefined;
     console.log(
       [
         label.padEnd(11),
         t.thread.padEnd(10),
         (t.loadCpuMs === undefined ? "-" : `${(t.loadCpuMs / 1000).toFixed(2)} s`).padEnd(8),
         `${jobsCpuS(t).toFixed(1)} s (${t.jobs.length})`.padEnd(17),
-        `${(t.gcMs / 1000).toFixed(2)} s`.padEnd(10),
-        lastEnd === undefined ? "" : "",
+        `${(t.gcMs / 1000).toFixed(2)} s`,
       ].join(" "),
     );
   }
