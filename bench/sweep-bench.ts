@@ -8,14 +8,18 @@
  * efficiency (the serial run's CPU over the parallel run's, 1.0 = no CPU lost to running in
  * parallel), where each thread's CPU went (loading the sources, jobs, GC pauses; "other threads" is
  * V8's background compiler and GC helpers), and the speed-up those CPU figures imply on an idle
- * machine with one core per thread: serial CPU over the longer of the busiest thread's CPU and the
- * whole run's CPU shared over the cores.
+ * machine. That model: a serial run lasts as long as its one thread's CPU (V8's helpers run beside
+ * it on the idle cores); a parallel run lasts as long as its busiest thread, and never less than
+ * all its CPU spread over the cores. It matched the quiet-machine run of 2026-11-29 (serial 25.3 s
+ * wall, 28.8 s CPU; two threads 40.1 s CPU, 21.0 s wall against 40.1 / 2 = 20.1 s). It also gives
+ * the ceiling even a perfectly efficient parallel run cannot pass: all cores busy with the serial
+ * run's whole CPU, helpers included, against the serial run's one thread.
  *
  * First it measures the machine's own ceiling (parallel-ceiling.ts): how much more CPU the same
  * piece of JavaScript costs when every core runs one at once.
  *
  *   npm run bench:sweep                          # serial, then one thread per core
- *   npm run bench:sweep -- --jobs 2,3,4 --scale-time 0.25 --no-ceiling
+ *   npm run bench:sweep -- --jobs 2,3,4 --scale-time 0.25 --no-ceiling --no-warm-up
  */
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
@@ -90,10 +94,22 @@ async function measure(jobs: number): Promise<Row> {
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const jobsCpuS = (t: ThreadCost) => sum(t.jobs.map((j) => j.cpuMs ?? Number.NaN)) / 1000;
 const busyCpuS = (t: ThreadCost) => (t.loadCpuMs ?? 0) / 1000 + jobsCpuS(t);
+/** The wall time a run's CPU figures imply on an idle machine (the model in this file's header). */
+const impliedWallS = (r: Row) =>
+  Math.max(...r.threads.map(busyCpuS), r.cpuS / Math.min(r.threads.length, cores));
 
 const ceilingThreads = Math.max(2, Math.min(cores, Math.max(...jobCounts)));
 process.stderr.write(`machine ceiling on ${ceilingThreads} threads...\n`);
 const ceiling = args.includes("--no-ceiling") ? undefined : await measureCeiling(ceilingThreads);
+// Warm this thread up first (the sweep at a twentieth of the time), so that the serial run and the
+// parallel run's main thread start equally warm and the difference between them is what going
+// parallel costs: the workers' loading and their own JIT warm-up. Otherwise the serial run, first,
+// pays this thread's warm-up and the parallel run does not.
+if (!args.includes("--no-warm-up")) {
+  process.stderr.write("warming up this thread...\n");
+  const small = { scaleTime: scaleTime / 20 };
+  await runSweep(loadScenarioFile(join(SCENARIOS_DIR, "sweep-health-checks.yaml"), small), 1);
+}
 process.stderr.write(`sweep of ${cells} cells, time scale ${scaleTime}: serial...\n`);
 const serial = await measure(1);
 const rows = [serial];
@@ -116,10 +132,7 @@ console.log(
   "threads     wall      CPU      speed-up  CPU eff.  implied speed-up  same result  load avg start/end",
 );
 for (const r of rows) {
-  // What the CPU figures imply with one idle core per thread: the run lasts as long as its busiest
-  // thread, and never less than all its CPU spread over the cores.
-  const threadsUsed = r.threads.length;
-  const boundS = Math.max(...r.threads.map(busyCpuS), r.cpuS / Math.min(threadsUsed, cores));
+  const boundS = impliedWallS(r);
   console.log(
     [
       (r === serial ? "1 (serial)" : String(r.jobs)).padEnd(11),
@@ -127,10 +140,18 @@ for (const r of rows) {
       `${r.cpuS.toFixed(1)} s`.padEnd(8),
       `${(serial.wallS / r.wallS).toFixed(2)}x`.padEnd(9),
       (serial.cpuS / r.cpuS).toFixed(2).padEnd(9),
-      `${(serial.cpuS / boundS).toFixed(2)}x`.padEnd(17),
+      `${(impliedWallS(serial) / boundS).toFixed(2)}x`.padEnd(17),
       (r.json === serial.json ? "yes" : "NO").padEnd(12),
       `${r.loadBefore.toFixed(2)} / ${r.loadAfter.toFixed(2)}`,
     ].join(" "),
+  );
+}
+
+const serialThreadS = busyCpuS(serial.threads[0]!);
+for (const n of [2, cores].filter((n, i, all) => n > 1 && all.indexOf(n) === i)) {
+  console.log(
+    `at CPU efficiency 1.0 on ${n} cores: at most ${(serialThreadS / Math.max(serialThreadS / n, serial.cpuS / n)).toFixed(2)}x ` +
+      `(the serial run's thread ${serialThreadS.toFixed(1)} s CPU; with V8's helper threads ${serial.cpuS.toFixed(1)} s)`,
   );
 }
 
