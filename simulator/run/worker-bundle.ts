@@ -24,7 +24,7 @@ const INPUTS = join(CACHE_DIR, "run-worker.inputs.json");
 /** Bump when the build below changes, so a bundle built the old way is not reused. */
 const BUILD_VERSION = 1;
 
-interface InputStamp {
+export interface InputStamp {
   path: string;
   size: number;
   mtimeMs: number;
@@ -86,7 +86,16 @@ function bundleIsCurrent(): boolean {
     const inputs = JSON.parse(readFileSync(INPUTS, "utf8")) as Inputs;
     if (inputs.version !== BUILD_VERSION || inputs.node !== process.versions.node) return false;
     statSync(BUNDLE);
-    return inputs.files.every((f) => {
+    return unchanged(inputs.files);
+  } catch {
+    return false;
+  }
+}
+
+/** True while every file still has the size and mtime it had when stamped (false if one is gone). */
+export function unchanged(files: readonly InputStamp[]): boolean {
+  try {
+    return files.every((f) => {
       const now = stamp(f.path);
       return now.size === f.size && now.mtimeMs === f.mtimeMs;
     });
@@ -95,7 +104,7 @@ function bundleIsCurrent(): boolean {
   }
 }
 
-function stamp(path: string): InputStamp {
+export function stamp(path: string): InputStamp {
   const s = statSync(path);
   return { path, size: s.size, mtimeMs: s.mtimeMs };
 }
