@@ -48,8 +48,9 @@ export async function runJob(job: RunJob): Promise<JobOutcome> {
  * runs takes more of them), and returns the outcomes in the order of `jobs`, whatever order they
  * finish in. A run depends only on its scenario and seed, never on which thread ran it or when,
  * so the merged output is the serial run's, byte for byte (test/simulator/parallel-runs.test.ts).
- * This thread works too: it is already loaded and warmed up, and a worker costs a second or
- * so of CPU to load the sources before its first run.
+ * This thread works too: it is already loaded and warmed up, and a worker costs ~0.3-0.45 s of
+ * CPU to load its bundle (worker-bundle.ts) and ~1-2 s more to warm up its own JIT.
+ * `costs`, if given, receives what each thread spent (thread-cost.ts; bench/sweep-bench.ts).
  */
 export async function runJobs(
   jobs: readonly RunJob[],

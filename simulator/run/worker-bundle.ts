@@ -19,8 +19,10 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const PACKAGE_ROOT = resolve(HERE, "../..");
 const TSX_ENTRY = join(HERE, "run-worker-entry.mjs");
 const CACHE_DIR = join(PACKAGE_ROOT, "node_modules", ".cache", "failover");
-const BUNDLE = join(CACHE_DIR, "run-worker.mjs");
-const INPUTS = join(CACHE_DIR, "run-worker.inputs.json");
+// One bundle per Node version (built for it), so two Nodes on one checkout (the machine's and the
+// project's, README) do not rebuild each other's.
+const BUNDLE = join(CACHE_DIR, `run-worker-node${process.versions.node}.mjs`);
+const INPUTS = join(CACHE_DIR, `run-worker-node${process.versions.node}.inputs.json`);
 /** Bump when the build below changes, so a bundle built the old way is not reused. */
 const BUILD_VERSION = 1;
 

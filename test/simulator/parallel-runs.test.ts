@@ -74,7 +74,7 @@ describe("independent runs on worker threads", () => {
   }, 300_000);
 
   it("workers start from the prebuilt bundle and say what each thread spent", async () => {
-    expect(await workerEntry()).toMatch(/node_modules\/\.cache\/failover\/run-worker\.mjs$/);
+    expect(await workerEntry()).toMatch(/node_modules\/\.cache\/failover\/run-worker-node[\d.]+\.mjs$/);
     const path = resolve(SCENARIOS_DIR, "prod-us-outage.yaml");
     const job: RunJob = { path, load: { scaleTime: 0.02, scaleRate: 0.1 }, scenarioIndex: 0, seed: 1 };
     const costs: ThreadCost[] = [];
