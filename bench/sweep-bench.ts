@@ -99,8 +99,9 @@ const impliedWallS = (r: Row) =>
   Math.max(...r.threads.map(busyCpuS), r.cpuS / Math.min(r.threads.length, cores));
 
 const ceilingThreads = Math.max(2, Math.min(cores, Math.max(...jobCounts)));
-process.stderr.write(`machine ceiling on ${ceilingThreads} threads...\n`);
-const ceiling = args.includes("--no-ceiling") ? undefined : await measureCeiling(ceilingThreads);
+const noCeiling = args.includes("--no-ceiling");
+if (!noCeiling) process.stderr.write(`machine ceiling on ${ceilingThreads} threads...\n`);
+const ceiling = noCeiling ? undefined : await measureCeiling(ceilingThreads);
 // Warm this thread up first (the sweep at a twentieth of the time), so that the serial run and the
 // parallel run's main thread start equally warm and the difference between them is what going
 // parallel costs: the workers' loading and their own JIT warm-up. Otherwise the serial run, first,
