@@ -102,11 +102,16 @@ async function serveRouterChild(upstreamPort: number): Promise<void> {
 }
 
 /**
- * The same router on Bun: Hono's app.fetch served by Bun.serve, and the fetch transport (Bun's
- * own `undici` module has no dispatcher API for the pooled HTTP transport; its fetch pools
- * keep-alive connections natively).
+ * The same router on Bun, with the fetch transport (Bun's own `undici` module has no dispatcher
+ * API for the pooled HTTP transport; its fetch pools keep-alive connections natively), served
+ * one of two ways: `node-http`, Bun's node:http with the same hardened listener as on Node
+ * (router/node-server.ts: the raw request target the request guard judges, JSON answers to what
+ * the parser refuses, client timeouts), which is what passes the router's socket tests on Bun;
+ * or `bun-serve`, Hono's app.fetch on Bun.serve, faster but its Request URL is already
+ * normalised (dot segments and backslashes resolved), so the guard cannot judge what the client
+ * sent.
  */
-async function serveRouterOnBun(upstreamPort: number): Promise<void> {
+async function serveRouterOnBun(upstreamPort: number, server: "node-http" | "bun-serve"): Promise<void> {
   const { pino } = await import("pino");
   const { systemClock } = await import("../core/clock.ts");
   const { MemoryControlStore } = await import("../core/control.ts");
@@ -123,17 +128,23 @@ async function serveRouterOnBun(upstreamPort: number): Promise<void> {
     control: new MemoryControlStore(),
     logger: pino({ level: "warn" }),
   });
-  type BunServer = { port: number; requestIP(r: Request): { address: string } | null };
-  const bun = (globalThis as unknown as { Bun: { serve(o: unknown): BunServer } }).Bun;
-  const server = bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    fetch: (request: Request, s: BunServer) =>
-      router.app.fetch(request, { clientAddress: s.requestIP(request)?.address }),
-  });
+  let port: number;
+  if (server === "node-http") {
+    const { serveRouter } = await import("../router/node-server.ts");
+    port = (await serveRouter(router, { port: 0, host: "127.0.0.1" })).port;
+  } else {
+    type BunServer = { port: number; requestIP(r: Request): { address: string } | null };
+    const bun = (globalThis as unknown as { Bun: { serve(o: unknown): BunServer } }).Bun;
+    port = bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (request: Request, s: BunServer) =>
+        router.app.fetch(request, { clientAddress: s.requestIP(request)?.address }),
+    }).port;
+  }
   router.start();
   answerCpuQueries();
-  process.send?.({ port: server.port });
+  process.send?.({ port });
 }
 
 async function benchConfig(upstreamPort: number) {
@@ -230,22 +241,31 @@ async function main(): Promise<void> {
     printTable(`Baseline: bare proxy, latency at ${RATE_PER_S} req/s`, ld, lb);
     const bunPath = findBun();
     if (bunPath) {
-      const bunPort = await startChild(
-        ["--role=router-bun", `--upstream=${upstreamPort}`],
-        children,
-        bunPath,
-      );
-      const onBun = children.at(-1)!;
-      const bunUrl = `http://127.0.0.1:${bunPort}/items?limit=1`;
-      await measure(autocannon, "warm-up", bunUrl, { connections: CONNECTIONS, duration: WARMUP_S }, onBun);
-      const tbun = await measure(autocannon, "router on Bun", bunUrl, closed, onBun);
-      const lbun = await measure(autocannon, "router on Bun", bunUrl, fixed, onBun);
-      printTable(`The router on Bun ${bunVersion(bunPath)}, throughput`, td, tbun);
-      printTable(`The router on Bun, latency at ${RATE_PER_S} req/s`, ld, lbun);
-      process.stdout.write(
-        `\nRouter on Bun vs on Node, same run: ${(tbun.rps / tr.rps).toFixed(2)}x the throughput, ` +
-          `p50 at ${RATE_PER_S} req/s ${lbun.p50Ms.toFixed(3)} ms vs ${lr.p50Ms.toFixed(3)} ms.\n`,
-      );
+      const onBun: Record<string, { t: Measured; l: Measured }> = {};
+      for (const server of ["node-http", "bun-serve"] as const) {
+        const bunPort = await startChild(
+          ["--role=router-bun", `--server=${server}`, `--upstream=${upstreamPort}`],
+          children,
+          bunPath,
+        );
+        const child = children.at(-1)!;
+        const bunUrl = `http://127.0.0.1:${bunPort}/items?limit=1`;
+        const label = `router on Bun (${server})`;
+        await measure(autocannon, "warm-up", bunUrl, { connections: CONNECTIONS, duration: WARMUP_S }, child);
+        const t = await measure(autocannon, label, bunUrl, closed, child);
+        const l = await measure(autocannon, label, bunUrl, fixed, child);
+        printTable(`The router on Bun ${bunVersion(bunPath)}, ${server}, throughput`, td, t);
+        printTable(`The router on Bun, ${server}, latency at ${RATE_PER_S} req/s`, ld, l);
+        onBun[server] = { t, l };
+      }
+      for (const [server, { t, l }] of Object.entries(onBun)) {
+        process.stdout.write(
+          `\nRouter on Bun (${server}) vs on Node, same run: ${(t.rps / tr.rps).toFixed(2)}x the throughput, ` +
+            `${t.cpuUsPerRequest.toFixed(0)} vs ${tr.cpuUsPerRequest.toFixed(0)} us CPU/request, ` +
+            `p50 at ${RATE_PER_S} req/s ${l.p50Ms.toFixed(3)} ms vs ${lr.p50Ms.toFixed(3)} ms.`,
+        );
+      }
+      process.stdout.write("\n");
     } else
       process.stdout.write("\n(no Bun binary: BUN=<path>, `bun` on PATH, or npm install --no-save bun)\n");
     const ratio = tr.rps / td.rps;
@@ -401,7 +421,10 @@ if (role === "upstream") await serveUpstream();
 else if (role === "bare")
   await serveBareProxy(Number(process.argv.find((a) => a.startsWith("--upstream="))?.slice(11)));
 else if (role === "router-bun")
-  await serveRouterOnBun(Number(process.argv.find((a) => a.startsWith("--upstream="))?.slice(11)));
+  await serveRouterOnBun(
+    Number(process.argv.find((a) => a.startsWith("--upstream="))?.slice(11)),
+    process.argv.includes("--server=bun-serve") ? "bun-serve" : "node-http",
+  );
 else if (role === "router")
   await serveRouterChild(Number(process.argv.find((a) => a.startsWith("--upstream="))?.slice(11)));
 else await main();

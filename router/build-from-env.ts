@@ -10,7 +10,7 @@ import { seededRandom } from "../core/random.ts";
 import { createControlStore } from "../regions/store/create-store.ts";
 import { resolveAdminToken } from "./admin/admin-token.ts";
 import { createRouter, type Router, requireAdminToken } from "./create-router.ts";
-import { createHttpTransport } from "./transport/http-transport.ts";
+import { createRuntimeTransport } from "./transport/runtime-transport.ts";
 
 export interface ProductionRouter {
   router: Router;
@@ -27,7 +27,7 @@ export interface BuildOptions {
 
 /**
  * The production composition root (CLI and Lambda): the environment's config, its control store,
- * the pooled HTTP transport, the system clock, and randomness seeded from the OS. Nothing here
+ * the pooled HTTP transport (the fetch transport on Bun), the system clock, and randomness seeded from the OS. Nothing here
  * is used by the simulator, which composes the same router with virtual parts.
  */
 export async function buildRouterFromEnv(options: BuildOptions = {}): Promise<ProductionRouter> {
@@ -46,7 +46,7 @@ export async function buildRouterFromEnv(options: BuildOptions = {}): Promise<Pr
   const control = await createControlStore(config, {
     ...(env.AWS_REGION !== undefined ? { nearAwsRegion: env.AWS_REGION } : {}),
   });
-  const http = createHttpTransport(config);
+  const http = createRuntimeTransport(config);
   const router = createRouter({
     config,
     routerId,

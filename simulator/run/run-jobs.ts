@@ -1,11 +1,11 @@
 import { availableParallelism } from "node:os";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { routerPolicySchema } from "../../config/router-policy-schema.ts";
 import { loadScenarioFile } from "../scenario/load-scenario.ts";
 import type { LoadOptions, ResolvedScenario } from "../scenario/resolved-scenario.ts";
 import { type RunOutcome, runScenario } from "./run-scenario.ts";
+import { type ThreadCost, threadCpuMs, watchGc } from "./thread-cost.ts";
+import { workerEntry } from "./worker-bundle.ts";
 
 /**
  * One independent simulation, described by how to rebuild it rather than by the resolved
@@ -48,13 +48,15 @@ export async function runJob(job: RunJob): Promise<JobOutcome> {
  * runs takes more of them), and returns the outcomes in the order of `jobs`, whatever order they
  * finish in. A run depends only on its scenario and seed, never on which thread ran it or when,
  * so the merged output is the serial run's, byte for byte (test/simulator/parallel-runs.test.ts).
- * This thread works too: it is already loaded and warmed up, and a worker costs a second or
- * so of CPU to load the sources before its first run.
+ * This thread works too: it is already loaded and warmed up, and a worker costs ~0.3-0.45 s of
+ * CPU to load its bundle (worker-bundle.ts) and ~1-2 s more to warm up its own JIT.
+ * `costs`, if given, receives what each thread spent (thread-cost.ts; bench/sweep-bench.ts).
  */
 export async function runJobs(
   jobs: readonly RunJob[],
   jobCount: number,
   onDone?: (done: number, total: number) => void,
+  costs?: ThreadCost[],
 ): Promise<JobOutcome[]> {
   const threads = Math.max(1, Math.min(jobCount, jobs.length));
   const outcomes: JobOutcome[] = new Array(jobs.length);
@@ -65,16 +67,16 @@ export async function runJobs(
     onDone?.(++done, jobs.length);
   };
   const claimed = new Int32Array(new SharedArrayBuffer(4));
-  const workers = Array.from({ length: threads - 1 }, () =>
-    startWorker({ jobs, claimed }, record, (index, error) =>
+  const entry = threads > 1 ? await workerEntry() : "";
+  const workers = Array.from({ length: threads - 1 }, (_, i) =>
+    startWorker(entry, { jobs, claimed, name: `worker ${i + 1}` }, record, (index, error) =>
       failures.push(`simulation ${index + 1} failed in a worker: ${error}`),
     ),
   );
   try {
-    for (let index = Atomics.add(claimed, 0, 1); index < jobs.length; index = Atomics.add(claimed, 0, 1)) {
-      record(index, await runJob(jobs[index]!));
-    }
-    await Promise.all(workers.map((w) => w.finished));
+    const mine = await claimAndRun(jobs, claimed, "main", (index, outcome) => record(index, outcome));
+    const theirs = await Promise.all(workers.map((w) => w.finished));
+    costs?.push(mine, ...theirs);
   } finally {
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
@@ -82,36 +84,70 @@ export async function runJobs(
   return outcomes;
 }
 
-/** What a worker is started with: every job, and the counter the threads claim jobs from. */
+/**
+ * Claims the next job from the shared counter and runs it, until none is left, in this thread
+ * (the main one or a worker), and says what the thread spent on them.
+ */
+export async function claimAndRun(
+  jobs: readonly RunJob[],
+  claimed: Int32Array,
+  thread: string,
+  onOutcome: (index: number, outcome: JobOutcome) => void,
+  onFailure?: (index: number, error: unknown) => void,
+  loadCpuMs?: number,
+): Promise<ThreadCost> {
+  const cost: ThreadCost = { thread, loadCpuMs, jobs: [], gcMs: 0 };
+  const gc = watchGc();
+  try {
+    for (let index = Atomics.add(claimed, 0, 1); index < jobs.length; index = Atomics.add(claimed, 0, 1)) {
+      const cpu0 = threadCpuMs();
+      const started = performance.now();
+      try {
+        onOutcome(index, await runJob(jobs[index]!));
+      } catch (error) {
+        if (!onFailure) throw error;
+        onFailure(index, error);
+      }
+      const cpu1 = threadCpuMs();
+      const cpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
+      cost.jobs.push({ index, cpuMs, wallMs: performance.now() - started });
+    }
+  } finally {
+    cost.gcMs = gc.stop();
+  }
+  return cost;
+}
+
+/** What a worker is started with: every job, the counter the threads claim jobs from, and its name. */
 export interface WorkerInput {
   jobs: readonly RunJob[];
   claimed: Int32Array;
+  name: string;
 }
 
-/** What a worker posts: one message per job it ran, then `finished`. */
+/** What a worker posts: one message per job it ran, then `finished` with what it spent. */
 export type WorkerMessage =
   | { kind: "outcome"; index: number; outcome: JobOutcome }
   | { kind: "failed"; index: number; error: string }
-  | { kind: "finished" };
+  | { kind: "finished"; cost: ThreadCost };
 
 /**
- * A worker running run-worker.ts. The sources are TypeScript run by tsx: the worker loads tsx's
- * hooks itself (--import, resolved from this package so any working directory does). Only that
- * flag is passed: a worker refuses V8 heap flags such as --max-semi-space-size, which the
- * process's flags already set for every isolate in it.
+ * A worker running run-worker.ts, from the prebuilt bundle or through tsx (worker-bundle.ts).
+ * No flags are passed: a worker refuses V8 heap flags such as --max-semi-space-size, which the
+ * process's flags already set for every isolate in it (a worker's new space follows the flag).
  */
 function startWorker(
+  entry: string,
   input: WorkerInput,
   onOutcome: (index: number, outcome: JobOutcome) => void,
   onFailure: (index: number, error: string) => void,
-): { worker: Worker; finished: Promise<void> } {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const worker = new Worker(resolve(here, "run-worker-entry.mjs"), { workerData: input });
-  const finished = new Promise<void>((resolvePromise, reject) => {
+): { worker: Worker; finished: Promise<ThreadCost> } {
+  const worker = new Worker(entry, { workerData: input });
+  const finished = new Promise<ThreadCost>((resolvePromise, reject) => {
     worker.on("message", (message: WorkerMessage) => {
       if (message.kind === "outcome") onOutcome(message.index, message.outcome);
       else if (message.kind === "failed") onFailure(message.index, message.error);
-      else resolvePromise();
+      else resolvePromise(message.cost);
     });
     worker.on("error", reject);
     worker.on("exit", (code) => reject(new Error(`a simulation worker exited with code ${code}`)));

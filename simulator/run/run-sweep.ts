@@ -5,6 +5,7 @@ import { fmtInt, fmtS, textTable } from "../report/text-table.ts";
 import type { LoadedScenarioFile, LoadOptions } from "../scenario/resolved-scenario.ts";
 import { type RunJob, runJobs, withHealthCheck } from "./run-jobs.ts";
 import { runScenario } from "./run-scenario.ts";
+import type { ThreadCost } from "./thread-cost.ts";
 
 /**
  * Health-check interval x fall threshold: for each pair, the same scenario and seed, and what
@@ -36,7 +37,7 @@ export async function runSweep(
       seed,
       healthCheck,
     }));
-    results = (await runJobs(jobs, parallel.jobs, onCell)).map((o) => o.result);
+    results = (await runJobs(jobs, parallel.jobs, onCell, parallel.costs)).map((o) => o.result);
   } else {
     results = [];
     for (const policy of policies) {
@@ -65,6 +66,8 @@ export async function runSweep(
 export interface SweepParallelism {
   jobs: number;
   load: LoadOptions;
+  /** If given, receives what each thread spent (bench/sweep-bench.ts). */
+  costs?: ThreadCost[];
 }
 
 export function summarizeSweep(r: SweepResult): string {

@@ -4,17 +4,23 @@
  * its own heap and module state, so runs on different threads share nothing.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { runJob, type WorkerInput, type WorkerMessage } from "./run-jobs.ts";
+import { claimAndRun, type WorkerInput, type WorkerMessage } from "./run-jobs.ts";
+import { threadCpuMs } from "./thread-cost.ts";
+
+// This thread's CPU so far: its bootstrap and loading the sources, before the first job.
+const loadCpuMs = threadCpuMs();
 
 const port = parentPort;
 if (!port) throw new Error("run-worker.ts runs as a worker thread (see run-jobs.ts)");
-const { jobs, claimed } = workerData as WorkerInput;
+const { jobs, claimed, name } = workerData as WorkerInput;
 const post = (message: WorkerMessage) => port.postMessage(message);
-for (let index = Atomics.add(claimed, 0, 1); index < jobs.length; index = Atomics.add(claimed, 0, 1)) {
-  try {
-    post({ kind: "outcome", index, outcome: await runJob(jobs[index]!) });
-  } catch (error) {
-    post({ kind: "failed", index, error: error instanceof Error ? error.message : String(error) });
-  }
-}
-post({ kind: "finished" });
+const cost = await claimAndRun(
+  jobs,
+  claimed,
+  name,
+  (index, outcome) => post({ kind: "outcome", index, outcome }),
+  (index, error) =>
+    post({ kind: "failed", index, error: error instanceof Error ? error.message : String(error) }),
+  loadCpuMs,
+);
+post({ kind: "finished", cost });

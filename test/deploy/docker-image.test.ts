@@ -8,7 +8,7 @@ import { eventually } from "../stack/support/http.ts";
 import { freePort } from "../support/moto-server.ts";
 
 /**
- * deploy/Dockerfile's image serves the built Node bundle. Needs a Docker daemon and the
+ * deploy/Dockerfile's image serves the built Node bundle (and deploy/Dockerfile.bun the same bundle on Bun). Needs a Docker daemon and the
  * node:24 base image; where `docker info` fails (no daemon, as on this project's machines,
  * which reach no image registry either) the test is skipped and its name says why.
  */
@@ -25,10 +25,11 @@ function dockerProblem(): string | undefined {
 
 const problem = dockerProblem();
 
-describe.skipIf(problem !== undefined)(
-  `the router's container image${problem ? ` (skipped: ${problem})` : ""}`,
-  () => {
-    it("builds from deploy/Dockerfile and answers /metrics and /healthz on the published port", async () => {
+// The Node image, and the same bundle on Bun (deploy/Dockerfile.bun, issue 18 item 4).
+describe.skipIf(problem !== undefined).each(["Dockerfile", "Dockerfile.bun"])(
+  `the router's container image from deploy/%s${problem ? ` (skipped: ${problem})` : ""}`,
+  (dockerfile) => {
+    it("builds and answers /metrics and /healthz on the published port", async () => {
       const out = mkdtempSync(join(tmpdir(), "failover-image-"));
       const tag = `failover-router-smoke:${process.pid}`;
       const name = `failover-router-smoke-${process.pid}`;
@@ -36,7 +37,7 @@ describe.skipIf(problem !== undefined)(
         const built = await buildRouterArtifacts(join(out, "dist"));
         execFileSync(
           "docker",
-          ["build", "-q", "-f", join(ROOT, "deploy/Dockerfile"), "-t", tag, built.nodeDir],
+          ["build", "-q", "-f", join(ROOT, "deploy", dockerfile), "-t", tag, built.nodeDir],
           {
             timeout: 600_000,
           },

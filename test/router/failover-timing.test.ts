@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { onBun } from "../../router/transport/runtime-transport.ts";
 import { routerEnvironment } from "./support/router-env.ts";
 import { type Harness, routerHarness, settle } from "./support/router-harness.ts";
 
@@ -213,20 +214,27 @@ describe("passive signals from traffic", () => {
     expect(router.status().activeRegion).toBe("prod-us");
   });
 
-  it("unknown methods are answered by the router (501), never forwarded or counted against the region", async () => {
-    // TRACE and CONNECT cannot be built as a fetch Request; test/router/hostile-sockets.test.ts sends them over a socket.
-    const { clock, regions, router } = start();
-    await clock.advance(500);
-    for (let i = 0; i < 10; i++) {
-      const made = await h!.request("/items", { method: "BREW" }, "10.0.0.1");
-      expect(made.status).toBe(501);
-      expect(await made.json()).toMatchObject({ error: "method_not_implemented" });
-    }
-    await settle(clock);
-    expect(regions.traffic()).toEqual([]);
-    expect(router.status().regions[0]?.passive).toMatchObject({ windowRequests: 0 });
-    expect(router.status().activeRegion).toBe("prod-us");
-  });
+  // Not on Bun: its fetch Request turns a method it does not know into GET in process
+  // (`new Request(url, { method: "BREW" }).method === "GET"` on Bun 1.4.5), so no BREW reaches
+  // the router this way; over a socket Bun's server answers BREW 501 as Node's does
+  // (test/router/hostile-sockets.test.ts, "an unknown method").
+  it.skipIf(onBun)(
+    "unknown methods are answered by the router (501), never forwarded or counted against the region",
+    async () => {
+      // TRACE and CONNECT cannot be built as a fetch Request; test/router/hostile-sockets.test.ts sends them over a socket.
+      const { clock, regions, router } = start();
+      await clock.advance(500);
+      for (let i = 0; i < 10; i++) {
+        const made = await h!.request("/items", { method: "BREW" }, "10.0.0.1");
+        expect(made.status).toBe(501);
+        expect(await made.json()).toMatchObject({ error: "method_not_implemented" });
+      }
+      await settle(clock);
+      expect(regions.traffic()).toEqual([]);
+      expect(router.status().regions[0]?.passive).toMatchObject({ windowRequests: 0 });
+      expect(router.status().activeRegion).toBe("prod-us");
+    },
+  );
 });
 
 describe("flap damping and failback", () => {

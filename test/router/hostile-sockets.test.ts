@@ -149,6 +149,10 @@ describe("requests refused before the app, in JSON", () => {
 
   it.each([
     ["an unknown method", "BREW /items HTTP/1.1\r\nhost: x\r\n\r\n", 501, "method_not_implemented"],
+    // Methods the HTTP parsers know but the router does not forward, and a lowercase one (methods
+    // are case-sensitive, RFC 9110 9.1); on Bun too, whose fetch Request would rename or upper-case them.
+    ["a WebDAV method", "MKCOL /items HTTP/1.1\r\nhost: x\r\n\r\n", 501, "method_not_implemented"],
+    ["a lowercase method", "patch /items HTTP/1.1\r\nhost: x\r\n\r\n", 501, "method_not_implemented"],
     [
       "Content-Length with Transfer-Encoding (smuggling)",
       "POST /items HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n",

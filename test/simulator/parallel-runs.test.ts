@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RunJob, runJobs } from "../../simulator/run/run-jobs.ts";
+import type { ThreadCost } from "../../simulator/run/thread-cost.ts";
+import { stamp, unchanged, workerEntry } from "../../simulator/run/worker-bundle.ts";
 import { SCENARIOS_DIR } from "../../simulator/scenario/load-scenario.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sim-parallel-"));
@@ -70,4 +72,27 @@ describe("independent runs on worker threads", () => {
     expect(outcomes.map((o) => o.result.scenario.seed)).toEqual([1, 2, 3]);
     expect(outcomes[0]!.result.scenario.durationS).toBeGreaterThan(outcomes[1]!.result.scenario.durationS);
   }, 300_000);
+
+  it("workers start from the prebuilt bundle and say what each thread spent", async () => {
+    expect(await workerEntry()).toMatch(/node_modules\/\.cache\/failover\/run-worker-node[\d.]+\.mjs$/);
+    const path = resolve(SCENARIOS_DIR, "prod-us-outage.yaml");
+    const job: RunJob = { path, load: { scaleTime: 0.02, scaleRate: 0.1 }, scenarioIndex: 0, seed: 1 };
+    const costs: ThreadCost[] = [];
+    await runJobs([job, { ...job, seed: 2 }, { ...job, seed: 3 }], 2, undefined, costs);
+    expect(costs.map((c) => c.thread)).toEqual(["main", "worker 1"]);
+    expect(costs.flatMap((c) => c.jobs.map((j) => j.index)).sort()).toEqual([0, 1, 2]);
+    // Per-thread CPU (process.threadCpuUsage, Node 23.9+): a worker's loading is its own figure.
+    expect(costs[1]!.loadCpuMs).toBeGreaterThan(0);
+    for (const c of costs) for (const j of c.jobs) expect(j.cpuMs).toBeGreaterThan(0);
+  }, 300_000);
+
+  it("a bundle is stale as soon as one of its sources changes size or time", () => {
+    const file = join(dir, "source.ts");
+    writeFileSync(file, "export const a = 1;\n");
+    const stamps = [stamp(file)];
+    expect(unchanged(stamps)).toBe(true);
+    utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+    expect(unchanged(stamps)).toBe(false);
+    expect(unchanged([{ ...stamps[0]!, path: join(dir, "gone.ts") }])).toBe(false);
+  });
 });

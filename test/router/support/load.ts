@@ -65,7 +65,8 @@ export async function runLoad(
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, (_, i) => loop(i)));
-  await agent.close();
+  // Bun's built-in `undici` module has an Agent without close() (the router on Bun: README).
+  await (agent as Partial<Pick<Agent, "close">>).close?.();
   return results;
 }
 

@@ -10,7 +10,9 @@ export interface RawAnswer {
 
 /**
  * Writes `payload` to 127.0.0.1:port as raw bytes (no client library to tidy it up), then reads
- * until the server closes the connection or one full answer with a Content-Length has arrived.
+ * until the server closes the connection or one full answer has arrived: as many bytes as its
+ * Content-Length, or its last chunk if it is chunked (RFC 9112 section 7.1; Bun's node:http
+ * frames the router's JSON answers that way where Node sends a Content-Length).
  * `trickle` keeps writing one more header byte every trickleMs (a slowloris client).
  */
 export function rawExchange(
@@ -33,7 +35,13 @@ export function rawExchange(
       socket.destroy();
       const parsed = parseAnswer(received);
       if (!parsed) reject(new Error(`not an HTTP answer: ${JSON.stringify(received.slice(0, 200))}`));
-      else resolve({ ...parsed, elapsedMs: Date.now() - startedMs });
+      else
+        resolve({
+          status: parsed.status,
+          headers: parsed.headers,
+          body: parsed.body,
+          elapsedMs: Date.now() - startedMs,
+        });
     };
     socket.on("connect", () => {
       socket.write(payload);
@@ -42,16 +50,14 @@ export function rawExchange(
     });
     socket.on("data", (chunk) => {
       received += chunk.toString("latin1");
-      const parsed = parseAnswer(received);
-      if (parsed && Number(parsed.headers["content-length"]) === Buffer.byteLength(parsed.body, "latin1"))
-        finish();
+      if (parseAnswer(received)?.complete) finish();
     });
     socket.on("error", () => {});
     socket.on("close", finish);
   });
 }
 
-function parseAnswer(text: string): Omit<RawAnswer, "elapsedMs"> | undefined {
+function parseAnswer(text: string): (Omit<RawAnswer, "elapsedMs"> & { complete: boolean }) | undefined {
   const end = text.indexOf("\r\n\r\n");
   if (end === -1) return undefined;
   const [statusLine, ...lines] = text.slice(0, end).split("\r\n");
@@ -61,5 +67,29 @@ function parseAnswer(text: string): Omit<RawAnswer, "elapsedMs"> | undefined {
     const colon = line.indexOf(":");
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  return { status, headers, body: text.slice(end + 4) };
+  const rest = text.slice(end + 4);
+  if (headers["transfer-encoding"]?.toLowerCase() === "chunked") return { status, headers, ...dechunk(rest) };
+  const length = headers["content-length"];
+  return {
+    status,
+    headers,
+    body: rest,
+    complete: length !== undefined && Number(length) === Buffer.byteLength(rest, "latin1"),
+  };
+}
+
+/** The body of a chunked answer so far, and whether its last (zero-size) chunk has arrived. */
+function dechunk(text: string): { body: string; complete: boolean } {
+  let body = "";
+  let at = 0;
+  for (;;) {
+    const lineEnd = text.indexOf("\r\n", at);
+    if (lineEnd === -1) return { body, complete: false };
+    const size = Number.parseInt(text.slice(at, lineEnd), 16);
+    if (Number.isNaN(size)) return { body: body + text.slice(at), complete: false };
+    if (size === 0) return { body, complete: text.indexOf("\r\n", lineEnd + 2) !== -1 };
+    body += text.slice(lineEnd + 2, lineEnd + 2 + size);
+    at = lineEnd + 2 + size + 2;
+    if (at > text.length) return { body, complete: false };
+  }
 }

@@ -11,7 +11,8 @@ import { serveRegion } from "../../../regions/service/serve-region.ts";
 import { MemoryStore } from "../../../regions/store/memory-store.ts";
 import { createRouter, type Router } from "../../../router/create-router.ts";
 import { serveRouter } from "../../../router/node-server.ts";
-import { createHttpTransport, type HttpTransport } from "../../../router/transport/http-transport.ts";
+import type { HttpTransport } from "../../../router/transport/http-transport.ts";
+import { createRuntimeTransport } from "../../../router/transport/runtime-transport.ts";
 import { FAST_LEASE, routerEnvironment } from "./router-env.ts";
 import { TcpProxy } from "./tcp-proxy.ts";
 
@@ -104,7 +105,7 @@ export async function regionStack(options: StackOptions = {}): Promise<Stack> {
     `http://127.0.0.1:${nodes["prod-ie"].port}`,
   ]);
   // Replication goes straight to each region's own replication listener (not via a proxy).
-  const replicationTransport = createHttpTransport({
+  const replicationTransport = createRuntimeTransport({
     ...config,
     regions: config.regions.map((r, i) => ({ ...r, endpoint: replicationUrls[i]! })),
   });
@@ -117,7 +118,7 @@ export async function regionStack(options: StackOptions = {}): Promise<Stack> {
     regions: nodes,
     routers,
     async addRouter(routerId, adminToken) {
-      const transport = createHttpTransport(config);
+      const transport = createRuntimeTransport(config);
       const router = createRouter({
         config,
         routerId,
