@@ -33,6 +33,11 @@ mkdir -p results
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=results/vitest.json || status=$?
 
+# The router ships on Bun as well (deploy/Dockerfile.bun), so its tests run on Bun too: the same
+# files, under the Bun the lockfile pins (devDependency `bun`).
+step "router tests on Bun"
+bash scripts/test-router-bun.sh || status=$?
+
 if [ -x scripts/loadtest-ci.sh ]; then
   step "k6 load test through a live failover"
   bash scripts/loadtest-ci.sh || status=$?

@@ -20,7 +20,7 @@ let port: number;
 let exited: Promise<number | null>;
 
 describe.skipIf(bun === undefined)(
-  `the built router bundle on Bun${bun === undefined ? " (skipped: no Bun binary: BUN=<path>, bun on PATH, or npm install --no-save bun@1.4.5)" : ""}`,
+  `the built router bundle on Bun${bun === undefined ? " (skipped: no Bun binary: BUN=<path>, bun on PATH, or npm ci for the bun devDependency)" : ""}`,
   () => {
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), "failover-bun-artifact-"));

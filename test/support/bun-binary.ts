@@ -4,7 +4,7 @@ import { ROOT } from "../../deploy/artifacts/build-router-artifacts.ts";
 
 /**
  * A Bun binary for the tests that run the router on Bun (issue 18 item 4): $BUN, the npm `bun`
- * package's (`npm install --no-save bun@1.4.5`), or `bun` on PATH; undefined where there is none,
+ * package's (the pinned devDependency), or `bun` on PATH; undefined where there is none,
  * and those tests are skipped with that reason in their name.
  */
 export function findBun(): string | undefined {
