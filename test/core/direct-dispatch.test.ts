@@ -105,7 +105,11 @@ describe("direct dispatch (issue 18)", () => {
     expect(fresh.status).toBe(201);
     expect(fresh.headers.map(([name]) => name)).toEqual(freshViaHono.headers.map(([name]) => name));
     // The standby refuses, on either path alike.
-    const [refused, refusedViaHono] = await bothPaths(pair.ie.app, "http://ie.test/items", post('{"data":{}}'));
+    const [refused, refusedViaHono] = await bothPaths(
+      pair.ie.app,
+      "http://ie.test/items",
+      post('{"data":{}}'),
+    );
     expect(refused.status).toBe(503);
     expect(refused).toEqual(refusedViaHono);
   });
