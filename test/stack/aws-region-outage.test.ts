@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningStack } from "../../stack/start-stack.ts";
 import { healFault, injectIntoSteadyStack, stackStatus, waitForActive } from "./support/control.ts";
 import { eventually, portOf, tcpConnect } from "./support/http.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 interface ControlPlaneView {
   controlPlane: { name: string; awsRegion: string; up: boolean }[];
@@ -30,7 +26,7 @@ async function write(s: RunningStack): Promise<number> {
 
 describe("aws-region-outage on the live stack", () => {
   it("MRSC control plane: us-east-1 goes (prod-us, its control replica), the router in Ohio promotes prod-ie", async () => {
-    stack = await startTestStack({ routerLocation: "ohio" });
+    const stack = await stacks.start({ routerLocation: "ohio" });
     expect(await write(stack)).toBe(201);
     const fault = await injectIntoSteadyStack(stack, { kind: "aws-region-outage", awsRegion: "us-east-1" });
     expect(await tcpConnect(portOf(stack.regionUrls["prod-us"]!))).toBe("ECONNREFUSED");
@@ -40,7 +36,7 @@ describe("aws-region-outage on the live stack", () => {
       ["control-us-west-2", true],
     ]);
     await waitForActive(stack, "prod-ie", 5000);
-    await eventually("a write acknowledged by prod-ie", async () => (await write(stack!)) === 201, 5000);
+    await eventually("a write acknowledged by prod-ie", async () => (await write(stack)) === 201, 5000);
 
     await healFault(stack, fault.id);
     expect(await tcpConnect(portOf(stack.regionUrls["prod-us"]!))).toBe("connected");
@@ -48,7 +44,7 @@ describe("aws-region-outage on the live stack", () => {
   });
 
   it("control record in us-east-1 alone: no router can promote while the region is out, and says why", async () => {
-    stack = await startTestStack({
+    const stack = await stacks.start({
       routerLocation: "ohio",
       control: { replicas: [{ awsRegion: "us-east-1", location: "virginia" }] },
     });
@@ -57,7 +53,7 @@ describe("aws-region-outage on the live stack", () => {
     const decisions = await eventually(
       "the router to log a control-plane error",
       async () => {
-        const status = await stackStatus(stack!);
+        const status = await stackStatus(stack);
         return status.router.decisions.some((d) => d.kind === "control-error") ? status : undefined;
       },
       5000,
@@ -74,17 +70,17 @@ describe("aws-region-outage on the live stack", () => {
   });
 
   it("takes down a router running in that AWS region, and brings it back fresh", async () => {
-    stack = await startTestStack(); // the router in virginia: us-east-1
-    await eventually("the router to serve", async () => (await write(stack!)) === 201, 5000);
+    const stack = await stacks.start(); // the router in virginia: us-east-1
+    await eventually("the router to serve", async () => (await write(stack)) === 201, 5000);
     const fault = await injectIntoSteadyStack(stack, { kind: "aws-region-outage", awsRegion: "us-east-1" });
     expect(await tcpConnect(portOf(stack.routerUrl))).toBe("ECONNREFUSED");
     await healFault(stack, fault.id);
     expect(await tcpConnect(portOf(stack.routerUrl))).toBe("connected");
-    await eventually("the rebuilt router to serve", async () => (await write(stack!)) === 201, 5000);
+    await eventually("the rebuilt router to serve", async () => (await write(stack)) === 201, 5000);
   });
 
   it("refuses an AWS region no part of the stack runs in, naming those it knows", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const response = await fetch(`${stack.controlUrl}/faults`, {
       method: "POST",
       headers: { "content-type": "application/json" },

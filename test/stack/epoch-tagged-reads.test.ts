@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { RunningStack } from "../../stack/start-stack.ts";
+import { describe, expect, it } from "vitest";
 import {
   healFault,
   injectFault,
@@ -9,21 +8,17 @@ import {
   waitForActive,
 } from "./support/control.ts";
 import { eventually, sendJson } from "./support/http.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { stackPerTest } from "./support/test-stack.ts";
 
 // Issue 12 on the live stack: a deposed region that has learned of the promotion refuses a read
 // tagged with the old epoch (what a router that has not seen the promotion sends), so it cannot
 // hand out the value the new active region has since overwritten; the router, knowing the new
 // epoch, reads from the active region.
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 describe("epoch-tagged reads on the live stack", () => {
   it("prod-us, back as standby with a stale copy, refuses a read tagged epoch 1; the router reads prod-ie's value", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const s = stack;
     const id = await seedReplicatedItem(s);
     const down = await injectFault(s, { kind: "region-down", region: "prod-us" });

@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { WriteAck } from "../../regions/service/items-routes.ts";
-import type { RunningStack } from "../../stack/start-stack.ts";
 import { healFault, injectFault, region, stackStatus } from "./support/control.ts";
 import { eventually } from "./support/http.ts";
 import { type Outcome, startLoop } from "./support/request-loop.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { stackPerTest } from "./support/test-stack.ts";
 
 // Issue 12's live check: sync replication, writes through the router AND straight to both
 // regions (a client that bypasses the router, or a router that has not yet learned of a
@@ -59,11 +58,7 @@ const FAULTS: {
   },
 ];
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 interface SeenAck extends WriteAck {
   region: string;
@@ -86,7 +81,7 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
     const claim = mode === "sync" ? "no acknowledged write lost" : "(async: fencing only)";
     it(`${mode}, ${name}: no acknowledgement from a fenced region, ${claim}`, async () => {
       const acks: SeenAck[] = [];
-      stack = await startTestStack({
+      const stack = await stacks.start({
         replication: { mode, syncTimeoutMs: 1000 },
         ...(routerLocation ? { routerLocation } : {}),
         onWriteAcknowledged: (regionName, ack) =>

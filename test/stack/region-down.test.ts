@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { RunningStack } from "../../stack/start-stack.ts";
+import { describe, expect, it } from "vitest";
 import { EventLoopStalls } from "../support/event-loop-stalls.ts";
 import {
   healFault,
@@ -11,17 +10,13 @@ import {
 } from "./support/control.ts";
 import { eventually, portOf, tcpConnect } from "./support/http.ts";
 import { expectNoFailures, startLoop } from "./support/request-loop.ts";
-import { FAST_ROUTER, startTestStack } from "./support/test-stack.ts";
+import { FAST_ROUTER, stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 describe("region-down on the live stack", () => {
   it("refuses connections, moves traffic to prod-ie with no failed idempotent request, and heals", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const stalls = new EventLoopStalls();
     const readItemId = await seedReplicatedItem(stack);
     const loop = startLoop({

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RunningStack } from "../../stack/start-stack.ts";
 import { EventLoopStalls } from "../support/event-loop-stalls.ts";
 import {
   healFault,
@@ -13,13 +12,9 @@ import {
 } from "./support/control.ts";
 import { eventually, median, portOf, tcpConnect } from "./support/http.ts";
 import { expectNoFailures, startLoop } from "./support/request-loop.ts";
-import { FAST_ROUTER, startTestStack } from "./support/test-stack.ts";
+import { FAST_ROUTER, stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 const { intervalMs, timeoutMs, fallCount } = FAST_ROUTER.healthCheck;
 /** Scheduling slack for a shared, busy 2-core machine... */
@@ -34,7 +29,7 @@ const slackMs = () => SLACK_MS + stalls.slackMs(3);
 
 describe("live faults on a region", () => {
   it("region-hang: the router fails over within interval x fall + timeout, and no request waits past its timeouts", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const readItemId = await seedReplicatedItem(stack);
     const loop = startLoop({
       routerUrl: stack.routerUrl,
@@ -74,7 +69,7 @@ describe("live faults on a region", () => {
   });
 
   it("brownout below the thresholds: errors and added latency reach clients, and the router does not fail over", async () => {
-    stack = await startTestStack({ router: { healthCheck: { fallCount: 3 } } });
+    const stack = await stacks.start({ router: { healthCheck: { fallCount: 3 } } });
     const readItemId = await seedReplicatedItem(stack);
     const before = startLoop({
       routerUrl: stack.routerUrl,
@@ -129,7 +124,7 @@ describe("live faults on a region", () => {
   });
 
   it("partition router->prod-us: probes and requests time out, the router fails over, nothing idempotent fails", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const readItemId = await seedReplicatedItem(stack);
     const loop = startLoop({
       routerUrl: stack.routerUrl,
@@ -163,7 +158,7 @@ describe("live faults on a region", () => {
   });
 
   it("store-down: prod-us answers /readyz 503, the router fails over, and /readyz recovers on heal", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const fault = await injectIntoSteadyStack(stack, { kind: "store-down", region: "prod-us" });
     const { injectedAtMs } = fault;
     const readyz = await fetch(`${stack.regionUrls["prod-us"]}/readyz`);
@@ -186,14 +181,14 @@ describe("live faults on a region", () => {
   });
 
   it("a fault with durationS heals by itself", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const port = portOf(stack.regionUrls["prod-us"]!);
     const fault = await injectFault(stack, { kind: "region-down", region: "prod-us", durationS: 0.4 });
     expect(fault.healsAtMs).toBeGreaterThan(Date.now());
     expect(await tcpConnect(port)).toBe("ECONNREFUSED");
     await eventually(
       "the fault to heal by itself",
-      async () => (await stackStatus(stack!)).faults.length === 0,
+      async () => (await stackStatus(stack)).faults.length === 0,
       3000,
     );
     expect(Date.now()).toBeGreaterThanOrEqual(fault.healsAtMs! - 5);

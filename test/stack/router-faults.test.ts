@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { RunningStack } from "../../stack/start-stack.ts";
+import { describe, expect, it } from "vitest";
 import { healFault, injectFault, stackStatus, waitForActive } from "./support/control.ts";
 import { eventually, sendJson } from "./support/http.ts";
 import { expectNoFailures, startLoop } from "./support/request-loop.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 describe("router faults on the live stack", () => {
   it("router-restart: health state and decisions are lost, the control record is not, and traffic is served", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const down = await injectFault(stack, { kind: "region-down", region: "prod-us" });
     await waitForActive(stack, "prod-ie");
     await healFault(stack, down.id);
@@ -41,7 +36,7 @@ describe("router faults on the live stack", () => {
   it("flapping: fall/rise and the failback hold-down keep the router from promoting on every flap", async () => {
     const holdDownMs = 1500;
     const periodS = 2;
-    stack = await startTestStack({ router: { failback: { mode: "automatic", holdDownMs } } });
+    const stack = await stacks.start({ router: { failback: { mode: "automatic", holdDownMs } } });
     const loop = startLoop({ routerUrl: stack.routerUrl, workers: 2, paceMs: 20, maxRequests: 400 });
     // 1 s down, 1 s up. Each phase spans at least two probe intervals (400 ms), so the
     // router sees prod-us fall and rise again every cycle (a half-period equal to the interval

@@ -1,3 +1,4 @@
+import { afterEach } from "vitest";
 import { loadEnvironment } from "../../../config/load-config.ts";
 import { type EnvironmentConfig, environmentSchema } from "../../../config/schema.ts";
 import { freePort } from "../../../core/free-port.ts";
@@ -107,6 +108,24 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ru
       if (!(error instanceof PortInUseError) || attempt === 3) throw error;
     }
   }
+}
+
+/**
+ * One live stack per test: `start` brings it up, and it is closed after the test whatever
+ * happened (a failed assertion must not leave its servers and timers running into the next).
+ */
+export function stackPerTest(): { start(options?: TestStackOptions): Promise<RunningStack> } {
+  let running: RunningStack | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  return {
+    async start(options) {
+      running = await startTestStack(options);
+      return running;
+    },
+  };
 }
 
 export async function distinctFreePorts(host: string, count: number): Promise<number[]> {
