@@ -22,7 +22,7 @@ describe("epoch-tagged reads on the live stack", () => {
     const s = stack;
     const id = await seedReplicatedItem(s);
     const down = await injectFault(s, { kind: "region-down", region: "prod-us" });
-    await waitForActive(s, "prod-ie", 5000);
+    await waitForActive(s, "prod-ie");
     const put = await eventually("the overwrite acknowledged by prod-ie", async () => {
       const r = await sendJson(`${s.routerUrl}/items/${id}`, "PUT", { data: { v: 2 } });
       return r.status === 200 ? r : undefined;

@@ -3,7 +3,7 @@ import type { WriteAck } from "../../regions/service/items-routes.ts";
 import { healFault, injectFault, region, stackStatus } from "./support/control.ts";
 import { eventually } from "./support/http.ts";
 import { type Outcome, startLoop } from "./support/request-loop.ts";
-import { stackPerTest } from "./support/test-stack.ts";
+import { FAILOVER_WAIT_MS, STACK_SYNC_TIMEOUT_MS, stackPerTest } from "./support/test-stack.ts";
 
 // Issue 12's live check: sync replication, writes through the router AND straight to both
 // regions (a client that bypasses the router, or a router that has not yet learned of a
@@ -82,7 +82,7 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
     it(`${mode}, ${name}: no acknowledgement from a fenced region, ${claim}`, async () => {
       const acks: SeenAck[] = [];
       const stack = await stacks.start({
-        replication: { mode, syncTimeoutMs: 1000 },
+        replication: { mode, syncTimeoutMs: STACK_SYNC_TIMEOUT_MS },
         ...(routerLocation ? { routerLocation } : {}),
         onWriteAcknowledged: (regionName, ack) =>
           acks.push({ ...ack, region: regionName, atMs: performance.now() }),
@@ -101,12 +101,12 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
         await eventually(
           "the router to promote prod-ie",
           async () => (await stackStatus(s)).router.epoch >= 2,
-          10_000,
+          FAILOVER_WAIT_MS,
         );
         await eventually(
           "writes acknowledged by prod-ie",
           () => acks.some((a) => a.region === "prod-ie"),
-          10_000,
+          FAILOVER_WAIT_MS,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -3,7 +3,7 @@ import type { RunningStack } from "../../stack/start-stack.ts";
 import { failoverOnce, runFailover } from "./support/cli-process.ts";
 import { injectFault } from "./support/control.ts";
 import { eventually } from "./support/http.ts";
-import { ADMIN_TOKEN, stackPerTest } from "./support/test-stack.ts";
+import { ADMIN_TOKEN, STACK_SYNC_TIMEOUT_MS, stackPerTest } from "./support/test-stack.ts";
 
 const stacks = stackPerTest();
 
@@ -12,7 +12,7 @@ const promote = (s: RunningStack, ...args: string[]) =>
 
 describe("failover promote (a real process against a running stack)", () => {
   it("sync mode: refuses a standby that is not recorded in sync unless --accept-data-loss, then promotes it", async () => {
-    const stack = await stacks.start({ replication: { mode: "sync", syncTimeoutMs: 300 } });
+    const stack = await stacks.start({ replication: { mode: "sync", syncTimeoutMs: STACK_SYNC_TIMEOUT_MS } });
     const s = stack;
     // Cut replication: prod-us records that it has no synchronous standby on its next write.
     await injectFault(s, { kind: "partition", between: ["prod-us", "prod-ie"] });

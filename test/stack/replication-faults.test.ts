@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RunningStack } from "../../stack/start-stack.ts";
 import { healFault, injectFault, region, stackStatus } from "./support/control.ts";
 import { eventually, sendJson } from "./support/http.ts";
-import { stackPerTest } from "./support/test-stack.ts";
+import { STACK_SYNC_TIMEOUT_MS, stackPerTest } from "./support/test-stack.ts";
 
 const stacks = stackPerTest();
 
@@ -46,7 +46,7 @@ describe("replication-paused on the live stack", () => {
   });
 
   it("sync, refuse-writes: a write is stored but not acknowledged (503 replication_timeout) until replication resumes", async () => {
-    const syncTimeoutMs = 300;
+    const syncTimeoutMs = STACK_SYNC_TIMEOUT_MS;
     const stack = await stacks.start({
       replication: { mode: "sync", syncTimeoutMs, onStandbyUnreachable: "refuse-writes" },
     });
@@ -72,7 +72,11 @@ describe("replication-paused on the live stack", () => {
 
   it("sync, degrade-to-async: with the standby unreachable writes are acknowledged and marked degraded", async () => {
     const stack = await stacks.start({
-      replication: { mode: "sync", syncTimeoutMs: 300, onStandbyUnreachable: "degrade-to-async" },
+      replication: {
+        mode: "sync",
+        syncTimeoutMs: STACK_SYNC_TIMEOUT_MS,
+        onStandbyUnreachable: "degrade-to-async",
+      },
     });
     const fault = await injectFault(stack, { kind: "replication-paused" });
     const during = await write(stack, 1);
@@ -92,7 +96,11 @@ describe("replication-paused on the live stack", () => {
 describe("a standby that cannot confirm synchronous writes is not a failed region", () => {
   it("sync, refuse-writes: repeated 503 replication_timeout does not make the router fail over", async () => {
     const stack = await stacks.start({
-      replication: { mode: "sync", syncTimeoutMs: 200, onStandbyUnreachable: "refuse-writes" },
+      replication: {
+        mode: "sync",
+        syncTimeoutMs: STACK_SYNC_TIMEOUT_MS,
+        onStandbyUnreachable: "refuse-writes",
+      },
     });
     expect((await write(stack, 0)).status).toBe(201);
     await injectFault(stack, { kind: "replication-paused" });
