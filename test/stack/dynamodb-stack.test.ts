@@ -41,7 +41,7 @@ describe("the live stack on DynamoDB Local", () => {
       router: { responseTimeoutMs: 9000 },
     });
     const before = await sendJson(`${stack.routerUrl}/items`, "POST", { data: { store: "dynamodb" } });
-    expect(before.status).toBe(201);
+    expect(before.status, JSON.stringify(before.json)).toBe(201);
     expect(before.headers.get("x-replication")).toBeNull();
     const id = before.json.id as string;
     // Sync replication: acknowledged means prod-ie's DynamoDB table holds it already.
@@ -84,7 +84,7 @@ describe("the live stack on DynamoDB Local", () => {
     const out = await cli.waitForOutput(/Ctrl-C to stop/, 30_000);
     expect(out).toContain("store dynamodb");
     const created = await sendJson(`http://127.0.0.1:${port}/items`, "POST", { data: { via: "cli" } });
-    expect(created.status).toBe(201);
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
     cli.child.kill("SIGINT");
     expect(await cli.exited).toBe(0);
   });
@@ -107,7 +107,7 @@ describe("the live stack on DynamoDB Local", () => {
     const created = await sendJson(`http://127.0.0.1:${port}/items`, "POST", {
       data: { kept: "across restarts" },
     });
-    expect(created.status).toBe(201);
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
     const id = created.json.id as string;
     await stop(first);
 

@@ -88,7 +88,9 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
           acks.push({ ...ack, region: regionName, atMs: performance.now() }),
       });
       const s = stack;
-      const bounded = { paceMs: 10, maxRequests: 1500, requestTimeoutMs: 4000 };
+      // Paced so that five clients leave this process (the whole stack) room on a loaded machine:
+      // a sync shipment queued behind them past syncTimeoutMs degrades, and blocks the promotion.
+      const bounded = { paceMs: 20, maxRequests: 1500, requestTimeoutMs: 4000 };
       const loops = [
         startLoop({ routerUrl: s.routerUrl, workers: 3, ...bounded }),
         startLoop({ routerUrl: s.regionUrls["prod-us"]!, workers: 1, ...bounded }),
@@ -102,7 +104,9 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
           "the router to promote prod-ie",
           async () => (await stackStatus(s)).router.epoch >= 2,
           FAILOVER_WAIT_MS,
-        );
+        ).catch(async (error: Error) => {
+          throw new Error(`${error.message}: ${JSON.stringify((await stackStatus(s)).router.decisions)}`);
+        });
         await eventually(
           "writes acknowledged by prod-ie",
           () => acks.some((a) => a.region === "prod-ie"),
