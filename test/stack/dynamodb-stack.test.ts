@@ -81,7 +81,7 @@ describe("the live stack on DynamoDB Local", () => {
     const [port, controlPort] = await distinctFreePorts("127.0.0.1", 2);
     const cli = runFailover(upOnDynamoDb(port!, controlPort!));
     running.push(cli);
-    const out = await cli.waitForOutput(/Ctrl-C to stop/, 30_000);
+    const out = await cli.waitForOutput(/Ctrl-C to stop/);
     expect(out).toContain("store dynamodb");
     const created = await sendJson(`http://127.0.0.1:${port}/items`, "POST", { data: { via: "cli" } });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
@@ -96,7 +96,7 @@ describe("the live stack on DynamoDB Local", () => {
     const start = async (extra: string[] = []) => {
       const cli = runFailover([...flags, ...extra]);
       running.push(cli);
-      await cli.waitForOutput(/Ctrl-C to stop/, 60_000);
+      await cli.waitForOutput(/Ctrl-C to stop/);
       return cli;
     };
     const stop = async (cli: CliProcess) => {

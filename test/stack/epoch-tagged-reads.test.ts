@@ -47,5 +47,5 @@ describe("epoch-tagged reads on the live stack", () => {
     expect(routed.status).toBe(200);
     expect(routed.headers.get("x-served-by")).toBe("prod-ie");
     expect(routed.json).toMatchObject({ data: { v: 2 } });
-  }, 60_000);
+  });
 });

@@ -59,6 +59,8 @@ const FAULTS: {
 ];
 
 const stacks = stackPerTest();
+/** Writes acknowledged to clients that a run must cover to mean something. */
+const MIN_ACKNOWLEDGED = 40;
 
 interface SeenAck extends WriteAck {
   region: string;
@@ -116,6 +118,12 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await healFault(s, injected.id);
       await new Promise((resolve) => setTimeout(resolve, 1000));
+      // However slow a loaded machine makes the writes, the checks below cover enough of them.
+      await eventually(
+        `more than ${MIN_ACKNOWLEDGED} writes acknowledged to clients`,
+        () =>
+          loops.flatMap((l) => l.outcomes).filter((o) => o.itemId !== undefined).length > MIN_ACKNOWLEDGED,
+      );
       const outcomes = (await Promise.all(loops.map((l) => l.stop()))).flat();
 
       // Fencing, at the regions: once an epoch has acknowledged a write, no older epoch does.
@@ -148,11 +156,11 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
           missing.push(`${write.itemId} (${write.servedBy}, ${write.replication ?? "replicated"})`);
       }
       if (mode === "sync") expect(missing).toEqual([]);
-      expect(acknowledged.length).toBeGreaterThan(40);
+      expect(acknowledged.length).toBeGreaterThan(MIN_ACKNOWLEDGED);
       const epochs = [...new Set(acks.map((a) => `${a.region}@${a.epoch}`))].join(" ");
       console.info(
         `[measure] fencing ${mode} ${name}: ${acks.length} acknowledgements (${epochs}), ${acknowledged.length} acknowledged to clients, ${missing.length} lost, active ${active.name}`,
       );
-    }, 60_000);
+    });
   }
 });

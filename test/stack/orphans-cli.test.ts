@@ -90,5 +90,5 @@ describe("failover orphans (a real process against the live stack)", () => {
     const twice = await failoverOnce(["orphans", "reapply", ...target, "--id", first.id, "--yes"]);
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain("already re-applied");
-  }, 120_000);
+  });
 });

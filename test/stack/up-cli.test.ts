@@ -71,7 +71,7 @@ describe("failover up (a real process)", () => {
     }
     expect(cli.stderr()).toContain("Ctrl-C to stop");
     expect((await sendJson(control, "POST", { kind: "region-down", region: "prod-us" })).status).toBe(201);
-    await cli.waitForOutput(/"event":"fenced"/, 30_000);
+    await cli.waitForOutput(/"event":"fenced"/);
     const events = cli
       .stdout()
       .trim()
@@ -125,7 +125,7 @@ describe("failover up (a real process)", () => {
     expect(result.stderr.trim().split("\n")).toEqual([
       `error: port ${port} on 127.0.0.1 is already in use; choose another with --port`,
     ]);
-  }, 90_000);
+  });
 
   it("a control port in use names --control-port", async () => {
     const [port, controlPort] = await distinctFreePorts("127.0.0.1", 2);
