@@ -46,7 +46,11 @@ describe("latency injected on the live stack's links", () => {
       `[measure] ireland client extra latency: ${extraMs.toFixed(1)} ms fastest-to-fastest, ` +
         `${(median(farMs) - median(nearMs)).toFixed(1)} ms median-to-median (table RTT ${irelandVirginiaRttMs} ms)`,
     );
-    expect(extraMs).toBeGreaterThanOrEqual(0.9 * irelandVirginiaRttMs);
+    // Every far request crossed the link: the fastest took at least the round trip (less 2%:
+    // each leg is a timer, and a timer may fire up to a millisecond early). A lower bound on the
+    // far side alone, since a busy moment can slow the fastest near request too and shrink a
+    // difference.
+    expect(Math.min(...farMs)).toBeGreaterThanOrEqual(0.98 * irelandVirginiaRttMs);
     // One round trip, not two: the delay is added once each way. Added twice, even the fastest
     // request would pay 2 x RTT more (sleeps are never shorter), so 1.9 x RTT tells the two apart
     // and leaves the rest as room for a busy machine.
