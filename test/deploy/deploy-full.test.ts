@@ -1,9 +1,9 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { EnvironmentConfig } from "../../config/schema.ts";
-import { deployEnvironment } from "../../deploy/apply/deploy-environment.ts";
 import { awsPerFile } from "./support/aws-per-file.ts";
 import { isolatedProductionConfig } from "./support/aws-test-env.ts";
+import { deployCapturing } from "./support/deploy-capturing.ts";
 import { createZone, recordsNamed } from "./support/route53-readback.ts";
 
 /**
@@ -24,19 +24,8 @@ beforeAll(() => {
 
 afterAll(() => dynamodb.destroy());
 
-async function deploy(config: EnvironmentConfig) {
-  const recorded = aws.clientsFor(config);
-  let text = "";
-  const result = await deployEnvironment({
-    config,
-    clients: recorded.clients,
-    dryRun: false,
-    confirm: async () => true,
-    out: (t) => {
-      text += t;
-    },
-  });
-  return { ...result, text, recorded };
+function deploy(config: EnvironmentConfig) {
+  return deployCapturing(config, aws.clientsFor(config));
 }
 
 async function keySchema(table: string): Promise<string> {

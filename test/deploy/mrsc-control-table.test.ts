@@ -1,10 +1,10 @@
 import { CreateTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import { type EnvironmentConfig, environmentSchema } from "../../config/schema.ts";
-import { deployEnvironment } from "../../deploy/apply/deploy-environment.ts";
 import { destroyEnvironment } from "../../deploy/apply/destroy-environment.ts";
 import { awsPerFile } from "./support/aws-per-file.ts";
 import { isolatedProductionConfig } from "./support/aws-test-env.ts";
+import { deployCapturing } from "./support/deploy-capturing.ts";
 import { mrscOverlay } from "./support/mrsc-overlay.ts";
 import type { RecordedClients } from "./support/recorded-clients.ts";
 
@@ -39,21 +39,8 @@ function clientsFor(config: EnvironmentConfig): RecordedClients {
   return recorded;
 }
 
-async function deploy(config: EnvironmentConfig, recorded = clientsFor(config)) {
-  let text = "";
-  const out = (t: string) => {
-    text += t;
-  };
-  const result = await deployEnvironment({
-    config,
-    clients: recorded.clients,
-    dryRun: false,
-    confirm: async () => true,
-    out,
-    log: out,
-    waits: noWait,
-  });
-  return { ...result, text, recorded };
+function deploy(config: EnvironmentConfig, recorded = clientsFor(config)) {
+  return deployCapturing(config, recorded, { waits: noWait });
 }
 
 async function destroy(config: EnvironmentConfig, recorded: RecordedClients) {

@@ -1,10 +1,10 @@
 import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../config/schema.ts";
-import { deployEnvironment } from "../../deploy/apply/deploy-environment.ts";
 import { DeployError } from "../../deploy/deploy-error.ts";
 import { awsPerFile } from "./support/aws-per-file.ts";
 import { isolatedProductionConfig } from "./support/aws-test-env.ts";
+import { deployCapturing } from "./support/deploy-capturing.ts";
 import {
   allHealthChecks,
   createZone,
@@ -25,19 +25,8 @@ function routeOnlyConfig(): EnvironmentConfig {
   return { ...config, store: { ...config.store, kind: "memory" } };
 }
 
-async function deploy(config: EnvironmentConfig, options: { dryRun?: boolean } = {}) {
-  const recorded = aws.clientsFor(config);
-  let text = "";
-  const result = await deployEnvironment({
-    config,
-    clients: recorded.clients,
-    dryRun: options.dryRun === true,
-    confirm: async () => true,
-    out: (t) => {
-      text += t;
-    },
-  });
-  return { ...result, text, recorded };
+function deploy(config: EnvironmentConfig, options: { dryRun?: boolean } = {}) {
+  return deployCapturing(config, aws.clientsFor(config), options);
 }
 
 async function zoneFor(config: EnvironmentConfig): Promise<string> {

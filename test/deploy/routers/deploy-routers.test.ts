@@ -10,7 +10,6 @@ import {
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../../config/schema.ts";
-import { deployEnvironment } from "../../../deploy/apply/deploy-environment.ts";
 import { destroyEnvironment } from "../../../deploy/apply/destroy-environment.ts";
 import { buildRouterArtifacts } from "../../../deploy/artifacts/build-router-artifacts.ts";
 import { zip } from "../../../deploy/artifacts/write-zip.ts";
@@ -18,6 +17,7 @@ import type { AwsClients } from "../../../deploy/aws/clients.ts";
 import { codeSha256 } from "../../../deploy/routers/desired-routers.ts";
 import { awsPerFile } from "../support/aws-per-file.ts";
 import { isolatedProductionConfig } from "../support/aws-test-env.ts";
+import { deployCapturing } from "../support/deploy-capturing.ts";
 import { allHealthChecks, createZone, recordsNamed, tagsOf } from "../support/route53-readback.ts";
 
 /**
@@ -48,21 +48,8 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function deploy(config: EnvironmentConfig, zipPath: string) {
-  const recorded = aws.clientsFor(config);
-  let text = "";
-  const result = await deployEnvironment({
-    config,
-    clients: recorded.clients,
-    dryRun: false,
-    routerZip: zipPath,
-    confirm: async () => true,
-    out: (t) => {
-      text += t;
-    },
-    waits: noWait,
-  });
-  return { ...result, text, recorded };
+function deploy(config: EnvironmentConfig, zipPath: string) {
+  return deployCapturing(config, aws.clientsFor(config), { routerZip: zipPath, waits: noWait });
 }
 
 /** The operator's one manual step: the admin token's SecureString in each router's region. */
