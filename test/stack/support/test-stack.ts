@@ -31,22 +31,26 @@ export const FAST_STACK_LEASE = stallProofLease(WORST_RTT_MS);
 /** How long a promoted region holds writes: the old active's lease must have run out (regions/service/lease.ts). */
 export const LEASE_WAIT_MS = FAST_STACK_LEASE.leaseMs + FAST_STACK_LEASE.maxClockDriftMs;
 
+const PROBES = { ...probeTimings(WORST_RTT_MS), riseCount: 2, fallCount: 2 } as const;
+
+/**
+ * The longest a hung region takes to be found down: fallCount probes, the last one timing out,
+ * the first up to one interval after the hang began (router/health/active-checker.ts).
+ */
+const HANG_DETECTION_MS = PROBES.intervalMs * PROBES.fallCount + PROBES.timeoutMs;
+
 /**
  * Router timings short enough for a test to watch a whole failover in a few seconds, on the
  * same rules as production (HAProxy-style fall/rise, probe timeout below the interval). The
  * probe timeout is the worst round trip plus a stall (probeTimings): tighter, and on a loaded
  * machine the router fails over on its own before the fault, or finds the standby down and
- * cannot. A forwarded request may wait out a promoted region's lease and cross the worst link
- * after a stall before its response timeout; the connect timeout (loopback) allows a stall.
+ * cannot. The response timeout outlasts, by a stall, both the detection of a hung region (so a
+ * request caught by the hang times out after the promotion and is retried on the new active
+ * region, as production's 10 s does against its 7 s) and a promoted region's lease wait across
+ * the worst link (so the retry is answered). The connect timeout (loopback) allows a stall.
  */
 export const FAST_ROUTER = {
-  healthCheck: {
-    path: "/readyz",
-    ...probeTimings(WORST_RTT_MS),
-    riseCount: 2,
-    fallCount: 2,
-    fastIntervalMs: 50,
-  },
+  healthCheck: { path: "/readyz", ...PROBES, fastIntervalMs: 50 },
   passive: {
     consecutiveFailures: 5,
     errorRateWindowMs: 10_000,
@@ -54,7 +58,7 @@ export const FAST_ROUTER = {
     errorRateMinRequests: 20,
   },
   connectTimeoutMs: STALL_MS,
-  responseTimeoutMs: LEASE_WAIT_MS + Math.ceil(WORST_RTT_MS) + STALL_MS,
+  responseTimeoutMs: Math.max(HANG_DETECTION_MS, LEASE_WAIT_MS + Math.ceil(WORST_RTT_MS)) + STALL_MS,
   failback: { mode: "manual", holdDownMs: 300_000 },
   minPromotionIntervalMs: 0,
   retry: { budgetRatio: 0.2, minRetriesPerS: 10 },
