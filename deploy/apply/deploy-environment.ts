@@ -10,6 +10,7 @@ import { planJson } from "../plan/plan-json.ts";
 import type { DesiredState, Plan } from "../plan/plan-types.ts";
 import { renderPlan } from "../plan/render-plan.ts";
 import { applyPlan } from "./apply-plan.ts";
+import { confirmApply } from "./confirm-apply.ts";
 import { readActualState } from "./read-actual-state.ts";
 import { savedPlanFile } from "./saved-plan.ts";
 
@@ -76,15 +77,7 @@ export async function deployEnvironment(options: DeployOptions): Promise<DeployR
     );
     return { plan, applied: false };
   }
-  if (options.dryRun) {
-    log("\nDry run: nothing was changed.\n");
-    return { plan, applied: false };
-  }
-  if (!hasChanges(plan)) return { plan, applied: false };
-  if (!(await options.confirm(plan))) {
-    log("\nNot applied: nothing was changed.\n");
-    return { plan, applied: false };
-  }
+  if (!(await confirmApply(plan, options, log))) return { plan, applied: false };
   return { plan, applied: true, after: await applyAndCheck(plan, desired, options, log) };
 }
 

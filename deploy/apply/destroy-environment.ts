@@ -7,13 +7,14 @@ import { deleteTable, tableHasItems } from "../aws/dynamodb-table-state.ts";
 import type { LambdaWaits } from "../aws/lambda-functions.ts";
 import { deleteHealthCheck } from "../aws/route53-health-checks.ts";
 import { changeRecords, storedRecordSet } from "../aws/route53-records.ts";
-import { computePlan, hasChanges } from "../plan/compute-plan.ts";
+import { computePlan } from "../plan/compute-plan.ts";
 import { desiredState } from "../plan/desired-state.ts";
 import { planDestroy } from "../plan/plan-destroy.ts";
 import { planJson } from "../plan/plan-json.ts";
 import type { Plan } from "../plan/plan-types.ts";
 import { renderPlan } from "../plan/render-plan.ts";
 import { deleteRouterCompute } from "../routers/apply-routers.ts";
+import { confirmApply } from "./confirm-apply.ts";
 import type { DeployResult } from "./deploy-environment.ts";
 import { readActualState } from "./read-actual-state.ts";
 
@@ -38,15 +39,7 @@ export async function destroyEnvironment(options: DestroyOptions): Promise<Deplo
   await checkCredentials(clients.credentials, clients.source);
   const plan = await destroyPlan(options);
   options.out(options.json ? planJson(plan) : renderPlan(plan));
-  if (options.dryRun) {
-    log("\nDry run: nothing was changed.\n");
-    return { plan, applied: false };
-  }
-  if (!hasChanges(plan)) return { plan, applied: false };
-  if (!(await options.confirm(plan))) {
-    log("\nNot applied: nothing was changed.\n");
-    return { plan, applied: false };
-  }
+  if (!(await confirmApply(plan, options, log))) return { plan, applied: false };
   log("\n");
   await applyDestroy(plan, clients, (line) => log(`  ${line}\n`), options.waits);
   const after = await destroyPlan(options);

@@ -7,7 +7,7 @@ import { type DeployResult, deployEnvironment } from "../apply/deploy-environmen
 import { destroyEnvironment } from "../apply/destroy-environment.ts";
 import { applySavedPlan, readSavedPlan } from "../apply/saved-plan.ts";
 import { buildRouterArtifacts, ROOT } from "../artifacts/build-router-artifacts.ts";
-import { createAwsClients } from "../aws/clients.ts";
+import { type AwsClients, createAwsClients } from "../aws/clients.ts";
 import { hasChanges } from "../plan/compute-plan.ts";
 import { confirm } from "./confirm.ts";
 import { applyHealthCheckFlags } from "./health-check-flags.ts";
@@ -57,20 +57,14 @@ export async function runDeployCommand(
 ): Promise<void> {
   const { out, log } = io(flags.json);
   await exitCodes(flags.detailedExitcode, async () => {
-    const target = resolveTarget({
-      ...(flags.env === undefined ? {} : { envFlag: flags.env }),
-      ...(flags.config === undefined ? {} : { configFile: flags.config }),
-      changes: true,
-      env,
-    });
+    const target = targetFromFlags(flags, env);
     const config = applyHealthCheckFlags(target.config, {
       ...(flags.requestIntervalS === undefined ? {} : { requestIntervalS: flags.requestIntervalS }),
       ...(flags.failureThreshold === undefined ? {} : { failureThreshold: flags.failureThreshold }),
     });
     const routerZip = await routerPackage(config, flags.artifact, log);
-    const clients = createAwsClients(config, env);
-    try {
-      return await deployEnvironment({
+    return withAwsClients(config, env, (clients) =>
+      deployEnvironment({
         config,
         clients,
         dryRun: flags.dryRun === true,
@@ -81,10 +75,8 @@ export async function runDeployCommand(
         ...(flags.out === undefined ? {} : { savePlanTo: flags.out }),
         ...(flags.config === undefined ? {} : { configFile: resolve(flags.config) }),
         confirm: () => confirm({ yes: flags.yes === true, question: `Apply this plan to ${config.name}?` }),
-      });
-    } finally {
-      clients.destroy();
-    }
+      }),
+    );
   });
 }
 
@@ -95,15 +87,9 @@ export async function runDestroyCommand(
 ): Promise<void> {
   const { out, log } = io(flags.json);
   await exitCodes(flags.detailedExitcode, async () => {
-    const target = resolveTarget({
-      ...(flags.env === undefined ? {} : { envFlag: flags.env }),
-      ...(flags.config === undefined ? {} : { configFile: flags.config }),
-      changes: true,
-      env,
-    });
-    const clients = createAwsClients(target.config, env);
-    try {
-      return await destroyEnvironment({
+    const target = targetFromFlags(flags, env);
+    return withAwsClients(target.config, env, (clients) =>
+      destroyEnvironment({
         config: target.config,
         clients,
         dryRun: flags.dryRun === true,
@@ -113,10 +99,8 @@ export async function runDestroyCommand(
         ...(flags.json ? { json: true } : {}),
         confirm: () =>
           confirm({ yes: flags.yes === true, question: `Delete these resources of ${target.config.name}?` }),
-      });
-    } finally {
-      clients.destroy();
-    }
+      }),
+    );
   });
 }
 
@@ -141,13 +125,34 @@ export async function runApplyCommand(
       changes: true,
       env,
     });
-    const clients = createAwsClients(target.config, env);
-    try {
-      return await applySavedPlan({ saved, config: target.config, clients, out, log });
-    } finally {
-      clients.destroy();
-    }
+    return withAwsClients(target.config, env, (clients) =>
+      applySavedPlan({ saved, config: target.config, clients, out, log }),
+    );
   });
+}
+
+/** The environment `deploy` and `deploy destroy` act on: --env / --config, else ENV_NAME. */
+function targetFromFlags(flags: { env?: string; config?: string }, env: NodeJS.ProcessEnv) {
+  return resolveTarget({
+    ...(flags.env === undefined ? {} : { envFlag: flags.env }),
+    ...(flags.config === undefined ? {} : { configFile: flags.config }),
+    changes: true,
+    env,
+  });
+}
+
+/** AWS clients for `config`, destroyed once `use` settles (their sockets would keep the CLI alive). */
+async function withAwsClients<T>(
+  config: EnvironmentConfig,
+  env: NodeJS.ProcessEnv,
+  use: (clients: AwsClients) => Promise<T>,
+): Promise<T> {
+  const clients = createAwsClients(config, env);
+  try {
+    return await use(clients);
+  } finally {
+    clients.destroy();
+  }
 }
 
 /**

@@ -139,16 +139,20 @@ function functionSpec(
   };
 }
 
-function functionFields(f: {
-  runtime: string | undefined;
-  handler: string | undefined;
-  architecture: string | undefined;
-  memoryMb: number | undefined;
-  timeoutS: number | undefined;
-  roleArn: string | undefined;
-  codeSha256: string | undefined;
-  environment: Record<string, string>;
-}): Record<string, FieldValue> {
+/** The fields a plan compares, of the desired function (a FunctionSpec) or the one AWS has. */
+function functionFields(
+  f: Pick<
+    FunctionActual,
+    | "runtime"
+    | "handler"
+    | "architecture"
+    | "memoryMb"
+    | "timeoutS"
+    | "roleArn"
+    | "codeSha256"
+    | "environment"
+  >,
+): Record<string, FieldValue> {
   const fields: Record<string, FieldValue> = {
     runtime: f.runtime,
     handler: f.handler,

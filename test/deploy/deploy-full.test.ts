@@ -1,27 +1,19 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { EnvironmentConfig } from "../../config/schema.ts";
-import { deployEnvironment } from "../../deploy/apply/deploy-environment.ts";
-import {
-  type AwsTestEnv,
-  awsTestEnv,
-  isolatedProductionConfig,
-  useInProcess,
-} from "./support/aws-test-env.ts";
-import { type RecordedClients, recordedClients } from "./support/recorded-clients.ts";
+import { awsPerFile } from "./support/aws-per-file.ts";
+import { isolatedProductionConfig } from "./support/aws-test-env.ts";
+import { deployCapturing } from "./support/deploy-capturing.ts";
 import { createZone, recordsNamed } from "./support/route53-readback.ts";
 
 /**
  * A whole deploy: DynamoDB tables in DynamoDB Local and Route 53 in moto, both started by the
  * test setup on 127.0.0.1. Tables are kept apart from other tests by a unique table prefix.
  */
-let test: AwsTestEnv;
+const aws = awsPerFile({ dynamodb: "local" });
 let dynamodb: DynamoDBClient;
-const opened: RecordedClients[] = [];
 
 beforeAll(() => {
-  test = awsTestEnv({ moto: inject("motoEndpoint"), dynamodb: inject("dynamodbEndpoint") });
-  useInProcess(test);
   // A reader independent of the code under test (DynamoDB Local runs with -sharedDb).
   dynamodb = new DynamoDBClient({
     region: "us-east-1",
@@ -31,24 +23,9 @@ beforeAll(() => {
 });
 
 afterAll(() => dynamodb.destroy());
-afterEach(() => {
-  for (const r of opened.splice(0)) r.clients.destroy();
-});
 
-async function deploy(config: EnvironmentConfig) {
-  const recorded = recordedClients(config, test.env);
-  opened.push(recorded);
-  let text = "";
-  const result = await deployEnvironment({
-    config,
-    clients: recorded.clients,
-    dryRun: false,
-    confirm: async () => true,
-    out: (t) => {
-      text += t;
-    },
-  });
-  return { ...result, text, recorded };
+function deploy(config: EnvironmentConfig) {
+  return deployCapturing(config, aws.clientsFor(config));
 }
 
 async function keySchema(table: string): Promise<string> {
@@ -60,8 +37,7 @@ describe("deploy tables and DNS (DynamoDB Local + moto)", () => {
   it("creates each region's tables in its AWS region with the store's key schema, then is a no-op", async () => {
     const config = isolatedProductionConfig();
     const prefix = config.store.tablePrefix;
-    const setup = recordedClients(config, test.env);
-    opened.push(setup);
+    const setup = aws.clientsFor(config);
     const zoneId = await createZone(setup.clients.route53, config.dns!.hostedZoneName);
 
     const first = await deploy(config);
@@ -112,7 +88,7 @@ describe("deploy tables and DNS (DynamoDB Local + moto)", () => {
     await expect(attempt).rejects.toThrow(
       /the plan has a problem \(listed above\) and cannot be applied; nothing was changed/,
     );
-    expect(opened.at(-1)!.mutations()).toEqual([]);
+    expect(aws.last().mutations()).toEqual([]);
     await expect(
       dynamodb.send(new DescribeTableCommand({ TableName: `${prefix}-prod-us-items` })),
     ).rejects.toThrow(/not found|non-existent/i);

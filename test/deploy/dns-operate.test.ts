@@ -1,16 +1,11 @@
 import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
-import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../config/schema.ts";
 import { deployEnvironment } from "../../deploy/apply/deploy-environment.ts";
 import { dnsStatus, moveTraffic } from "../../deploy/dns/operate-dns.ts";
 import type { MoveRequest } from "../../deploy/dns/plan-traffic-move.ts";
-import {
-  type AwsTestEnv,
-  awsTestEnv,
-  isolatedProductionConfig,
-  useInProcess,
-} from "./support/aws-test-env.ts";
-import { type RecordedClients, recordedClients } from "./support/recorded-clients.ts";
+import { awsPerFile } from "./support/aws-per-file.ts";
+import { isolatedProductionConfig } from "./support/aws-test-env.ts";
 import { createZone, healthCheck, recordsNamed } from "./support/route53-readback.ts";
 
 /**
@@ -18,29 +13,13 @@ import { createZone, healthCheck, recordsNamed } from "./support/route53-readbac
  * so what answers is derived from the checks' settings (Inverted, Disabled), exactly as the
  * tool does wherever TestDNSAnswer is unavailable.
  */
-let test: AwsTestEnv;
-const opened: RecordedClients[] = [];
-
-beforeAll(() => {
-  test = awsTestEnv({ moto: inject("motoEndpoint") });
-  useInProcess(test);
-});
-
-afterEach(() => {
-  for (const r of opened.splice(0)) r.clients.destroy();
-});
-
-function clientsFor(config: EnvironmentConfig): RecordedClients {
-  const recorded = recordedClients(config, test.env);
-  opened.push(recorded);
-  return recorded;
-}
+const aws = awsPerFile();
 
 /** A deployed production-shaped pair in its own moto account; returns its zone id. */
 async function deployed(): Promise<{ config: EnvironmentConfig; zoneId: string }> {
   const base = isolatedProductionConfig();
   const config = { ...base, store: { ...base.store, kind: "memory" as const } };
-  const { clients } = clientsFor(config);
+  const { clients } = aws.clientsFor(config);
   const zoneId = await createZone(clients.route53, config.dns!.hostedZoneName);
   await deployEnvironment({ config, clients, dryRun: false, confirm: async () => true, out: () => {} });
   return { config, zoneId };
@@ -48,14 +27,14 @@ async function deployed(): Promise<{ config: EnvironmentConfig; zoneId: string }
 
 async function status(config: EnvironmentConfig) {
   let text = "";
-  const state = await dnsStatus(config, clientsFor(config).clients, (t) => {
+  const state = await dnsStatus(config, aws.clientsFor(config).clients, (t) => {
     text += t;
   });
   return { state, text };
 }
 
 async function move(config: EnvironmentConfig, request: MoveRequest) {
-  const recorded = clientsFor(config);
+  const recorded = aws.clientsFor(config);
   let text = "";
   const result = await moveTraffic(config, recorded.clients, request, {
     confirm: async () => true,
@@ -98,7 +77,7 @@ describe("failover dns (moto)", () => {
     expect(primaryCheck.HealthCheckConfig).toMatchObject({ Inverted: true, Disabled: false });
 
     // A deploy meanwhile leaves the operator's failover in place.
-    const redeploy = clientsFor(config);
+    const redeploy = aws.clientsFor(config);
     let planText = "";
     await deployEnvironment({
       config,
@@ -130,7 +109,7 @@ describe("failover dns (moto)", () => {
 
   it("flags a disabled check in status, and failover re-enables it while inverting", async () => {
     const { config, zoneId } = await deployed();
-    const { clients } = clientsFor(config);
+    const { clients } = aws.clientsFor(config);
     const records = await recordsNamed(clients.route53, zoneId, config.dns!.recordName);
     const primaryId = records.find((r) => r.Failover === "PRIMARY")!.HealthCheckId!;
     // The trap: someone disabled the primary's check by hand, so it counts as healthy for ever.
@@ -160,14 +139,14 @@ describe("failover dns (moto)", () => {
     await expect(attempt).rejects.toThrow(
       /"prod-eu" is not a region of environment production \(its regions are prod-us, prod-ie\)/,
     );
-    expect(opened.at(-1)!.calls).toEqual([]);
+    expect(aws.last().calls).toEqual([]);
   });
 
   it("refuses to move traffic when nothing is deployed", async () => {
     const config = isolatedProductionConfig();
-    await createZone(clientsFor(config).clients.route53, config.dns!.hostedZoneName);
+    await createZone(aws.clientsFor(config).clients.route53, config.dns!.hostedZoneName);
     const attempt = move(config, { kind: "failover", to: "prod-ie", force: false });
     await expect(attempt).rejects.toThrow(/no deployed failover pair.*run `failover deploy` first/);
-    expect(opened.at(-1)!.mutations()).toEqual([]);
+    expect(aws.last().mutations()).toEqual([]);
   });
 });

@@ -1,16 +1,12 @@
 import { CreateTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type EnvironmentConfig, environmentSchema } from "../../config/schema.ts";
-import { deployEnvironment } from "../../deploy/apply/deploy-environment.ts";
 import { destroyEnvironment } from "../../deploy/apply/destroy-environment.ts";
-import {
-  type AwsTestEnv,
-  awsTestEnv,
-  isolatedProductionConfig,
-  useInProcess,
-} from "./support/aws-test-env.ts";
+import { awsPerFile } from "./support/aws-per-file.ts";
+import { isolatedProductionConfig } from "./support/aws-test-env.ts";
+import { deployCapturing } from "./support/deploy-capturing.ts";
 import { mrscOverlay } from "./support/mrsc-overlay.ts";
-import { type RecordedClients, recordedClients } from "./support/recorded-clients.ts";
+import type { RecordedClients } from "./support/recorded-clients.ts";
 
 /**
  * Issue 12: `failover deploy` creates the control table as a DynamoDB global table with
@@ -20,17 +16,8 @@ import { type RecordedClients, recordedClients } from "./support/recorded-client
  * exact requests the SDK was asked to send, and mrsc-overlay.ts answers them and shows the
  * replicas on DescribeTable as DynamoDB would.
  */
-let test: AwsTestEnv;
-const opened: RecordedClients[] = [];
+const aws = awsPerFile({ dynamodb: "moto" });
 const noWait = { sleep: async () => {}, maxWaitS: 10 };
-
-beforeAll(() => {
-  test = awsTestEnv({ moto: inject("motoEndpoint"), dynamodb: inject("motoEndpoint") });
-  useInProcess(test);
-});
-afterEach(() => {
-  for (const r of opened.splice(0)) r.clients.destroy();
-});
 
 /** Production's own control placement (MRSC), tables only. */
 function tablesOnly(witness = false): EnvironmentConfig {
@@ -47,27 +34,13 @@ function tablesOnly(witness = false): EnvironmentConfig {
 }
 
 function clientsFor(config: EnvironmentConfig): RecordedClients {
-  const recorded = recordedClients(config, test.env);
+  const recorded = aws.clientsFor(config);
   mrscOverlay(recorded.clients);
-  opened.push(recorded);
   return recorded;
 }
 
-async function deploy(config: EnvironmentConfig, recorded = clientsFor(config)) {
-  let text = "";
-  const out = (t: string) => {
-    text += t;
-  };
-  const result = await deployEnvironment({
-    config,
-    clients: recorded.clients,
-    dryRun: false,
-    confirm: async () => true,
-    out,
-    log: out,
-    waits: noWait,
-  });
-  return { ...result, text, recorded };
+function deploy(config: EnvironmentConfig, recorded = clientsFor(config)) {
+  return deployCapturing(config, recorded, { waits: noWait });
 }
 
 async function destroy(config: EnvironmentConfig, recorded: RecordedClients) {
@@ -90,8 +63,7 @@ async function destroy(config: EnvironmentConfig, recorded: RecordedClients) {
 
 /** Where moto holds the table, read through a client of the test's own (no overlay). */
 async function motoHas(config: EnvironmentConfig, awsRegion: string, table: string): Promise<boolean> {
-  const recorded = recordedClients(config, test.env);
-  opened.push(recorded);
+  const recorded = aws.clientsFor(config);
   try {
     await recorded.clients.dynamodb(awsRegion).send(new DescribeTableCommand({ TableName: table }));
     return true;

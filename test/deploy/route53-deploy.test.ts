@@ -1,15 +1,10 @@
 import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
-import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../config/schema.ts";
-import { deployEnvironment } from "../../deploy/apply/deploy-environment.ts";
 import { DeployError } from "../../deploy/deploy-error.ts";
-import {
-  type AwsTestEnv,
-  awsTestEnv,
-  isolatedProductionConfig,
-  useInProcess,
-} from "./support/aws-test-env.ts";
-import { type RecordedClients, recordedClients } from "./support/recorded-clients.ts";
+import { awsPerFile } from "./support/aws-per-file.ts";
+import { isolatedProductionConfig } from "./support/aws-test-env.ts";
+import { deployCapturing } from "./support/deploy-capturing.ts";
 import {
   allHealthChecks,
   createZone,
@@ -22,17 +17,7 @@ import {
  * `failover deploy` against moto's Route 53, over HTTP. Each test deploys into its own moto
  * account (an assumed role in a fresh account id) and zone, so tests never see each other.
  */
-let test: AwsTestEnv;
-const opened: RecordedClients[] = [];
-
-beforeAll(() => {
-  test = awsTestEnv({ moto: inject("motoEndpoint") });
-  useInProcess(test);
-});
-
-afterEach(() => {
-  for (const r of opened.splice(0)) r.clients.destroy();
-});
+const aws = awsPerFile();
 
 /** A production-shaped config in its own account and zone, without tables (see deploy-full.test.ts). */
 function routeOnlyConfig(): EnvironmentConfig {
@@ -40,29 +25,12 @@ function routeOnlyConfig(): EnvironmentConfig {
   return { ...config, store: { ...config.store, kind: "memory" } };
 }
 
-function clientsFor(config: EnvironmentConfig): RecordedClients {
-  const recorded = recordedClients(config, test.env);
-  opened.push(recorded);
-  return recorded;
-}
-
-async function deploy(config: EnvironmentConfig, options: { dryRun?: boolean } = {}) {
-  const recorded = clientsFor(config);
-  let text = "";
-  const result = await deployEnvironment({
-    config,
-    clients: recorded.clients,
-    dryRun: options.dryRun === true,
-    confirm: async () => true,
-    out: (t) => {
-      text += t;
-    },
-  });
-  return { ...result, text, recorded };
+function deploy(config: EnvironmentConfig, options: { dryRun?: boolean } = {}) {
+  return deployCapturing(config, aws.clientsFor(config), options);
 }
 
 async function zoneFor(config: EnvironmentConfig): Promise<string> {
-  const setup = clientsFor(config);
+  const setup = aws.clientsFor(config);
   return createZone(setup.clients.route53, config.dns!.hostedZoneName);
 }
 
@@ -210,7 +178,7 @@ describe("deploy to Route 53 (moto)", () => {
     const attempt = deploy(config);
     await expect(attempt).rejects.toThrow(DeployError);
     await expect(attempt).rejects.toThrow(/hosted zone "z.*\.test\." \(dns\.hostedZoneName\) was not found/);
-    expect(opened.at(-1)!.mutations()).toEqual([]);
+    expect(aws.last().mutations()).toEqual([]);
   });
 
   it("fails with a clear error, before any call to AWS, when there are no credentials", async () => {
@@ -219,6 +187,6 @@ describe("deploy to Route 53 (moto)", () => {
     await expect(attempt).rejects.toThrow(
       /no usable AWS credentials from profile "no-such-profile" \(from aws.profile in the config\)/,
     );
-    expect(opened.at(-1)!.calls).toEqual([]);
+    expect(aws.last().calls).toEqual([]);
   });
 });

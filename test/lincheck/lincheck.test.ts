@@ -63,7 +63,7 @@ describe("simulator: the real code in virtual time, sync replication, prod-us do
     const result = await checkHistory(history, "sim-after-commit");
     expect(result.output).toContain("NOT linearizable");
     expect(result.exitCode).toBe(1);
-  }, 60_000);
+  });
 
   it("after-sync (the default): every history is linearizable", async () => {
     for (const seed of [1, 2]) {
@@ -73,7 +73,7 @@ describe("simulator: the real code in virtual time, sync replication, prod-us do
       expect(result.output).toMatch(/^linearizable: \d+ ops/);
       expect(monotonicReadViolations(history)).toEqual([]);
     }
-  }, 60_000);
+  });
 });
 
 describe("simulator, async replication: what README.md says async promises", () => {
@@ -87,7 +87,7 @@ describe("simulator, async replication: what README.md says async promises", () 
     const result = await checkHistory(history, "sim-async-no-fault");
     expect(result.output).toMatch(/^linearizable: \d+ ops/);
     expect(monotonicReadViolations(history)).toEqual([]);
-  }, 60_000);
+  });
 
   it("across prod-us going down: not linearizable (acknowledged writes within the lag are lost)", async () => {
     const { history, promoted } = await recordSimHistory({
@@ -101,7 +101,7 @@ describe("simulator, async replication: what README.md says async promises", () 
     expect(result.output).toContain("NOT linearizable");
     // Not even monotonic reads: a reader goes back to a value older than one it had already seen.
     expect(monotonicReadViolations(history).length).toBeGreaterThan(0);
-  }, 60_000);
+  });
 });
 
 /**
@@ -120,6 +120,6 @@ describe("live stack, sync replication, through the router", () => {
       const gets = run.history.ops.filter((o) => o.op === "get");
       expect(gets.filter((o) => o.note?.endsWith("prod-us")).length).toBeGreaterThan(0);
       if (fault.failsOver) expect(gets.filter((o) => o.note?.endsWith("prod-ie")).length).toBeGreaterThan(0);
-    }, 60_000);
+    });
   }
 });

@@ -53,7 +53,7 @@ describe("the load-test runner's read-back", () => {
     ]);
     const verdict = await checkWrites(stack, "prod-us", log, () => {});
     expect(verdict).toMatchObject({ ok: true, acknowledged: 1, missing: 0, stale: 0 });
-  }, 60_000);
+  });
 
   it("fails when an acknowledged update is lost (the item holds an older value)", async () => {
     const created = await write("POST", "/items", { n: 1 });
@@ -68,5 +68,5 @@ describe("the load-test runner's read-back", () => {
     const verdict = await checkWrites(stack, "prod-us", log, (l) => lines.push(l));
     expect(verdict).toMatchObject({ ok: false, stale: 1, missing: 0 });
     expect(lines.join("\n")).toMatch(/read back 1 items for 2 acknowledged writes \(1 creates, 1 updates\)/);
-  }, 60_000);
+  });
 });

@@ -1,16 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EventLoopStalls } from "../support/event-loop-stalls.ts";
-import { delay, runLoad, waitFor } from "./support/load.ts";
+import { STALL_MS } from "../support/loaded-machine.ts";
+import { delay, type LoadResult, runLoad, waitFor } from "./support/load.ts";
 import { FAST_POLICY, regionStack, type Stack } from "./support/region-stack.ts";
-import { FAST_LEASE } from "./support/router-env.ts";
+import { LEASE_WAIT_MS } from "./support/router-env.ts";
 
 // Real region services and a real router on 127.0.0.1, system clock, pooled HTTP transport.
-// Policy (FAST_POLICY): probe every 200 ms, timeout 100 ms, fall 3, rise 2, confirmation
-// probes 20 ms apart; connect timeout 100 ms, response timeout 400 ms.
+// Policy (FAST_POLICY): probe timings a loaded machine's stall does not trip, fall 3, rise 2,
+// confirmation probes 20 ms apart; a promoted region holds writes for LEASE_WAIT_MS.
 const INTERVAL_MS = FAST_POLICY.healthCheck.intervalMs;
 const LIMIT_MS = FAST_POLICY.connectTimeoutMs + FAST_POLICY.responseTimeoutMs;
-// A promoted region holds writes until the old active's lease has run out (regions/service/lease.ts).
-const LEASE_WAIT_MS = FAST_LEASE.leaseMs + FAST_LEASE.maxClockDriftMs;
+/**
+ * The most a load that waits for a failover may run: the slowest detection (a hang, fall x
+ * interval + timeout), the lease wait, and a stall per step; a bound on a test that would
+ * otherwise hang, not a measured time (the tests assert those separately).
+ */
+const LOAD_CAP_MS =
+  INTERVAL_MS * (FAST_POLICY.healthCheck.fallCount + 1) +
+  FAST_POLICY.healthCheck.timeoutMs +
+  LEASE_WAIT_MS +
+  10 * STALL_MS;
+/** Requests after the promotion that each test waits for (and then checks). */
+const AFTER_PROMOTION = 50;
 let stack: Stack | undefined;
 // Wall-clock bounds allow for the time this process could not run (a busy shared machine); the
 // exact bounds, to the millisecond, are asserted on virtual time in failover-timing.test.ts.
@@ -24,6 +35,19 @@ afterEach(async () => {
   stack = undefined;
 });
 
+/** When `router` promoted, if it has. */
+function promotedAtMs(router: Stack["routers"][number]["router"]): number | undefined {
+  return router.status().decisions.find((d) => d.kind === "promote")?.atMs;
+}
+
+/** Stops a load once `count` requests started after `router`'s promotion. */
+function afterPromotion(router: Stack["routers"][number]["router"], count: number) {
+  return (results: LoadResult[]) => {
+    const atMs = promotedAtMs(router);
+    return atMs !== undefined && results.filter((r) => r.startMs > atMs + 5).length >= count;
+  };
+}
+
 async function ready(s: Stack) {
   const node = await s.addRouter("edge-1");
   await waitFor(() => node.router.status().regions.every((r) => r.health.confirmed));
@@ -34,7 +58,11 @@ describe("against real regions over sockets", () => {
   it("kill prod-us: traffic moves within one probe interval (+ stalls) and no idempotent request fails", async () => {
     stack = await regionStack();
     const edge = await ready(stack);
-    const load = runLoad([edge.url], { concurrency: 8, durationMs: 1800 });
+    const load = runLoad([edge.url], {
+      concurrency: 8,
+      durationMs: LOAD_CAP_MS,
+      until: afterPromotion(edge.router, AFTER_PROMOTION + 1),
+    });
     await delay(600);
     const killedAtMs = Date.now();
     await stack.kill("prod-us");
@@ -49,9 +77,9 @@ describe("against real regions over sockets", () => {
     const failed = results.filter((r) => r.status !== 200);
     expect(failed).toEqual([]);
     // Fewer than without leases: writes wait LEASE_WAIT_MS on prod-ie after the promotion.
-    expect(results.length).toBeGreaterThan(50);
+    expect(results.length).toBeGreaterThan(AFTER_PROMOTION);
     const after = results.filter((r) => r.startMs > promote!.atMs + 5);
-    expect(after.length).toBeGreaterThan(50);
+    expect(after.length).toBeGreaterThan(AFTER_PROMOTION);
     expect(after.every((r) => r.servedBy === "prod-ie")).toBe(true);
     expect(results.some((r) => r.reason === "retry" || r.reason === "failover")).toBe(true);
   });
@@ -59,7 +87,11 @@ describe("against real regions over sockets", () => {
   it("hang prod-us: traffic moves within interval x fall + timeout, and no request outlives the timeouts", async () => {
     stack = await regionStack({ proxied: true });
     const edge = await ready(stack);
-    const load = runLoad([edge.url], { concurrency: 8, durationMs: 2000 });
+    const load = runLoad([edge.url], {
+      concurrency: 8,
+      durationMs: LOAD_CAP_MS,
+      until: afterPromotion(edge.router, AFTER_PROMOTION),
+    });
     await delay(600);
     const hungAtMs = Date.now();
     stack.regions["prod-us"].proxy!.mode = "hang";
@@ -82,17 +114,13 @@ describe("against real regions over sockets", () => {
     expect(slowest).toBeLessThan(LIMIT_MS + LEASE_WAIT_MS + stalls.slackMs(3));
     expect(results.filter((r) => r.status !== 200 && r.status !== 504)).toEqual([]);
     const after = results.filter((r) => r.startMs > promote!.atMs + 5);
+    expect(after.length).toBeGreaterThanOrEqual(AFTER_PROMOTION);
     expect(after.every((r) => r.status === 200 && r.servedBy === "prod-ie")).toBe(true);
   });
 
   it("a slow prod-us (60 ms per answer, under the probe timeout) keeps traffic", async () => {
-    // A probe timeout with room for a busy machine on top of the 60 ms: at FAST_POLICY's 100 ms,
-    // one 40 ms stall of this process made a probe of a healthy region time out.
-    const policy = {
-      ...FAST_POLICY,
-      healthCheck: { ...FAST_POLICY.healthCheck, intervalMs: 500, timeoutMs: 400 },
-    };
-    stack = await regionStack({ proxied: true, policy });
+    // FAST_POLICY's probe timeout has a stall's room on top of the 60 ms.
+    stack = await regionStack({ proxied: true });
     const edge = await ready(stack);
     const proxy = stack.regions["prod-us"].proxy!;
     proxy.delayMs = 60;
@@ -118,7 +146,16 @@ describe("against real regions over sockets", () => {
     const a = await ready(stack);
     const b = await stack.addRouter("edge-2");
     await waitFor(() => b.router.status().regions.every((r) => r.health.confirmed));
-    const load = runLoad([a.url, b.url], { concurrency: 6, durationMs: 1800, pick: () => "PUT" });
+    const load = runLoad([a.url, b.url], {
+      concurrency: 6,
+      durationMs: LOAD_CAP_MS,
+      pick: () => "PUT",
+      // Both routers on the new epoch, and writes acknowledged by prod-ie in it.
+      until: (results) =>
+        a.router.status().epoch === 2 &&
+        b.router.status().epoch === 2 &&
+        results.filter((r) => r.servedBy === "prod-ie").length >= 20,
+    });
     await delay(600);
     await stack.kill("prod-us");
     const results = await load;

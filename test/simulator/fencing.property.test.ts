@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../simulator/run/run-scenario.ts";
-import { propertyScenario, replicationArb } from "./support/property-scenario.ts";
+import { propertyScenario, regionArb, type SpecOf, specArb, timingArb } from "./support/property-scenario.ts";
 
 // Issue 12's property, over random fault timelines on production's topology (MRSC control plane
 // in us-east-1, us-east-2, us-west-2; prod-us in us-east-1, prod-ie in eu-west-1):
@@ -14,10 +14,8 @@ import { propertyScenario, replicationArb } from "./support/property-scenario.ts
 // control replicas (one, or all in an AWS region), store latency spikes with jitter, and clock
 // drift within the lease's bound. FENCING_PROPERTY_RUNS=500 runs the issue's 500 timelines.
 const DURATION_S = 60;
-const timing = fc
-  .record({ startS: fc.integer({ min: 5, max: 45 }), lengthS: fc.integer({ min: 1, max: 40 }) })
-  .map(({ startS, lengthS }) => ({ startS, durationS: Math.min(lengthS, DURATION_S - startS) }));
-const region = fc.constantFrom("prod-us", "prod-ie");
+const timing = timingArb(DURATION_S, 45, 40);
+const region = regionArb;
 const part = fc.constantFrom(
   "prod-us",
   "prod-ie",
@@ -76,18 +74,13 @@ const faultArb = fc.oneof(
   }),
 );
 
-const specArb = fc.record({
-  faults: fc.array(faultArb, { minLength: 1, maxLength: 3 }),
-  replication: replicationArb,
+const specs = specArb(faultArb, {
   // Each node's clock rate within +-2% of true: two nodes differ by at most 4% of a lease, under
   // production's bound of 100 ms in 2,000 (5%).
   clockDriftPpm: fc.integer({ min: 0, max: 20_000 }),
-  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
 
-type Spec = typeof specArb extends fc.Arbitrary<infer T> ? T : never;
-
-function scenarioOf(spec: Spec) {
+function scenarioOf(spec: SpecOf<typeof specs>) {
   return propertyScenario({
     name: "fencing-property",
     durationS: DURATION_S,
@@ -104,7 +97,7 @@ describe("issue 12: fencing and RPO 0 over random fault timelines (fast-check)",
     let runs = 0;
     let promoted = 0;
     await fc.assert(
-      fc.asyncProperty(specArb, async (spec) => {
+      fc.asyncProperty(specs, async (spec) => {
         const { result } = await runScenario(scenarioOf(spec), { seed: spec.seed });
         runs++;
         if (result.promotions.length > 0) promoted++;

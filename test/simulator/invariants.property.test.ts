@@ -1,13 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../simulator/run/run-scenario.ts";
-import { propertyScenario, replicationArb } from "./support/property-scenario.ts";
+import { propertyScenario, regionArb, type SpecOf, specArb, timingArb } from "./support/property-scenario.ts";
 
 const DURATION_S = 100;
-const region = fc.constantFrom("prod-us", "prod-ie");
-const timing = fc
-  .record({ startS: fc.integer({ min: 5, max: 80 }), lengthS: fc.integer({ min: 1, max: 60 }) })
-  .map(({ startS, lengthS }) => ({ startS, durationS: Math.min(lengthS, DURATION_S - startS) }));
+const region = regionArb;
+const timing = timingArb(DURATION_S, 80, 60);
 
 /** Any fault kind, on any target, anywhere on the timeline. */
 const faultArb = fc.oneof(
@@ -41,16 +39,9 @@ const faultArb = fc.oneof(
     })),
 );
 
-const specArb = fc.record({
-  faults: fc.array(faultArb, { minLength: 1, maxLength: 3 }),
-  replication: replicationArb,
-  failback: fc.constantFrom("manual", "automatic"),
-  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-});
+const specs = specArb(faultArb, { failback: fc.constantFrom("manual", "automatic") });
 
-type Spec = typeof specArb extends fc.Arbitrary<infer T> ? T : never;
-
-function scenarioOf(spec: Spec) {
+function scenarioOf(spec: SpecOf<typeof specs>) {
   return propertyScenario({
     name: "property",
     durationS: DURATION_S,
@@ -67,7 +58,7 @@ function scenarioOf(spec: Spec) {
 describe("invariants over random fault timelines (fast-check)", () => {
   it("never splits the brain, loses only what replication lag explains, and heals", async () => {
     await fc.assert(
-      fc.asyncProperty(specArb, async (spec) => {
+      fc.asyncProperty(specs, async (spec) => {
         const { result } = await runScenario(scenarioOf(spec), { seed: spec.seed });
         expect(result.splitBrain.count).toBe(0);
         expect(result.lostWrites.unexplained).toBe(0);

@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningStack } from "../../stack/start-stack.ts";
 import { healFault, injectFault, region, stackStatus, waitForActive } from "./support/control.ts";
 import { eventually } from "./support/http.ts";
 import { expectNoFailures, type Outcome, startLoop } from "./support/request-loop.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { STACK_SYNC_TIMEOUT_MS, stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 /** Writes through a prod-us outage; returns every write the router acknowledged. */
 async function writeThroughOutage(s: RunningStack): Promise<{ acknowledged: Outcome[]; faultId: number }> {
@@ -18,7 +14,7 @@ async function writeThroughOutage(s: RunningStack): Promise<{ acknowledged: Outc
   const fault = await injectFault(s, { kind: "region-down", region: "prod-us" });
   await waitForActive(s, "prod-ie");
   const countAtFailover = loop.outcomes.length;
-  await eventually("writes after the failover", () => loop.outcomes.length >= countAtFailover + 40, 8000);
+  await eventually("writes after the failover", () => loop.outcomes.length >= countAtFailover + 40);
   const outcomes = await loop.stop();
   expectNoFailures(outcomes, (await stackStatus(s)).router.decisions);
   return { acknowledged: outcomes.filter((o) => o.itemId !== undefined), faultId: fault.id };
@@ -54,7 +50,7 @@ async function missingOnProdIe(s: RunningStack, acknowledged: Outcome[]): Promis
 
 describe("acknowledged writes through a region-down failover", () => {
   it("sync replication: every write the router acknowledged as replicated is on prod-ie afterwards", async () => {
-    stack = await startTestStack({ replication: { mode: "sync", syncTimeoutMs: 1000 } });
+    const stack = await stacks.start({ replication: { mode: "sync", syncTimeoutMs: STACK_SYNC_TIMEOUT_MS } });
     const { acknowledged, faultId } = await writeThroughOutage(stack);
     expect(acknowledged.length).toBeGreaterThan(80);
     // Sync's promise is for writes acknowledged without "x-replication: degraded". Under
@@ -82,7 +78,7 @@ describe("acknowledged writes through a region-down failover", () => {
   });
 
   it("async replication: acknowledged writes missing on prod-ie are all counted as orphaned when prod-us rejoins", async () => {
-    stack = await startTestStack({ replication: { mode: "async" } });
+    const stack = await stacks.start({ replication: { mode: "async" } });
     const { acknowledged, faultId } = await writeThroughOutage(stack);
     const missing = await missingOnProdIe(stack, acknowledged);
     // Only writes prod-us acknowledged can be missing: prod-ie has everything it acknowledged.

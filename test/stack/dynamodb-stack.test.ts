@@ -1,15 +1,12 @@
 import { afterEach, describe, expect, inject, it } from "vitest";
-import type { RunningStack } from "../../stack/start-stack.ts";
 import { type CliProcess, runFailover } from "./support/cli-process.ts";
 import { healFault, injectFault, region, stackStatus, waitForActive } from "./support/control.ts";
 import { eventually, sendJson } from "./support/http.ts";
-import { distinctFreePorts, startTestStack } from "./support/test-stack.ts";
+import { distinctFreePorts, stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
+const stacks = stackPerTest();
 const running: CliProcess[] = [];
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
+afterEach(() => {
   for (const cli of running.splice(0)) cli.kill();
 });
 
@@ -32,7 +29,7 @@ function upOnDynamoDb(port: number, controlPort: number, extra: string[] = []): 
 describe("the live stack on DynamoDB Local", () => {
   it("stores writes in DynamoDB, replicates them, and fails over to prod-ie through the DynamoDB control record", async () => {
     const endpoint = inject("dynamodbEndpoint");
-    stack = await startTestStack({
+    const stack = await stacks.start({
       store: { kind: "dynamodb", tablePrefix: `live-stack-${Date.now()}`, endpoint },
       // A generous sync timeout: a cold or busy DynamoDB Local slower than syncTimeoutMs turns the
       // write into a "degraded" acknowledgement without prod-ie (degrade-to-async, the default),
@@ -40,12 +37,26 @@ describe("the live stack on DynamoDB Local", () => {
       // response timeout and the client's 10 s (sendJson) sit above it.
       replication: { mode: "sync", syncTimeoutMs: 8000 },
       // DynamoDB Local is a JVM on a shared 2-core machine: a write and its replication can take
-      // a second when it is busy, and a probe reads the store. A refused connection is still
-      // detected at once by the confirmation probes.
-      router: { healthCheck: { intervalMs: 1000, timeoutMs: 800 }, responseTimeoutMs: 9000 },
+      // seconds when it is busy. FAST_ROUTER's probe timings already allow a stall.
+      router: { responseTimeoutMs: 9000 },
     });
-    const before = await sendJson(`${stack.routerUrl}/items`, "POST", { data: { store: "dynamodb" } });
-    expect(before.status).toBe(201);
+    // The first write is each region's first to its new DynamoDB Local tables: on a loaded machine
+    // that outlasted even 8 s, and prod-us answered 503 replication_timeout, "retry it (with the
+    // same Idempotency-Key)". A client does that; so does this, until the write is acknowledged.
+    const before = await eventually(
+      "the first write to be acknowledged",
+      async () => {
+        const answer = await sendJson(
+          `${stack.routerUrl}/items`,
+          "POST",
+          { data: { store: "dynamodb" } },
+          { "idempotency-key": "ddb-0" },
+        );
+        return answer.status === 503 && answer.json.error === "replication_timeout" ? undefined : answer;
+      },
+      60_000,
+    );
+    expect(before.status, JSON.stringify(before.json)).toBe(201);
     expect(before.headers.get("x-replication")).toBeNull();
     const id = before.json.id as string;
     // Sync replication: acknowledged means prod-ie's DynamoDB table holds it already.
@@ -76,7 +87,7 @@ describe("the live stack on DynamoDB Local", () => {
 
     await healFault(stack, fault.id);
     await eventually("prod-us to rejoin as standby", async () => {
-      const us = region(await stackStatus(stack!), "prod-us");
+      const us = region(await stackStatus(stack), "prod-us");
       return us.up && us.role === "standby" && us.epoch === 2;
     });
   });
@@ -85,10 +96,10 @@ describe("the live stack on DynamoDB Local", () => {
     const [port, controlPort] = await distinctFreePorts("127.0.0.1", 2);
     const cli = runFailover(upOnDynamoDb(port!, controlPort!));
     running.push(cli);
-    const out = await cli.waitForOutput(/Ctrl-C to stop/, 30_000);
+    const out = await cli.waitForOutput(/Ctrl-C to stop/);
     expect(out).toContain("store dynamodb");
     const created = await sendJson(`http://127.0.0.1:${port}/items`, "POST", { data: { via: "cli" } });
-    expect(created.status).toBe(201);
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
     cli.child.kill("SIGINT");
     expect(await cli.exited).toBe(0);
   });
@@ -100,7 +111,7 @@ describe("the live stack on DynamoDB Local", () => {
     const start = async (extra: string[] = []) => {
       const cli = runFailover([...flags, ...extra]);
       running.push(cli);
-      await cli.waitForOutput(/Ctrl-C to stop/, 60_000);
+      await cli.waitForOutput(/Ctrl-C to stop/);
       return cli;
     };
     const stop = async (cli: CliProcess) => {
@@ -111,7 +122,7 @@ describe("the live stack on DynamoDB Local", () => {
     const created = await sendJson(`http://127.0.0.1:${port}/items`, "POST", {
       data: { kept: "across restarts" },
     });
-    expect(created.status).toBe(201);
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
     const id = created.json.id as string;
     await stop(first);
 

@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { RunningStack } from "../../stack/start-stack.ts";
+import { describe, expect, it } from "vitest";
 import {
   healFault,
   injectFault,
@@ -9,25 +8,21 @@ import {
   waitForActive,
 } from "./support/control.ts";
 import { eventually, sendJson } from "./support/http.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { stackPerTest } from "./support/test-stack.ts";
 
 // Issue 12 on the live stack: a deposed region that has learned of the promotion refuses a read
 // tagged with the old epoch (what a router that has not seen the promotion sends), so it cannot
 // hand out the value the new active region has since overwritten; the router, knowing the new
 // epoch, reads from the active region.
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 describe("epoch-tagged reads on the live stack", () => {
   it("prod-us, back as standby with a stale copy, refuses a read tagged epoch 1; the router reads prod-ie's value", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const s = stack;
     const id = await seedReplicatedItem(s);
     const down = await injectFault(s, { kind: "region-down", region: "prod-us" });
-    await waitForActive(s, "prod-ie", 5000);
+    await waitForActive(s, "prod-ie");
     const put = await eventually("the overwrite acknowledged by prod-ie", async () => {
       const r = await sendJson(`${s.routerUrl}/items/${id}`, "PUT", { data: { v: 2 } });
       return r.status === 200 ? r : undefined;
@@ -52,5 +47,5 @@ describe("epoch-tagged reads on the live stack", () => {
     expect(routed.status).toBe(200);
     expect(routed.headers.get("x-served-by")).toBe("prod-ie");
     expect(routed.json).toMatchObject({ data: { v: 2 } });
-  }, 60_000);
+  });
 });

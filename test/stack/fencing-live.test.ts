@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { WriteAck } from "../../regions/service/items-routes.ts";
-import type { RunningStack } from "../../stack/start-stack.ts";
 import { healFault, injectFault, region, stackStatus } from "./support/control.ts";
 import { eventually } from "./support/http.ts";
 import { type Outcome, startLoop } from "./support/request-loop.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { FAILOVER_WAIT_MS, STACK_SYNC_TIMEOUT_MS, stackPerTest } from "./support/test-stack.ts";
 
 // Issue 12's live check: sync replication, writes through the router AND straight to both
 // regions (a client that bypasses the router, or a router that has not yet learned of a
@@ -59,11 +58,9 @@ const FAULTS: {
   },
 ];
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
+/** Writes acknowledged to clients that a run must cover to mean something. */
+const MIN_ACKNOWLEDGED = 40;
 
 interface SeenAck extends WriteAck {
   region: string;
@@ -86,14 +83,16 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
     const claim = mode === "sync" ? "no acknowledged write lost" : "(async: fencing only)";
     it(`${mode}, ${name}: no acknowledgement from a fenced region, ${claim}`, async () => {
       const acks: SeenAck[] = [];
-      stack = await startTestStack({
-        replication: { mode, syncTimeoutMs: 1000 },
+      const stack = await stacks.start({
+        replication: { mode, syncTimeoutMs: STACK_SYNC_TIMEOUT_MS },
         ...(routerLocation ? { routerLocation } : {}),
         onWriteAcknowledged: (regionName, ack) =>
           acks.push({ ...ack, region: regionName, atMs: performance.now() }),
       });
       const s = stack;
-      const bounded = { paceMs: 10, maxRequests: 1500, requestTimeoutMs: 4000 };
+      // Paced so that five clients leave this process (the whole stack) room on a loaded machine:
+      // a sync shipment queued behind them past syncTimeoutMs degrades, and blocks the promotion.
+      const bounded = { paceMs: 20, maxRequests: 1500, requestTimeoutMs: 4000 };
       const loops = [
         startLoop({ routerUrl: s.routerUrl, workers: 3, ...bounded }),
         startLoop({ routerUrl: s.regionUrls["prod-us"]!, workers: 1, ...bounded }),
@@ -106,17 +105,25 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
         await eventually(
           "the router to promote prod-ie",
           async () => (await stackStatus(s)).router.epoch >= 2,
-          10_000,
-        );
+          FAILOVER_WAIT_MS,
+        ).catch(async (error: Error) => {
+          throw new Error(`${error.message}: ${JSON.stringify((await stackStatus(s)).router.decisions)}`);
+        });
         await eventually(
           "writes acknowledged by prod-ie",
           () => acks.some((a) => a.region === "prod-ie"),
-          10_000,
+          FAILOVER_WAIT_MS,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await healFault(s, injected.id);
       await new Promise((resolve) => setTimeout(resolve, 1000));
+      // However slow a loaded machine makes the writes, the checks below cover enough of them.
+      await eventually(
+        `more than ${MIN_ACKNOWLEDGED} writes acknowledged to clients`,
+        () =>
+          loops.flatMap((l) => l.outcomes).filter((o) => o.itemId !== undefined).length > MIN_ACKNOWLEDGED,
+      );
       const outcomes = (await Promise.all(loops.map((l) => l.stop()))).flat();
 
       // Fencing, at the regions: once an epoch has acknowledged a write, no older epoch does.
@@ -149,11 +156,11 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
           missing.push(`${write.itemId} (${write.servedBy}, ${write.replication ?? "replicated"})`);
       }
       if (mode === "sync") expect(missing).toEqual([]);
-      expect(acknowledged.length).toBeGreaterThan(40);
+      expect(acknowledged.length).toBeGreaterThan(MIN_ACKNOWLEDGED);
       const epochs = [...new Set(acks.map((a) => `${a.region}@${a.epoch}`))].join(" ");
       console.info(
         `[measure] fencing ${mode} ${name}: ${acks.length} acknowledgements (${epochs}), ${acknowledged.length} acknowledged to clients, ${missing.length} lost, active ${active.name}`,
       );
-    }, 60_000);
+    });
   }
 });

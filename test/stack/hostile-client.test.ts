@@ -13,7 +13,7 @@ let port: number;
 beforeAll(async () => {
   stack = await startTestStack();
   port = Number(new URL(stack.routerUrl).port);
-}, 60_000);
+});
 afterAll(async () => {
   await stack?.close();
 });

@@ -1,22 +1,18 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningStack } from "../../stack/start-stack.ts";
 import { failoverOnce, STACK_FRAME } from "./support/cli-process.ts";
 import { healFault, injectFault, region, stackStatus, waitForActive } from "./support/control.ts";
 import { eventually, sendJson } from "./support/http.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 /** prod-us acknowledges writes prod-ie never gets (replication paused), dies, and rejoins as standby. */
 async function stackWithOrphans(): Promise<{ s: RunningStack; lost: { id: string; data: unknown }[] }> {
-  const s = await startTestStack();
+  const s = await stacks.start();
   const kept = await sendJson(`${s.routerUrl}/items`, "POST", { data: { kept: 1 } });
   expect(kept.status).toBe(201);
   // Async replication: the kept write must reach prod-ie before replication is paused.
@@ -46,7 +42,6 @@ async function stackWithOrphans(): Promise<{ s: RunningStack; lost: { id: string
 describe("failover orphans (a real process against the live stack)", () => {
   it("lists, exports as NDJSON, and re-applies orphans through the active region on purpose", async () => {
     const { s, lost } = await stackWithOrphans();
-    stack = s;
     const target = ["--region", "prod-us", "--stack", s.controlUrl];
 
     const table = await failoverOnce(["orphans", "list", ...target]);
@@ -95,5 +90,5 @@ describe("failover orphans (a real process against the live stack)", () => {
     const twice = await failoverOnce(["orphans", "reapply", ...target, "--id", first.id, "--yes"]);
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain("already re-applied");
-  }, 120_000);
+  });
 });

@@ -1,22 +1,18 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningStack } from "../../stack/start-stack.ts";
 import { failoverOnce, runFailover } from "./support/cli-process.ts";
 import { injectFault } from "./support/control.ts";
 import { eventually } from "./support/http.ts";
-import { ADMIN_TOKEN, startTestStack } from "./support/test-stack.ts";
+import { ADMIN_TOKEN, STACK_SYNC_TIMEOUT_MS, stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 const promote = (s: RunningStack, ...args: string[]) =>
   failoverOnce(["promote", "--router", s.routerUrl, "--token", ADMIN_TOKEN, ...args]);
 
 describe("failover promote (a real process against a running stack)", () => {
   it("sync mode: refuses a standby that is not recorded in sync unless --accept-data-loss, then promotes it", async () => {
-    stack = await startTestStack({ replication: { mode: "sync", syncTimeoutMs: 300 } });
+    const stack = await stacks.start({ replication: { mode: "sync", syncTimeoutMs: STACK_SYNC_TIMEOUT_MS } });
     const s = stack;
     // Cut replication: prod-us records that it has no synchronous standby on its next write.
     await injectFault(s, { kind: "partition", between: ["prod-us", "prod-ie"] });
@@ -40,7 +36,7 @@ describe("failover promote (a real process against a running stack)", () => {
   });
 
   it("bad usage exits 2 with a clear message; an unknown region is the router's 400", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const cli = runFailover(["promote", "prod-ie", "--router", stack.routerUrl], {
       FAILOVER_ADMIN_TOKEN: "",
     });

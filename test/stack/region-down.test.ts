@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { RunningStack } from "../../stack/start-stack.ts";
+import { describe, expect, it } from "vitest";
 import { EventLoopStalls } from "../support/event-loop-stalls.ts";
 import {
   healFault,
@@ -11,17 +10,13 @@ import {
 } from "./support/control.ts";
 import { eventually, portOf, tcpConnect } from "./support/http.ts";
 import { expectNoFailures, startLoop } from "./support/request-loop.ts";
-import { FAST_ROUTER, startTestStack } from "./support/test-stack.ts";
+import { FAST_ROUTER, stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 describe("region-down on the live stack", () => {
   it("refuses connections, moves traffic to prod-ie with no failed idempotent request, and heals", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const stalls = new EventLoopStalls();
     const readItemId = await seedReplicatedItem(stack);
     const loop = startLoop({
@@ -36,7 +31,7 @@ describe("region-down on the live stack", () => {
     const fault = await injectIntoSteadyStack(stack, { kind: "region-down", region: "prod-us" });
     const { injectedAtMs } = fault;
     expect(await tcpConnect(portOf(stack.regionUrls["prod-us"]!))).toBe("ECONNREFUSED");
-    const moved = await waitForActive(stack, "prod-ie", 3000);
+    const moved = await waitForActive(stack, "prod-ie");
     const failoverMs = promotedAtMs(moved, "prod-ie")! - injectedAtMs;
     const countAtFailover = loop.outcomes.length;
     await eventually("traffic after the failover", () => loop.outcomes.length >= countAtFailover + 20);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RunningStack } from "../../stack/start-stack.ts";
 import { EventLoopStalls } from "../support/event-loop-stalls.ts";
+import { STALL_MS } from "../support/loaded-machine.ts";
 import {
   healFault,
   injectFault,
@@ -13,28 +13,22 @@ import {
 } from "./support/control.ts";
 import { eventually, median, portOf, tcpConnect } from "./support/http.ts";
 import { expectNoFailures, startLoop } from "./support/request-loop.ts";
-import { FAST_ROUTER, startTestStack } from "./support/test-stack.ts";
+import { FAST_ROUTER, LEASE_WAIT_MS, stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 const { intervalMs, timeoutMs, fallCount } = FAST_ROUTER.healthCheck;
-/** Scheduling slack for a shared, busy 2-core machine... */
-const SLACK_MS = 600;
-/** ...plus the longest time this process could not run during the test, for each of three steps. */
+/** A stall of a loaded machine, plus the longest time this process could not run during the test, for each of three steps. */
 let stalls: EventLoopStalls;
 beforeEach(() => {
   stalls = new EventLoopStalls();
 });
 afterEach(() => stalls.stop());
-const slackMs = () => SLACK_MS + stalls.slackMs(3);
+const slackMs = () => STALL_MS + stalls.slackMs(3);
 
 describe("live faults on a region", () => {
   it("region-hang: the router fails over within interval x fall + timeout, and no request waits past its timeouts", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const readItemId = await seedReplicatedItem(stack);
     const loop = startLoop({
       routerUrl: stack.routerUrl,
@@ -49,16 +43,17 @@ describe("live faults on a region", () => {
     const { injectedAtMs } = fault;
     // The port still accepts connections: only timeouts can tell a hung region.
     expect(await tcpConnect(portOf(stack.regionUrls["prod-us"]!))).toBe("connected");
-    const moved = await waitForActive(stack, "prod-ie", 5000);
+    const moved = await waitForActive(stack, "prod-ie");
     const failoverMs = promotedAtMs(moved, "prod-ie")! - injectedAtMs;
     const countAtFailover = loop.outcomes.length;
-    await eventually("traffic after the failover", () => loop.outcomes.length >= countAtFailover + 20, 8000);
+    await eventually("traffic after the failover", () => loop.outcomes.length >= countAtFailover + 20);
     const outcomes = await loop.stop();
 
     expect(failoverMs).toBeLessThanOrEqual(intervalMs * fallCount + timeoutMs + slackMs());
     expectNoFailures(outcomes, (await stackStatus(stack)).router.decisions);
-    // A request caught by the hang waits connect + response timeout, then is retried on prod-ie.
-    const limitMs = FAST_ROUTER.connectTimeoutMs + FAST_ROUTER.responseTimeoutMs;
+    // A request caught by the hang waits connect + response timeout, then is retried on prod-ie,
+    // where it may wait out the old active's lease.
+    const limitMs = FAST_ROUTER.connectTimeoutMs + FAST_ROUTER.responseTimeoutMs + LEASE_WAIT_MS;
     const slowest = Math.max(...outcomes.map((o) => o.durationMs));
     expect(slowest).toBeLessThan(limitMs + slackMs());
     expect(outcomes.some((o) => o.durationMs > FAST_ROUTER.responseTimeoutMs)).toBe(true);
@@ -74,17 +69,8 @@ describe("live faults on a region", () => {
   });
 
   it("brownout below the thresholds: errors and added latency reach clients, and the router does not fail over", async () => {
-    stack = await startTestStack({ router: { healthCheck: { fallCount: 3 } } });
+    const stack = await stacks.start({ router: { healthCheck: { fallCount: 3 } } });
     const readItemId = await seedReplicatedItem(stack);
-    const before = startLoop({
-      routerUrl: stack.routerUrl,
-      workers: 2,
-      paceMs: 5,
-      maxRequests: 30,
-      readItemId,
-    });
-    await eventually("baseline traffic", () => before.outcomes.length >= 30);
-    const baseline = median((await before.stop()).map((o) => o.durationMs));
 
     // 5% errors: under the 50% passive threshold, and 3 failed probes in a row is a 1-in-8000 event.
     const fault = await injectFault(stack, {
@@ -100,7 +86,7 @@ describe("live faults on a region", () => {
       maxRequests: 160,
       readItemId,
     });
-    await eventually("the brownout loop", () => loop.outcomes.length >= 160, 8000);
+    await eventually("the brownout loop", () => loop.outcomes.length >= 160);
     const outcomes = await loop.stop();
     const status = await stackStatus(stack);
 
@@ -110,10 +96,12 @@ describe("live faults on a region", () => {
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((o) => o.error?.startsWith("brownout"))).toBe(true);
     expect(errors.length).toBeLessThan(outcomes.length * 0.2);
-    const during = median(outcomes.map((o) => o.durationMs));
-    expect(during - baseline).toBeGreaterThanOrEqual(60 * 0.9);
+    // Every request waited the added 60 ms, errors too: a lower bound, which a loaded machine
+    // (it only adds time) cannot break, where a median against a baseline loop could.
+    const fastest = Math.min(...outcomes.map((o) => o.durationMs));
+    expect(fastest).toBeGreaterThanOrEqual(60 * 0.95);
     console.info(
-      `[measure] brownout 5%/60 ms: ${errors.length}/${outcomes.length} errors, median ${Math.round(baseline)} -> ${Math.round(during)} ms, no failover`,
+      `[measure] brownout 5%/60 ms: ${errors.length}/${outcomes.length} errors, fastest ${Math.round(fastest)} ms, median ${Math.round(median(outcomes.map((o) => o.durationMs)))} ms, no failover`,
     );
 
     await healFault(stack, fault.id);
@@ -129,7 +117,7 @@ describe("live faults on a region", () => {
   });
 
   it("partition router->prod-us: probes and requests time out, the router fails over, nothing idempotent fails", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const readItemId = await seedReplicatedItem(stack);
     const loop = startLoop({
       routerUrl: stack.routerUrl,
@@ -146,10 +134,10 @@ describe("live faults on a region", () => {
       oneWay: true,
     });
     const { injectedAtMs } = fault;
-    const moved = await waitForActive(stack, "prod-ie", 5000);
+    const moved = await waitForActive(stack, "prod-ie");
     const failoverMs = promotedAtMs(moved, "prod-ie")! - injectedAtMs;
     const countAtFailover = loop.outcomes.length;
-    await eventually("traffic after the failover", () => loop.outcomes.length >= countAtFailover + 20, 8000);
+    await eventually("traffic after the failover", () => loop.outcomes.length >= countAtFailover + 20);
     const outcomes = await loop.stop();
 
     expectNoFailures(outcomes, (await stackStatus(stack)).router.decisions);
@@ -163,13 +151,13 @@ describe("live faults on a region", () => {
   });
 
   it("store-down: prod-us answers /readyz 503, the router fails over, and /readyz recovers on heal", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const fault = await injectIntoSteadyStack(stack, { kind: "store-down", region: "prod-us" });
     const { injectedAtMs } = fault;
     const readyz = await fetch(`${stack.regionUrls["prod-us"]}/readyz`);
     expect(readyz.status).toBe(503);
     expect(await readyz.json()).toMatchObject({ ready: false, storeReachable: false });
-    const moved = await waitForActive(stack, "prod-ie", 5000);
+    const moved = await waitForActive(stack, "prod-ie");
     const failoverMs = promotedAtMs(moved, "prod-ie")! - injectedAtMs;
     expect(failoverMs).toBeLessThanOrEqual(intervalMs * fallCount + timeoutMs + slackMs());
     const write = await fetch(`${stack.routerUrl}/items`, {
@@ -186,15 +174,14 @@ describe("live faults on a region", () => {
   });
 
   it("a fault with durationS heals by itself", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const port = portOf(stack.regionUrls["prod-us"]!);
     const fault = await injectFault(stack, { kind: "region-down", region: "prod-us", durationS: 0.4 });
     expect(fault.healsAtMs).toBeGreaterThan(Date.now());
     expect(await tcpConnect(port)).toBe("ECONNREFUSED");
     await eventually(
       "the fault to heal by itself",
-      async () => (await stackStatus(stack!)).faults.length === 0,
-      3000,
+      async () => (await stackStatus(stack)).faults.length === 0,
     );
     expect(Date.now()).toBeGreaterThanOrEqual(fault.healsAtMs! - 5);
     expect(await tcpConnect(port)).toBe("connected");

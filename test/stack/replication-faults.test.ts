@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningStack } from "../../stack/start-stack.ts";
 import { healFault, injectFault, region, stackStatus } from "./support/control.ts";
 import { eventually, sendJson } from "./support/http.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { STACK_SYNC_TIMEOUT_MS, stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 async function write(s: RunningStack, n: number) {
   return sendJson(`${s.routerUrl}/items`, "POST", { data: { n } });
@@ -16,7 +12,7 @@ async function write(s: RunningStack, n: number) {
 
 describe("replication-paused on the live stack", () => {
   it("async: writes are still acknowledged, the lag on /status grows, and the backlog ships on heal", async () => {
-    stack = await startTestStack({ replication: { mode: "async" } });
+    const stack = await stacks.start({ replication: { mode: "async" } });
     const fault = await injectFault(stack, { kind: "replication-paused" });
     const ids: string[] = [];
     for (let n = 0; n < 5; n++) {
@@ -26,13 +22,13 @@ describe("replication-paused on the live stack", () => {
     }
     // The refused shipment crosses the Atlantic link before it fails: wait for its report.
     const first = await eventually("the refused shipment on /status", async () => {
-      const now = region(await stackStatus(stack!), "prod-us").replication;
+      const now = region(await stackStatus(stack), "prod-us").replication;
       return now.outbound?.lastError ? now : undefined;
     });
     expect(first.lagEntries).toBe(5);
     expect(first.outbound?.lastError).toMatch(/refusing/);
     const later = await eventually("the lag to grow", async () => {
-      const now = region(await stackStatus(stack!), "prod-us").replication;
+      const now = region(await stackStatus(stack), "prod-us").replication;
       return now.lagMs >= first.lagMs + 150 && now;
     });
     expect(later.lagEntries).toBe(5);
@@ -42,7 +38,7 @@ describe("replication-paused on the live stack", () => {
     await healFault(stack, fault.id);
     await eventually(
       "the backlog to ship",
-      async () => region(await stackStatus(stack!), "prod-us").replication.lagEntries === 0,
+      async () => region(await stackStatus(stack), "prod-us").replication.lagEntries === 0,
     );
     for (const id of ids)
       expect((await fetch(`${stack.regionUrls["prod-ie"]}/items/${id}`)).status).toBe(200);
@@ -50,8 +46,8 @@ describe("replication-paused on the live stack", () => {
   });
 
   it("sync, refuse-writes: a write is stored but not acknowledged (503 replication_timeout) until replication resumes", async () => {
-    const syncTimeoutMs = 300;
-    stack = await startTestStack({
+    const syncTimeoutMs = STACK_SYNC_TIMEOUT_MS;
+    const stack = await stacks.start({
       replication: { mode: "sync", syncTimeoutMs, onStandbyUnreachable: "refuse-writes" },
     });
     const before = await write(stack, 0);
@@ -70,13 +66,17 @@ describe("replication-paused on the live stack", () => {
     expect(region(heads, "prod-us").head!.seq - region(heads, "prod-ie").head!.seq).toBe(1);
 
     await healFault(stack, fault.id);
-    await eventually("a write to be acknowledged again", async () => (await write(stack!, 2)).status === 201);
+    await eventually("a write to be acknowledged again", async () => (await write(stack, 2)).status === 201);
     expect((await stackStatus(stack)).router.activeRegion).toBe("prod-us");
   });
 
   it("sync, degrade-to-async: with the standby unreachable writes are acknowledged and marked degraded", async () => {
-    stack = await startTestStack({
-      replication: { mode: "sync", syncTimeoutMs: 300, onStandbyUnreachable: "degrade-to-async" },
+    const stack = await stacks.start({
+      replication: {
+        mode: "sync",
+        syncTimeoutMs: STACK_SYNC_TIMEOUT_MS,
+        onStandbyUnreachable: "degrade-to-async",
+      },
     });
     const fault = await injectFault(stack, { kind: "replication-paused" });
     const during = await write(stack, 1);
@@ -85,7 +85,7 @@ describe("replication-paused on the live stack", () => {
     await healFault(stack, fault.id);
     await eventually(
       "replication to catch up",
-      async () => region(await stackStatus(stack!), "prod-us").replication.lagEntries === 0,
+      async () => region(await stackStatus(stack), "prod-us").replication.lagEntries === 0,
     );
     const after = await write(stack, 2);
     expect(after.status).toBe(201);
@@ -95,8 +95,12 @@ describe("replication-paused on the live stack", () => {
 
 describe("a standby that cannot confirm synchronous writes is not a failed region", () => {
   it("sync, refuse-writes: repeated 503 replication_timeout does not make the router fail over", async () => {
-    stack = await startTestStack({
-      replication: { mode: "sync", syncTimeoutMs: 200, onStandbyUnreachable: "refuse-writes" },
+    const stack = await stacks.start({
+      replication: {
+        mode: "sync",
+        syncTimeoutMs: STACK_SYNC_TIMEOUT_MS,
+        onStandbyUnreachable: "refuse-writes",
+      },
     });
     expect((await write(stack, 0)).status).toBe(201);
     await injectFault(stack, { kind: "replication-paused" });

@@ -1,24 +1,19 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { RunningStack } from "../../stack/start-stack.ts";
+import { describe, expect, it } from "vitest";
 import { eventually, sendJson } from "./support/http.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 describe("the live stack's region-to-region listener", () => {
   it("replicates over its own signed listener; the regions' client ports and the router 404 it", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const created = await sendJson(`${stack.routerUrl}/items`, "POST", {
       data: { over: "signed replication" },
     });
     expect(created.status).toBe(201);
     const id = created.json.id as string;
     await eventually("the write on prod-ie", async () => {
-      return (await sendJson(`${stack!.regionUrls["prod-ie"]}/items/${id}`, "GET")).status === 200;
+      return (await sendJson(`${stack.regionUrls["prod-ie"]}/items/${id}`, "GET")).status === 200;
     });
 
     const wipe = {

@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { RunningStack } from "../../stack/start-stack.ts";
+import { describe, expect, it } from "vitest";
+import { STALL_MS } from "../support/loaded-machine.ts";
 import { healFault, injectFault, stackStatus, waitForActive } from "./support/control.ts";
 import { eventually, sendJson } from "./support/http.ts";
 import { expectNoFailures, startLoop } from "./support/request-loop.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { FAILOVER_WAIT_MS, FAST_ROUTER, stackPerTest } from "./support/test-stack.ts";
 
-let stack: RunningStack | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
+const stacks = stackPerTest();
 
 describe("router faults on the live stack", () => {
   it("router-restart: health state and decisions are lost, the control record is not, and traffic is served", async () => {
-    stack = await startTestStack();
+    const stack = await stacks.start();
     const down = await injectFault(stack, { kind: "region-down", region: "prod-us" });
     await waitForActive(stack, "prod-ie");
     await healFault(stack, down.id);
@@ -39,23 +35,28 @@ describe("router faults on the live stack", () => {
   });
 
   it("flapping: fall/rise and the failback hold-down keep the router from promoting on every flap", async () => {
-    const holdDownMs = 1500;
-    const periodS = 2;
-    stack = await startTestStack({ router: { failback: { mode: "automatic", holdDownMs } } });
+    // Each phase spans two probe intervals, so the router sees prod-us fall and rise again every
+    // cycle (a half-period equal to the interval could alias with the probes and hide the
+    // flapping), and the failback hold-down outlasts an up phase by an interval and a stall.
+    const { intervalMs } = FAST_ROUTER.healthCheck;
+    const phaseS = Math.ceil((2 * intervalMs) / 100) / 10;
+    const periodS = 2 * phaseS;
+    const holdDownMs = phaseS * 1000 + intervalMs + STALL_MS;
+    const stack = await stacks.start({ router: { failback: { mode: "automatic", holdDownMs } } });
     const loop = startLoop({ routerUrl: stack.routerUrl, workers: 2, paceMs: 20, maxRequests: 400 });
-    // 1 s down, 1 s up. Each phase spans at least two probe intervals (400 ms), so the
-    // router sees prod-us fall and rise again every cycle (a half-period equal to the interval
-    // could alias with the probes and hide the flapping), while every up phase is shorter than
-    // the failback hold-down.
     const fault = await injectFault(stack, {
       kind: "flapping",
       region: "prod-us",
       periodS,
-      downS: periodS / 2,
+      downS: phaseS,
     });
     const startedAtMs = Date.now();
     await waitForActive(stack, "prod-ie");
-    await eventually("two and a half flaps", () => Date.now() - startedAtMs >= 2.5 * periodS * 1000, 7000);
+    await eventually(
+      "two and a half flaps",
+      () => Date.now() - startedAtMs >= 2.5 * periodS * 1000,
+      4 * periodS * 1000,
+    );
     const during = await stackStatus(stack);
     const outcomes = await loop.stop();
 
@@ -77,7 +78,7 @@ describe("router faults on the live stack", () => {
 
     await healFault(stack, fault.id);
     // Once prod-us stays up for the hold-down, the router fails back: one more promotion.
-    const back = await waitForActive(stack, "prod-us", holdDownMs + 3000);
+    const back = await waitForActive(stack, "prod-us", holdDownMs + FAILOVER_WAIT_MS);
     expect(back.router.epoch).toBe(3);
     const write = await sendJson(`${stack.routerUrl}/items`, "POST", { data: { after: "flapping" } });
     expect(write.status).toBe(201);

@@ -71,7 +71,7 @@ describe("failover up (a real process)", () => {
     }
     expect(cli.stderr()).toContain("Ctrl-C to stop");
     expect((await sendJson(control, "POST", { kind: "region-down", region: "prod-us" })).status).toBe(201);
-    await cli.waitForOutput(/"event":"fenced"/, 30_000);
+    await cli.waitForOutput(/"event":"fenced"/);
     const events = cli
       .stdout()
       .trim()
@@ -114,14 +114,17 @@ describe("failover up (a real process)", () => {
     const [port, controlPort] = await distinctFreePorts("127.0.0.1", 2);
     blocker = createServer();
     await new Promise<void>((done) => blocker!.listen(port, "127.0.0.1", () => done()));
-    const startedAtMs = Date.now();
-    const result = await failoverOnce(["up", "--port", String(port), "--control-port", String(controlPort)]);
+    // A generous bound (starting a process on a loaded machine takes seconds): what matters is
+    // that it exits by itself (an exit code) rather than being killed at the bound (a signal).
+    const result = await failoverOnce(
+      ["up", "--port", String(port), "--control-port", String(controlPort)],
+      60_000,
+    );
+    expect(typeof result.code, `exit: ${result.code}`).toBe("number");
     expect(result.code).not.toBe(0);
     expect(result.stderr.trim().split("\n")).toEqual([
       `error: port ${port} on 127.0.0.1 is already in use; choose another with --port`,
     ]);
-    // It exits by itself: nothing it started keeps it alive.
-    expect(Date.now() - startedAtMs).toBeLessThan(15_000);
   });
 
   it("a control port in use names --control-port", async () => {

@@ -21,8 +21,11 @@ export interface MotoServer {
 const execFileAsync = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const INSTALL_SCRIPT = join(ROOT, "scripts/install-moto.sh");
-/** moto imports most of boto on start; on a busy 2-core machine that takes a few seconds. */
-const START_TIMEOUT_MS = 60_000;
+/**
+ * moto imports most of boto on start; on a busy 2-core machine that takes a few seconds, on a
+ * loaded one (test/support/loaded-machine.ts) far more: a bound on a hang, not a speed.
+ */
+const START_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 5_000;
 
 export async function startMotoServer(): Promise<MotoServer> {

@@ -8,21 +8,16 @@ import {
   ListFunctionsCommand,
 } from "@aws-sdk/client-lambda";
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../../config/schema.ts";
-import { deployEnvironment } from "../../../deploy/apply/deploy-environment.ts";
 import { destroyEnvironment } from "../../../deploy/apply/destroy-environment.ts";
 import { buildRouterArtifacts } from "../../../deploy/artifacts/build-router-artifacts.ts";
 import { zip } from "../../../deploy/artifacts/write-zip.ts";
 import type { AwsClients } from "../../../deploy/aws/clients.ts";
 import { codeSha256 } from "../../../deploy/routers/desired-routers.ts";
-import {
-  type AwsTestEnv,
-  awsTestEnv,
-  isolatedProductionConfig,
-  useInProcess,
-} from "../support/aws-test-env.ts";
-import { type RecordedClients, recordedClients } from "../support/recorded-clients.ts";
+import { awsPerFile } from "../support/aws-per-file.ts";
+import { isolatedProductionConfig } from "../support/aws-test-env.ts";
+import { deployCapturing } from "../support/deploy-capturing.ts";
 import { allHealthChecks, createZone, recordsNamed, tagsOf } from "../support/route53-readback.ts";
 
 /**
@@ -30,16 +25,13 @@ import { allHealthChecks, createZone, recordsNamed, tagsOf } from "../support/ro
  * STS, Route 53) and DynamoDB Local, both started by vitest's global setup on 127.0.0.1. Each
  * test deploys into its own moto account (aws.assumeRoleArn), zone and table prefix.
  */
-let test: AwsTestEnv;
+const aws = awsPerFile({ dynamodb: "local" });
 let dir: string;
 let routerZip: string;
 let changedZip: string;
-const opened: RecordedClients[] = [];
 const noWait = { sleep: async () => {}, maxWaitS: 10 };
 
 beforeAll(async () => {
-  test = awsTestEnv({ moto: inject("motoEndpoint"), dynamodb: inject("dynamodbEndpoint") });
-  useInProcess(test);
   dir = mkdtempSync(join(tmpdir(), "failover-routers-"));
   routerZip = (await buildRouterArtifacts(join(dir, "dist"))).lambdaZip;
   // A changed router build: the same package plus one more file, so a different CodeSha256.
@@ -55,31 +47,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => {
-  for (const r of opened.splice(0)) r.clients.destroy();
-});
 
-function clientsFor(config: EnvironmentConfig): RecordedClients {
-  const recorded = recordedClients(config, test.env);
-  opened.push(recorded);
-  return recorded;
-}
-
-async function deploy(config: EnvironmentConfig, zipPath: string) {
-  const recorded = clientsFor(config);
-  let text = "";
-  const result = await deployEnvironment({
-    config,
-    clients: recorded.clients,
-    dryRun: false,
-    routerZip: zipPath,
-    confirm: async () => true,
-    out: (t) => {
-      text += t;
-    },
-    waits: noWait,
-  });
-  return { ...result, text, recorded };
+function deploy(config: EnvironmentConfig, zipPath: string) {
+  return deployCapturing(config, aws.clientsFor(config), { routerZip: zipPath, waits: noWait });
 }
 
 /** The operator's one manual step: the admin token's SecureString in each router's region. */
@@ -98,7 +68,7 @@ async function putAdminToken(clients: AwsClients, config: EnvironmentConfig): Pr
 
 async function setUp() {
   const config = isolatedProductionConfig({ routers: true });
-  const setup = clientsFor(config);
+  const setup = aws.clientsFor(config);
   const zoneId = await createZone(setup.clients.route53, config.dns!.hostedZoneName);
   await putAdminToken(setup.clients, config);
   return { config, setup, zoneId };
@@ -240,17 +210,17 @@ describe("failover deploy: the router in each region (moto)", () => {
 
   it("refuses, changing nothing, when the admin token parameter is missing in a router's region", async () => {
     const config = isolatedProductionConfig({ routers: true });
-    const setup = clientsFor(config);
+    const setup = aws.clientsFor(config);
     await createZone(setup.clients.route53, config.dns!.hostedZoneName);
     const attempt = deploy(config, routerZip);
     await expect(attempt).rejects.toThrow(/the plan has 2 problems/);
-    expect(opened.at(-1)!.mutations()).toEqual([]);
+    expect(aws.last().mutations()).toEqual([]);
   }, 60_000);
 
   it("destroy removes everything deploy created, records and checks first, and leaves nothing of ours", async () => {
     const { config, setup, zoneId } = await setUp();
     await deploy(config, routerZip);
-    const recorded = clientsFor(config);
+    const recorded = aws.clientsFor(config);
     let text = "";
     const result = await destroyEnvironment({
       config,

@@ -19,14 +19,24 @@ export interface LoadResult {
  */
 export async function runLoad(
   baseUrls: string[],
-  options: { concurrency: number; durationMs: number; pick?: (i: number) => "GET" | "PUT" },
+  options: {
+    concurrency: number;
+    /** How long the load runs; with `until`, the most it may run. */
+    durationMs: number;
+    pick?: (i: number) => "GET" | "PUT";
+    /**
+     * Stops the load once this holds (checked after each response): a test that needs traffic
+     * on both sides of an event waits for the event, however slow a loaded machine makes it.
+     */
+    until?: (results: LoadResult[]) => boolean;
+  },
 ): Promise<LoadResult[]> {
   const agent = new Agent({ connections: options.concurrency * baseUrls.length, keepAliveTimeout: 10_000 });
   const results: LoadResult[] = [];
   const endAt = Date.now() + options.durationMs;
   let n = 0;
   const loop = async (loopIndex: number) => {
-    while (Date.now() < endAt) {
+    while (Date.now() < endAt && !options.until?.(results)) {
       const i = n++;
       const base = baseUrls[(loopIndex + i) % baseUrls.length]!;
       const method = options.pick ? options.pick(i) : i % 2 === 0 ? "GET" : "PUT";

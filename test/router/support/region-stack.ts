@@ -13,17 +13,20 @@ import { createRouter, type Router } from "../../../router/create-router.ts";
 import { serveRouter } from "../../../router/node-server.ts";
 import type { HttpTransport } from "../../../router/transport/http-transport.ts";
 import { createRuntimeTransport } from "../../../router/transport/runtime-transport.ts";
-import { FAST_LEASE, routerEnvironment } from "./router-env.ts";
+import { probeTimings, STALL_MS } from "../../support/loaded-machine.ts";
+import { FAST_LEASE, LEASE_WAIT_MS, routerEnvironment } from "./router-env.ts";
 import { TcpProxy } from "./tcp-proxy.ts";
 
 /**
- * A policy for tests over real sockets that take seconds: probe every 200 ms with a 100 ms
- * timeout, fall 3, rise 2, confirmation probes 20 ms apart; connect 100 ms, response 400 ms.
+ * A policy for tests over real sockets that take seconds, with probe timings that a loaded
+ * machine's stall does not trip (loopback: no round trip to allow for): fall 3, rise 2,
+ * confirmation probes 20 ms apart. A forwarded write may wait out a promoted region's lease
+ * before its response timeout; the connect timeout (loopback) allows a stall.
  */
 export const FAST_POLICY = {
-  healthCheck: { intervalMs: 200, timeoutMs: 100, fallCount: 3, riseCount: 2, fastIntervalMs: 20 },
-  connectTimeoutMs: 100,
-  responseTimeoutMs: 400,
+  healthCheck: { ...probeTimings(0), fallCount: 3, riseCount: 2, fastIntervalMs: 20 },
+  connectTimeoutMs: STALL_MS,
+  responseTimeoutMs: LEASE_WAIT_MS + STALL_MS,
   minPromotionIntervalMs: 1000,
 };
 

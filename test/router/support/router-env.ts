@@ -1,11 +1,15 @@
 import { type EnvironmentConfig, environmentSchema } from "../../../config/schema.ts";
+import { stallProofLease } from "../../support/loaded-machine.ts";
 
 /**
- * A lease for tests over real sockets with sub-second timeouts: a promoted region waits
- * leaseMs + maxClockDriftMs = 270 ms, under FAST_POLICY's 400 ms response timeout, and a holder
- * renews every 50 ms against a 230 ms validity, which survives a busy machine's pauses.
+ * A lease for tests over real sockets (loopback, no injected latency) that a renewing region
+ * keeps through a loaded machine's stall (test/support/loaded-machine.ts). A promoted region
+ * waits leaseMs + maxClockDriftMs before it takes writes.
  */
-export const FAST_LEASE = { leaseMs: 250, renewIntervalMs: 50, maxClockDriftMs: 20 };
+export const FAST_LEASE = stallProofLease(0);
+
+/** How long a promoted region holds writes: the old active's lease must have run out (regions/service/lease.ts). */
+export const LEASE_WAIT_MS = FAST_LEASE.leaseMs + FAST_LEASE.maxClockDriftMs;
 
 /** Production-shaped regions with a router policy for tests; `router` overrides merge into the defaults below. */
 export function routerEnvironment(

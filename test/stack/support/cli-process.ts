@@ -16,6 +16,13 @@ export interface CliProcess {
   kill(): void;
 }
 
+/**
+ * How long a `failover` process may take to start and answer before a test gives up on it: a
+ * bound on a hang, not a speed (one took 17 s to start at a load average of 19 on the shared
+ * 2-core machine; test/support/loaded-machine.ts).
+ */
+export const CLI_BOUND_MS = 90_000;
+
 /** Runs `failover <args>` as a real process, as a user would from a shell. */
 export function runFailover(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
@@ -43,7 +50,7 @@ export function runFailover(args: string[], env: NodeJS.ProcessEnv = {}): CliPro
     stderr: () => err,
     exited,
     kill,
-    async waitForOutput(pattern, timeoutMs = 20_000) {
+    async waitForOutput(pattern, timeoutMs = CLI_BOUND_MS) {
       const deadlineMs = Date.now() + timeoutMs;
       while (!pattern.test(out)) {
         if (child.exitCode !== null || child.signalCode !== null) {
@@ -65,7 +72,7 @@ export function runFailover(args: string[], env: NodeJS.ProcessEnv = {}): CliPro
 /** Runs `failover <args>` to completion (bounded) and returns what it printed and its exit code. */
 export async function failoverOnce(
   args: string[],
-  timeoutMs = 20_000,
+  timeoutMs = CLI_BOUND_MS,
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const cli = runFailover(args, env);

@@ -1,5 +1,6 @@
 import type { RunningStack } from "../../../stack/start-stack.ts";
 import { eventually, getJson, sendJson } from "./http.ts";
+import { FAILOVER_WAIT_MS } from "./test-stack.ts";
 
 export interface RouterView {
   activeRegion: string;
@@ -59,7 +60,11 @@ export function region(status: StackStatus, name: string): RegionView {
 }
 
 /** Waits until the router has moved the active role to `name`; returns its status then. */
-export function waitForActive(stack: RunningStack, name: string, timeoutMs = 5000): Promise<StackStatus> {
+export function waitForActive(
+  stack: RunningStack,
+  name: string,
+  timeoutMs = FAILOVER_WAIT_MS,
+): Promise<StackStatus> {
   return eventually(
     `router to make ${name} active`,
     async () => {

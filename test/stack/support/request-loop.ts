@@ -1,3 +1,5 @@
+import { CLIENT_TIMEOUT_MS } from "./test-stack.ts";
+
 /** One request of a load loop, as the client saw it. */
 export interface Outcome {
   op: "write" | "read";
@@ -30,7 +32,7 @@ export interface LoopOptions {
   readItemId?: string;
   /** Share of requests that are writes (POST with an Idempotency-Key), 0..1. */
   writeShare?: number;
-  /** Client-side timeout per request. */
+  /** Client-side timeout per request (default: CLIENT_TIMEOUT_MS, what the router may take). */
   requestTimeoutMs?: number;
 }
 
@@ -75,7 +77,7 @@ async function writeOnce(options: LoopOptions, key: string): Promise<Outcome> {
       method: "POST",
       headers: { "content-type": "application/json", "idempotency-key": key },
       body: JSON.stringify({ data: { key } }),
-      signal: AbortSignal.timeout(options.requestTimeoutMs ?? 8000),
+      signal: AbortSignal.timeout(options.requestTimeoutMs ?? CLIENT_TIMEOUT_MS),
     });
     const body = (await response.json()) as { id?: string; error?: string; detail?: string };
     return {
@@ -93,7 +95,7 @@ async function readOnce(options: LoopOptions): Promise<Outcome> {
   const t0 = performance.now();
   try {
     const response = await fetch(`${options.routerUrl}/items/${options.readItemId}`, {
-      signal: AbortSignal.timeout(options.requestTimeoutMs ?? 8000),
+      signal: AbortSignal.timeout(options.requestTimeoutMs ?? CLIENT_TIMEOUT_MS),
     });
     const body = (await response.json()) as { error?: string; detail?: string };
     return {

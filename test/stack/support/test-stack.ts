@@ -1,34 +1,64 @@
+import { afterEach } from "vitest";
 import { loadEnvironment } from "../../../config/load-config.ts";
-import { type EnvironmentConfig, environmentSchema } from "../../../config/schema.ts";
+import { controlReplicas, type EnvironmentConfig, environmentSchema } from "../../../config/schema.ts";
 import { freePort } from "../../../core/free-port.ts";
 import { PortInUseError } from "../../../core/serve-app.ts";
 import { loadLatencyTable } from "../../../simulator/latency/load-latency-table.ts";
 import { type RunningStack, type StackOptions, startStack } from "../../../stack/start-stack.ts";
+import { probeTimings, STALL_MS, stallProofLease, syncTimeoutFor } from "../../support/loaded-machine.ts";
+
+const PRODUCTION = loadEnvironment("production");
+const LATENCY = loadLatencyTable("inter-region");
 
 /**
- * Router timings short enough for a test to watch a whole failover in a second or two, on the
+ * The longest round trip the live stack injects between any two of production's locations (the
+ * regions and the control replicas): what a probe, a lease renewal or a sync shipment must
+ * cross before a machine's stalls come on top (test/support/loaded-machine.ts).
+ */
+export const WORST_RTT_MS = Math.max(
+  ...pairsOf([
+    ...PRODUCTION.regions.map((r) => r.location),
+    ...controlReplicas(PRODUCTION).map((r) => r.location),
+  ]).map(([a, b]) => LATENCY.roundTrip(a, b).rttMs),
+);
+
+/**
+ * Lease for live-stack tests, one that a renewing region keeps through a stall
+ * (stallProofLease); a promoted region waits leaseMs + maxClockDriftMs before it takes writes.
+ */
+export const FAST_STACK_LEASE = stallProofLease(WORST_RTT_MS);
+
+/** How long a promoted region holds writes: the old active's lease must have run out (regions/service/lease.ts). */
+export const LEASE_WAIT_MS = FAST_STACK_LEASE.leaseMs + FAST_STACK_LEASE.maxClockDriftMs;
+
+const PROBES = { ...probeTimings(WORST_RTT_MS), riseCount: 2, fallCount: 2 } as const;
+
+/**
+ * The longest a hung region takes to be found down: fallCount probes, the last one timing out,
+ * the first up to one interval after the hang began (router/health/active-checker.ts).
+ */
+const HANG_DETECTION_MS = PROBES.intervalMs * PROBES.fallCount + PROBES.timeoutMs;
+
+/**
+ * Router timings short enough for a test to watch a whole failover in a few seconds, on the
  * same rules as production (HAProxy-style fall/rise, probe timeout below the interval). The
- * probe timeout stays well above the 80.5 ms round trip to prod-ie (the router sits in
- * virginia) and above the event-loop stalls of a busy shared 2-core machine: tighter, and
- * the router fails over on its own before the fault, or finds the standby down and cannot.
+ * probe timeout is the worst round trip plus a stall (probeTimings): tighter, and on a loaded
+ * machine the router fails over on its own before the fault, or finds the standby down and
+ * cannot. The response timeout outlasts, by a stall, both the detection of a hung region (so a
+ * request caught by the hang times out after the promotion and is retried on the new active
+ * region, as production's 10 s does against its 7 s) and a promoted region's lease wait across
+ * the worst link (so the retry is answered). The connect timeout (loopback) allows a stall.
  */
 export const FAST_ROUTER = {
-  healthCheck: {
-    path: "/readyz",
-    intervalMs: 400,
-    timeoutMs: 300,
-    riseCount: 2,
-    fallCount: 2,
-    fastIntervalMs: 50,
-  },
+  healthCheck: { path: "/readyz", ...PROBES, fastIntervalMs: 50 },
   passive: {
     consecutiveFailures: 5,
     errorRateWindowMs: 10_000,
     errorRateThreshold: 0.5,
     errorRateMinRequests: 20,
   },
-  connectTimeoutMs: 300,
-  responseTimeoutMs: 1500,
+  connectTimeoutMs: STALL_MS,
+  responseTimeoutMs: Math.max(HANG_DETECTION_MS, LEASE_WAIT_MS + Math.ceil(WORST_RTT_MS)) + STALL_MS,
   failback: { mode: "manual", holdDownMs: 300_000 },
   minPromotionIntervalMs: 0,
   retry: { budgetRatio: 0.2, minRetriesPerS: 10 },
@@ -37,10 +67,30 @@ export const FAST_ROUTER = {
 } as const;
 
 /**
- * Lease for live-stack tests: renewed every 300 ms (so a control-plane call may take 600 ms before
- * the next replica is tried, core/remote-control-store.ts), valid 1,000 ms less a 50 ms drift bound.
+ * A bound for waits that a failover ends (waitForActive and the like), not a measured time:
+ * the slowest detection (a hang: fallCount probes, the last one timing out, up to one interval
+ * after the fault), the lease a promoted region waits out, and a stall for each of the steps.
  */
-export const FAST_STACK_LEASE = { leaseMs: 1000, renewIntervalMs: 300, maxClockDriftMs: 50 };
+export const FAILOVER_WAIT_MS =
+  FAST_ROUTER.healthCheck.intervalMs * (FAST_ROUTER.healthCheck.fallCount + 1) +
+  FAST_ROUTER.healthCheck.timeoutMs +
+  LEASE_WAIT_MS +
+  4 * STALL_MS;
+
+/**
+ * The longest a client of the router may wait for one request: an attempt on a failing region
+ * runs into the connect and response timeouts, its retry on the promoted region waits out the
+ * lease (responseTimeoutMs covers that), and a stall comes on top.
+ */
+export const CLIENT_TIMEOUT_MS =
+  2 * (FAST_ROUTER.connectTimeoutMs + FAST_ROUTER.responseTimeoutMs) + STALL_MS;
+
+/** A sync-replication timeout that a stall does not turn into a refusal or a degraded write. */
+export const STACK_SYNC_TIMEOUT_MS = syncTimeoutFor(WORST_RTT_MS);
+
+function pairsOf(locations: string[]): [string, string][] {
+  return locations.flatMap((a, i) => locations.slice(i + 1).map((b): [string, string] => [a, b]));
+}
 
 export interface TestStackOptions {
   replication?: Partial<EnvironmentConfig["replication"]>;
@@ -59,7 +109,7 @@ export const ADMIN_TOKEN = "test-admin-token";
 
 /** production's topology (prod-us in virginia active, prod-ie in ireland) on free loopback ports. */
 export function testConfig(options: TestStackOptions = {}): EnvironmentConfig {
-  const base = loadEnvironment("production");
+  const base = PRODUCTION;
   const router: Record<string, unknown> = { ...FAST_ROUTER };
   for (const [key, value] of Object.entries(options.router ?? {})) {
     const current = router[key];
@@ -70,7 +120,7 @@ export function testConfig(options: TestStackOptions = {}): EnvironmentConfig {
   }
   return environmentSchema.parse({
     ...base,
-    // A lease that fits FAST_ROUTER's 1.5 s response timeout: a promoted region waits 1,050 ms.
+    // FAST_ROUTER's response timeout covers this lease's wait in a promoted region.
     control: { ...base.control, lease: FAST_STACK_LEASE },
     store: options.store ?? { kind: "memory", tablePrefix: "failover-test" },
     replication: { ...base.replication, ...options.replication },
@@ -107,6 +157,24 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Ru
       if (!(error instanceof PortInUseError) || attempt === 3) throw error;
     }
   }
+}
+
+/**
+ * One live stack per test: `start` brings it up, and it is closed after the test whatever
+ * happened (a failed assertion must not leave its servers and timers running into the next).
+ */
+export function stackPerTest(): { start(options?: TestStackOptions): Promise<RunningStack> } {
+  let running: RunningStack | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  return {
+    async start(options) {
+      running = await startTestStack(options);
+      return running;
+    },
+  };
 }
 
 export async function distinctFreePorts(host: string, count: number): Promise<number[]> {
