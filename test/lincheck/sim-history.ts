@@ -83,21 +83,16 @@ export async function recordSimHistory(
           )
         : new WireRequest(`http://items.sim/items/${key}`, "GET", {});
       const options = { connectTimeoutMs: 3000, responseTimeoutMs: 15_000 };
+      // A write whose answer is not a 2xx (or never came) may or may not have taken effect.
+      const recordPut = (returnUs: number | null, note: string) =>
+        recorder.record({ client: index, key, op: "put", value, callUs, returnUs, note });
+      const again = () => clock.at(clock.exactMs + (writer ? 10 : 1), step);
       sim.network.send(endpoint, router, request as unknown as Request, options).then(
         async (response) => {
           const body = await response.text();
           const note = `${response.status} ${response.headers.get("x-served-by")}`;
-          if (writer) {
-            recorder.record({
-              client: index,
-              key,
-              op: "put",
-              value,
-              callUs,
-              returnUs: response.ok ? recorder.nowUs() : null,
-              note,
-            });
-          } else if (response.status === 200 || response.status === 404) {
+          if (writer) recordPut(response.ok ? recorder.nowUs() : null, note);
+          else if (response.status === 200 || response.status === 404) {
             const seen =
               response.status === 404 ? null : (JSON.parse(body) as { data: { n: number } }).data.n;
             recorder.record({
@@ -110,20 +105,11 @@ export async function recordSimHistory(
               note,
             });
           }
-          clock.at(clock.exactMs + (writer ? 10 : 1), step);
+          again();
         },
         () => {
-          if (writer)
-            recorder.record({
-              client: index,
-              key,
-              op: "put",
-              value,
-              callUs,
-              returnUs: null,
-              note: "no answer",
-            });
-          clock.at(clock.exactMs + (writer ? 10 : 1), step);
+          if (writer) recordPut(null, "no answer");
+          again();
         },
       );
     };
