@@ -14,7 +14,7 @@ import { ReadVisibility } from "./read-visibility.ts";
 import type { RegionMetrics } from "./region-metrics.ts";
 import type { SerialQueue } from "./serial-queue.ts";
 import { admitWrite, EPOCH_HEADER, lostLeaseResponse } from "./write-gate.ts";
-import { firstAttemptApplied, replayAppliedDelete, replayAppliedPut, writeKeyOf } from "./write-identity.ts";
+import { firstAttemptApplied, replayAppliedWrite, writeKeyOf } from "./write-identity.ts";
 
 export interface ItemsDeps {
   regionName: string;
@@ -161,7 +161,7 @@ export function itemsRoutes(deps: ItemsDeps): ItemsRoutes {
       const admitted = await admitWrite(c, deps.controlView, deps.regionName, deps.retryAfterS);
       if (admitted instanceof Response) return admitted;
       if (await firstAttemptApplied(deps.store, writeKey))
-        return replayAppliedPut(c, deps.store, visibility, id, deps.retryAfterS);
+        return replayAppliedWrite(c, deps.store, visibility, id, deps.retryAfterS, "PUT");
       const current = await deps.store.getItem(id);
       if (body.expectedVersion !== undefined && current?.version !== body.expectedVersion) {
         return jsonError(
@@ -190,7 +190,7 @@ export function itemsRoutes(deps: ItemsDeps): ItemsRoutes {
       const admitted = await admitWrite(c, deps.controlView, deps.regionName, deps.retryAfterS);
       if (admitted instanceof Response) return admitted;
       if (await firstAttemptApplied(deps.store, writeKey))
-        return replayAppliedDelete(c, visibility, id, deps.retryAfterS);
+        return replayAppliedWrite(c, deps.store, visibility, id, deps.retryAfterS, "DELETE");
       if (!(await deps.store.getItem(id))) return jsonError(c, 404, "not_found", `no item ${id}`);
       return commit({ kind: "delete", id }, admitted.epoch, writeKey);
     });

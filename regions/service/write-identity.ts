@@ -37,39 +37,25 @@ export async function firstAttemptApplied(store: Store, writeKey: string | undef
 }
 
 /**
- * The answer to a retried PUT whose first attempt was applied: 200 with the item as it is now,
- * marked `idempotent-replayed` (as a replayed POST is), once readers may see it.
+ * The answer to a retried write whose first attempt was applied, marked `idempotent-replayed`
+ * (as a replayed POST is), once readers may see it. A PUT answers 200 with the item as it is
+ * now. A DELETE answers 204: applied again, it would delete a value another client wrote after
+ * the first attempt (404, then that value, then 404: one delete taking effect twice).
  */
-export async function replayAppliedPut(
+export async function replayAppliedWrite(
   c: Context,
   store: Store,
   visibility: ReadVisibility,
   id: string,
   retryAfterS: number,
+  method: "PUT" | "DELETE",
 ): Promise<Response> {
   const unconfirmed = await visibility.beforeRead(c, retryAfterS, id);
   if (unconfirmed) return unconfirmed;
-  const item = await store.getItem(id);
   c.header("idempotent-replayed", "true");
+  if (method === "DELETE") return c.body(null, 204);
+  const item = await store.getItem(id);
   return item
     ? c.json(item, 200)
     : jsonError(c, 409, "idempotent_item_deleted", `item ${id} was deleted after this write was applied`);
-}
-
-/**
- * The answer to a retried DELETE whose first attempt was applied: 204, marked
- * `idempotent-replayed`, once readers may see the deletion. Applied again, it would delete a
- * value another client wrote after the first attempt (404, then that value, then 404: one delete
- * taking effect twice).
- */
-export async function replayAppliedDelete(
-  c: Context,
-  visibility: ReadVisibility,
-  id: string,
-  retryAfterS: number,
-): Promise<Response> {
-  const unconfirmed = await visibility.beforeRead(c, retryAfterS, id);
-  if (unconfirmed) return unconfirmed;
-  c.header("idempotent-replayed", "true");
-  return c.body(null, 204);
 }
