@@ -23,7 +23,8 @@ export interface ResponseParts {
   status: number;
   /** Lower-case names; Set-Cookie as a list. The record may be the response's own: read only. */
   headers: Record<string, string | string[]>;
-  body: string | Uint8Array<ArrayBuffer>;
+  /** null for none: a 204 or 304 must arrive with no body, as core/transport.ts's RawResponse says. */
+  body: LightBody;
 }
 
 /**
@@ -151,7 +152,7 @@ export class LightResponse {
   /** The parts as the simulated wire carries them, without building anything; undefined once a stream is involved. */
   parts(): ResponseParts | undefined {
     if (this.#native || this.#used) return undefined;
-    return { status: this.#status, headers: this.#record(), body: this.#body ?? "" };
+    return { status: this.#status, headers: this.#record(), body: this.#body };
   }
 
   #record(): Record<string, string | string[]> {

@@ -29,10 +29,11 @@ import { SimNetwork } from "../../simulator/transport/sim-network.ts";
  * and, where it has one, its raw path. A new transport joins by adding a harness below.
  */
 
-/** The region's app: echoes what arrived, sets two cookies, hangs on /hang. */
+/** The region's app: echoes what arrived, sets two cookies, hangs on /hang, answers /empty 204. */
 function targetApp(): Hono {
   const app = new Hono();
   app.all("/hang", () => new Promise<Response>(() => {}));
+  app.delete("/empty", (c) => c.body(null, 204));
   app.all("*", async (c) => {
     const body = c.req.method === "GET" ? "" : await c.req.text();
     const url = new URL(c.req.url);
@@ -230,6 +231,23 @@ describe.each(harnesses.map((h, i) => [String(i + 1), h]))("transport contract, 
       body: "hello",
     });
     expect(request.headers).toEqual({ "x-test": "1", "content-type": "text/plain" }); // read, never changed
+  });
+
+  it("a 204 comes back with no body on either path, so the router can pass it on as a Response", async () => {
+    const fetched = await h.settle(
+      h.transport("up", new Request("http://x/empty", { method: "DELETE" }), opts),
+    );
+    expect(fetched.status).toBe(204);
+    expect(fetched.body).toBeNull();
+    const raw = h.transport.raw;
+    if (!raw) return;
+    const request = { method: "DELETE", url: "http://x/empty", headers: {}, body: undefined };
+    const response = await h.settle(raw("up", request, opts));
+    expect(response.status).toBe(204);
+    // A body on a null-body status (even an empty one) makes the Response constructor throw.
+    const passedOn = new Response(response.body, { status: response.status });
+    expect(passedOn.status).toBe(204);
+    expect(await passedOn.text()).toBe("");
   });
 
   it("raw path (if any): refused like the fetch path, and the cancel slot ends a call with its reason", async (ctx) => {
