@@ -4,7 +4,8 @@ import { healFault, injectIntoSteadyStack, stackStatus } from "../stack/support/
 import { eventually } from "../stack/support/http.ts";
 import { CLIENT_TIMEOUT_MS, FAILOVER_WAIT_MS, startTestStack } from "../stack/support/test-stack.ts";
 import type { LincheckFault } from "./fault-table.ts";
-import { type History, HistoryRecorder } from "./history.ts";
+import { errorCodeOf, type History, HistoryRecorder, type WriteKind, writeOp } from "./history.ts";
+import { DELETE_SHARE } from "./sim-history.ts";
 
 /**
  * FAST_ROUTER (test/stack/support/test-stack.ts), whose probe timings already allow a loaded
@@ -26,6 +27,8 @@ export interface LiveRunOptions {
   /** A writer's pause after each answer (bounds the load on a shared 2-core machine). */
   writerPaceMs?: number;
   readerPaceMs?: number;
+  /** The share of a writer's writes that are DELETEs (sim-history.ts's DELETE_SHARE unless set). */
+  deleteShare?: number;
   syncWaitPoint?: "after-sync" | "after-commit";
 }
 
@@ -69,7 +72,13 @@ async function drive(stack: RunningStack, options: LiveRunOptions): Promise<Live
 
   const writer = async (client: number) => {
     while (!stopped) {
-      await putOnce(stack.routerUrl, recorder, client, pick(), next++);
+      const kind: WriteKind = Math.random() < (options.deleteShare ?? DELETE_SHARE) ? "delete" : "put";
+      await writeOnce(stack.routerUrl, recorder, {
+        client,
+        key: pick(),
+        kind,
+        value: kind === "put" ? next++ : null,
+      });
       await pause(options.writerPaceMs ?? 10);
     }
   };
@@ -115,31 +124,32 @@ async function drive(stack: RunningStack, options: LiveRunOptions): Promise<Live
 /** Client-side timeout: past the router's connect + response timeouts and one retry. */
 const REQUEST_TIMEOUT_MS = CLIENT_TIMEOUT_MS;
 
-async function putOnce(
+/** One PUT or DELETE through the router, recorded by history.ts's writeOp. */
+async function writeOnce(
   routerUrl: string,
   recorder: HistoryRecorder,
-  client: number,
-  key: string,
-  value: number,
+  write: { client: number; key: string; kind: WriteKind; value: number | null },
 ): Promise<void> {
   const callUs = recorder.nowUs();
-  let returnUs: number | null = null;
-  let note: string;
+  const put = write.kind === "put";
   try {
-    const response = await fetch(`${routerUrl}/items/${key}`, {
-      method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ data: { n: value } }),
+    const response = await fetch(`${routerUrl}/items/${write.key}`, {
+      method: put ? "PUT" : "DELETE",
+      ...(put
+        ? {
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ data: { n: write.value } }),
+          }
+        : {}),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-    await response.arrayBuffer();
-    // Only a 2xx is known to have taken effect; anything else may or may not have (indeterminate).
-    if (response.ok) returnUs = recorder.nowUs();
-    note = `${response.status} ${response.headers.get("x-served-by")}${replayed(response)}`;
+    const body = await response.text();
+    const answer = { status: response.status, error: errorCodeOf(body), returnUs: recorder.nowUs() };
+    const note = `${response.status} ${response.headers.get("x-served-by")}${replayed(response)}`;
+    recorder.record(writeOp({ ...write, callUs }, answer, note));
   } catch (error) {
-    note = `no answer: ${(error as Error).message}`;
+    recorder.record(writeOp({ ...write, callUs }, undefined, `no answer: ${(error as Error).message}`));
   }
-  recorder.record({ client, key, op: "put", value, callUs, returnUs, note });
 }
 
 /** Returns the latency in ms if the GET observed a value (200 or 404). */

@@ -4,7 +4,7 @@ import { Simulation } from "../../simulator/run/simulation.ts";
 import { parseScenarioText } from "../../simulator/scenario/load-scenario.ts";
 import type { Endpoint } from "../../simulator/transport/endpoint.ts";
 import { WireRequest } from "../../simulator/transport/wire-request.ts";
-import { type History, HistoryRecorder } from "./history.ts";
+import { errorCodeOf, type History, HistoryRecorder, type WriteKind, writeOp } from "./history.ts";
 
 export interface SimRunOptions {
   seed: number;
@@ -16,7 +16,16 @@ export interface SimRunOptions {
   items?: number;
   /** One fault of the simulator's kinds (simulator/faults/); "none" for a run without one. */
   fault?: string;
+  /** The share of a writer's writes that are DELETEs (DELETE_SHARE unless set). */
+  deleteShare?: number;
 }
+
+/**
+ * One write in ten is a DELETE: enough that deletes meet puts and reads on every item across the
+ * failover (a retried DELETE must not apply twice), few enough that their unknown outcomes, which
+ * the checker cannot leave out as it does unseen puts, keep the search small.
+ */
+export const DELETE_SHARE = 0.1;
 
 /** Item ids: valid ULIDs, the same in every run. */
 function itemIds(count: number): string[] {
@@ -24,8 +33,8 @@ function itemIds(count: number): string[] {
 }
 
 /**
- * The same workload as live-history.ts (8 writers PUT unique integers to 5 items, 8 readers GET
- * them, closed loop) on the simulator: the real router and regions in virtual time, sync
+ * The same workload as live-history.ts (8 writers PUT unique integers to 5 items or DELETE them,
+ * 8 readers GET them, closed loop) on the simulator: the real router and regions in virtual time, sync
  * replication (or async), the inter-region latency table, and prod-us going down part-way. The scenario's
  * own clients are a trickle; the recorded clients are added on the engine's clock.
  */
@@ -60,6 +69,7 @@ export async function recordSimHistory(
   const ITEMS = itemIds(options.items ?? 5);
   const random = seededRandom(subsystemSeed(options.seed, "lincheck"));
   const stopAtMs = durationS * 1000;
+  const deleteShare = options.deleteShare ?? DELETE_SHARE;
   let next = 1;
 
   const client = (index: number, writer: boolean) => {
@@ -72,27 +82,27 @@ export async function recordSimHistory(
     const step = (): void => {
       if (clock.exactMs >= stopAtMs) return;
       const key = ITEMS[Math.floor(random.next() * ITEMS.length)]!;
-      const value = writer ? next++ : null;
+      // No draw when there are no deletes: a PUT-only run keeps the key sequence it always had.
+      const deleting = writer && deleteShare > 0 && random.next() < deleteShare;
+      const kind: WriteKind | undefined = writer ? (deleting ? "delete" : "put") : undefined;
+      const value = kind === "put" ? next++ : null;
       const callUs = recorder.nowUs();
-      const request = writer
-        ? new WireRequest(
-            `http://items.sim/items/${key}`,
-            "PUT",
-            { "content-type": "application/json" },
-            `{"data":{"n":${value}}}`,
-          )
-        : new WireRequest(`http://items.sim/items/${key}`, "GET", {});
+      const url = `http://items.sim/items/${key}`;
+      const request =
+        kind === "put"
+          ? new WireRequest(url, "PUT", { "content-type": "application/json" }, `{"data":{"n":${value}}}`)
+          : new WireRequest(url, kind === "delete" ? "DELETE" : "GET", {});
       const options = { connectTimeoutMs: 3000, responseTimeoutMs: 15_000 };
-      // A write whose answer is not a 2xx (or never came) may or may not have taken effect.
-      const recordPut = (returnUs: number | null, note: string) =>
-        recorder.record({ client: index, key, op: "put", value, callUs, returnUs, note });
+      const write = kind && { client: index, key, kind, value, callUs };
       const again = () => clock.at(clock.exactMs + (writer ? 10 : 1), step);
       sim.network.send(endpoint, router, request as unknown as Request, options).then(
         async (response) => {
           const body = await response.text();
           const note = `${response.status} ${response.headers.get("x-served-by")}`;
-          if (writer) recordPut(response.ok ? recorder.nowUs() : null, note);
-          else if (response.status === 200 || response.status === 404) {
+          if (write) {
+            const answer = { status: response.status, error: errorCodeOf(body), returnUs: recorder.nowUs() };
+            recorder.record(writeOp(write, answer, note));
+          } else if (response.status === 200 || response.status === 404) {
             const seen =
               response.status === 404 ? null : (JSON.parse(body) as { data: { n: number } }).data.n;
             recorder.record({
@@ -108,7 +118,7 @@ export async function recordSimHistory(
           again();
         },
         () => {
-          if (writer) recordPut(null, "no answer");
+          if (write) recorder.record(writeOp(write, undefined, "no answer"));
           again();
         },
       );

@@ -1,4 +1,4 @@
-// Command lincheck checks a recorded history of PUTs and GETs on items against a per-item
+// Command lincheck checks a recorded history of PUTs, DELETEs and GETs on items against a per-item
 // register model with Porcupine (github.com/anishathalye/porcupine), the checker the issue
 // asks for instead of a hand-written one.
 //
@@ -8,7 +8,13 @@
 //
 //	{"ops": [{"client": 0, "key": "01J...", "op": "put", "value": 347, "callUs": 10, "returnUs": 95}, ...]}
 //
-// A put whose outcome is unknown (no answer, a 5xx, a refusal that may follow an applied first
+//	{"client": 3, "key": "01J...", "op": "delete", "value": null, "found": true, "callUs": 96, "returnUs": 180}
+//
+// A delete empties the register. "found" says what its answer said: true for 204 (it removed a
+// value), false for 404 (the register already held nothing there), absent when its outcome is
+// unknown.
+//
+// A put or delete whose outcome is unknown (no answer, a 5xx, a refusal that may follow an applied first
 // attempt) has "returnUs": null: it may have taken effect at any time after its call, so it
 // stays open to the end of the history, as Knossos and Porcupine treat indeterminate ops. A get
 // records the value it saw, or null for 404 (the item holds nothing).
@@ -38,6 +44,7 @@ type recordedOp struct {
 	Value    *int64  `json:"value"`
 	CallUs   int64   `json:"callUs"`
 	ReturnUs *int64  `json:"returnUs"`
+	Found    *bool   `json:"found,omitempty"`
 	Note     *string `json:"note,omitempty"`
 }
 
@@ -47,7 +54,20 @@ type recordedOp struct {
 // does (it can always be placed at the end, or just before the write that overwrote it). Left in,
 // every one can go anywhere after its call, and a failover's burst of them makes the search
 // exponential. Acknowledged puts are never dropped: they must take effect inside their interval.
+// Nor are any of an item that a delete answered 204 on: that answer says the register held some
+// value, which an unseen put may have been the only one to give it.
 var droppedUnseen int
+
+// removedSomething is the set of keys on which some delete answered 204 (found).
+func removedSomething(ops []recordedOp) map[string]bool {
+	keys := map[string]bool{}
+	for _, op := range ops {
+		if op.Op == "delete" && op.Found != nil && *op.Found {
+			keys[op.Key] = true
+		}
+	}
+	return keys
+}
 
 // observed is, per key, the set of values some get saw.
 func observed(ops []recordedOp) map[string]map[int64]bool {
@@ -70,12 +90,28 @@ type history struct {
 	Ops []recordedOp `json:"ops"`
 }
 
-// input of one operation on the register; a get's output is the value it saw (0: none).
+// opKind is what an operation does to its item's register.
+type opKind int
+
+const (
+	opGet opKind = iota
+	opPut
+	opDelete
+)
+
+// input of one operation on the register; a get's output is the value it saw (0: none); a
+// delete's output is deleteFound, deleteAbsent or deleteUnknown.
 type input struct {
 	key   string
-	put   bool
+	kind  opKind
 	value int64
 }
+
+const (
+	deleteUnknown int64 = 0
+	deleteFound   int64 = 1
+	deleteAbsent  int64 = 2
+)
 
 // registerModel is one register per item: a put sets it, a get must see its current value.
 var registerModel = porcupine.Model{
@@ -99,16 +135,30 @@ var registerModel = porcupine.Model{
 	Init: func() interface{} { return int64(0) },
 	Step: func(state, in, out interface{}) (bool, interface{}) {
 		i := in.(input)
-		if i.put {
+		switch i.kind {
+		case opPut:
 			return true, i.value
+		case opDelete:
+			// A 204 needs a value to remove; a 404 needs the register empty; an unknown outcome
+			// fits either.
+			switch out.(int64) {
+			case deleteFound:
+				return state.(int64) != 0, int64(0)
+			case deleteAbsent:
+				return state.(int64) == 0, int64(0)
+			}
+			return true, int64(0)
 		}
 		return out.(int64) == state.(int64), state
 	},
 	Equal: func(a, b interface{}) bool { return a.(int64) == b.(int64) },
 	DescribeOperation: func(in, out interface{}) string {
 		i := in.(input)
-		if i.put {
+		switch i.kind {
+		case opPut:
 			return fmt.Sprintf("put %s", describeValue(i.value))
+		case opDelete:
+			return fmt.Sprintf("delete -> %s", map[int64]string{deleteFound: "204", deleteAbsent: "404", deleteUnknown: "unknown"}[out.(int64)])
 		}
 		return fmt.Sprintf("get -> %s", describeValue(out.(int64)))
 	},
@@ -164,8 +214,9 @@ func load(path string) ([]porcupine.Operation, error) {
 	openEndUs = end + 1
 	ops := make([]porcupine.Operation, 0, len(h.Ops))
 	seen := observed(h.Ops)
+	removed := removedSomething(h.Ops)
 	for n, op := range h.Ops {
-		if op.Op == "put" && op.ReturnUs == nil && op.Value != nil && !seen[op.Key][*op.Value] {
+		if op.Op == "put" && op.ReturnUs == nil && op.Value != nil && !seen[op.Key][*op.Value] && !removed[op.Key] {
 			droppedUnseen++
 			continue
 		}
@@ -205,14 +256,28 @@ func convert(op recordedOp, openEnd int64) (porcupine.Operation, error) {
 		if value <= 0 {
 			return porcupine.Operation{}, errors.New("value: a put writes a positive integer")
 		}
-		return porcupine.Operation{ClientId: op.Client, Input: input{op.Key, true, value}, Call: op.CallUs, Return: ret, Output: int64(0), Metadata: note}, nil
+		return porcupine.Operation{ClientId: op.Client, Input: input{op.Key, opPut, value}, Call: op.CallUs, Return: ret, Output: int64(0), Metadata: note}, nil
+	case "delete":
+		if op.Value != nil {
+			return porcupine.Operation{}, errors.New("value: a delete writes none (null)")
+		}
+		if (op.ReturnUs == nil) != (op.Found == nil) {
+			return porcupine.Operation{}, errors.New("found: set exactly when the delete was answered (returnUs)")
+		}
+		outcome := deleteUnknown
+		if op.Found != nil && *op.Found {
+			outcome = deleteFound
+		} else if op.Found != nil {
+			outcome = deleteAbsent
+		}
+		return porcupine.Operation{ClientId: op.Client, Input: input{op.Key, opDelete, 0}, Call: op.CallUs, Return: ret, Output: outcome, Metadata: note}, nil
 	case "get":
 		if op.ReturnUs == nil {
 			return porcupine.Operation{}, errors.New("returnUs: a get without an answer saw nothing; leave it out")
 		}
-		return porcupine.Operation{ClientId: op.Client, Input: input{op.Key, false, 0}, Call: op.CallUs, Return: ret, Output: value, Metadata: note}, nil
+		return porcupine.Operation{ClientId: op.Client, Input: input{op.Key, opGet, 0}, Call: op.CallUs, Return: ret, Output: value, Metadata: note}, nil
 	default:
-		return porcupine.Operation{}, fmt.Errorf("op: %q is neither put nor get", op.Op)
+		return porcupine.Operation{}, fmt.Errorf("op: %q is not put, delete or get", op.Op)
 	}
 }
 
@@ -220,15 +285,21 @@ func convert(op recordedOp, openEnd int64) (porcupine.Operation, error) {
 func check(ops []porcupine.Operation, htmlPath string, timeout time.Duration) int {
 	result, info := porcupine.CheckOperationsVerbose(registerModel, ops, timeout)
 	parts := registerModel.Partition(ops)
-	puts, gets := 0, 0
+	puts, deletes, gets := 0, 0, 0
 	for _, op := range ops {
-		if op.Input.(input).put {
+		switch op.Input.(input).kind {
+		case opPut:
 			puts++
-		} else {
+		case opDelete:
+			deletes++
+		default:
 			gets++
 		}
 	}
 	summary := fmt.Sprintf("%d ops (%d puts, %d gets) on %d items", len(ops), puts, gets, len(parts))
+	if deletes > 0 {
+		summary = fmt.Sprintf("%d ops (%d puts, %d deletes, %d gets) on %d items", len(ops), puts, deletes, gets, len(parts))
+	}
 	if droppedUnseen > 0 {
 		summary += fmt.Sprintf("; %d unknown-outcome puts no read saw left out", droppedUnseen)
 	}
