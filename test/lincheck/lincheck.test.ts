@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LINCHECK_FAULTS } from "./fault-table.ts";
-import type { History } from "./history.ts";
+import type { History, HistoryOp } from "./history.ts";
 import { recordLiveHistory } from "./live-history.ts";
 import { monotonicReadViolations } from "./monotonic-reads.ts";
 import { checkHistory, ensureLincheck } from "./run-lincheck.ts";
@@ -30,8 +30,19 @@ describe("the linearizability checker (Porcupine, tools/lincheck)", () => {
     expect(result.exitCode).toBe(0);
   });
 
-  it("leaves out unknown-outcome puts that no read saw (sound for a register), never acknowledged ones", async () => {
-    const history: History = {
+  it.each(SMALL_HISTORIES)("$name", async ({ file, ops, exitCode, says }) => {
+    const result = await checkHistory({ ops }, file);
+    for (const expected of says) expect(result.output).toMatch(expected);
+    expect(result.exitCode).toBe(exitCode);
+  });
+});
+
+/** Histories small enough to read: what the checker must answer for each, and with which exit code. */
+const SMALL_HISTORIES: { name: string; file: string; ops: HistoryOp[]; exitCode: number; says: RegExp[] }[] =
+  [
+    {
+      name: "leaves out unknown-outcome puts that no read saw (sound for a register), never acknowledged ones",
+      file: "fixture-unseen-puts",
       ops: [
         { client: 0, key: "a", op: "put", value: 1, callUs: 0, returnUs: 10 },
         { client: 1, key: "a", op: "put", value: 2, callUs: 20, returnUs: null },
@@ -40,69 +51,61 @@ describe("the linearizability checker (Porcupine, tools/lincheck)", () => {
         { client: 3, key: "a", op: "put", value: 3, callUs: 50, returnUs: 60 },
         { client: 2, key: "a", op: "get", value: 1, callUs: 70, returnUs: 80 },
       ],
-    };
-    const result = await checkHistory(history, "fixture-unseen-puts");
-    expect(result.output).toContain(
-      "NOT linearizable: 4 ops (2 puts, 2 gets) on 1 items; 1 unknown-outcome puts",
-    );
-    expect(result.exitCode).toBe(1);
-  });
-
-  it("a DELETE that takes effect twice: 204, a later acknowledged put, then a read of none", async () => {
-    const history: History = {
+      exitCode: 1,
+      says: [/^NOT linearizable: 4 ops \(2 puts, 2 gets\) on 1 items; 1 unknown-outcome puts/],
+    },
+    {
+      name: "a DELETE that takes effect twice: 204, a later acknowledged put, then a read of none",
+      file: "fixture-delete-twice",
       ops: [
         { client: 0, key: "a", op: "put", value: 1, callUs: 0, returnUs: 10 },
         { client: 1, key: "a", op: "delete", value: null, found: true, callUs: 20, returnUs: 30 },
         { client: 0, key: "a", op: "put", value: 2, callUs: 40, returnUs: 50 },
         { client: 2, key: "a", op: "get", value: null, callUs: 60, returnUs: 70 },
       ],
-    };
-    const result = await checkHistory(history, "fixture-delete-twice");
-    expect(result.output).toContain("NOT linearizable: 4 ops (2 puts, 1 deletes, 1 gets) on 1 items");
-    expect(result.output).toMatch(/cannot place client 2: get -> none .*the register holds 2 there/);
-    expect(result.exitCode).toBe(1);
-  });
-
-  it("a DELETE answered 404 while the item held an acknowledged value is not linearizable", async () => {
-    const history: History = {
+      exitCode: 1,
+      says: [
+        /^NOT linearizable: 4 ops \(2 puts, 1 deletes, 1 gets\) on 1 items/,
+        /cannot place client 2: get -> none .*the register holds 2 there/,
+      ],
+    },
+    {
+      name: "a DELETE answered 404 while the item held an acknowledged value is not linearizable",
+      file: "fixture-delete-absent",
       ops: [
         { client: 0, key: "a", op: "put", value: 1, callUs: 0, returnUs: 10 },
         { client: 1, key: "a", op: "delete", value: null, found: false, callUs: 20, returnUs: 30 },
       ],
-    };
-    const result = await checkHistory(history, "fixture-delete-absent");
-    expect(result.output).toContain("NOT linearizable");
-    expect(result.output).toContain("delete -> 404");
-    expect(result.exitCode).toBe(1);
-  });
-
-  it("keeps an unseen unknown-outcome put when a DELETE found something it alone can explain", async () => {
-    const history: History = {
+      exitCode: 1,
+      says: [/^NOT linearizable/, /cannot place client 1: delete -> 404/],
+    },
+    {
+      name: "keeps an unseen unknown-outcome put when a DELETE found something it alone can explain",
+      file: "fixture-delete-needs-put",
       ops: [
         { client: 0, key: "a", op: "put", value: 1, callUs: 0, returnUs: null },
         { client: 1, key: "a", op: "delete", value: null, found: true, callUs: 20, returnUs: 30 },
         { client: 2, key: "a", op: "get", value: null, callUs: 40, returnUs: 50 },
         { client: 3, key: "b", op: "delete", value: null, callUs: 0, returnUs: null },
       ],
-    };
-    const result = await checkHistory(history, "fixture-delete-needs-put");
-    expect(result.output).toBe("linearizable: 4 ops (1 puts, 2 deletes, 1 gets) on 2 items");
-    expect(result.exitCode).toBe(0);
-  });
-
-  it("refuses a malformed history with exit 2 and the field at fault", async () => {
-    const bad = { ops: [{ client: 0, key: "a", op: "put", value: 1, callUs: 5, returnUs: 2 }] } as History;
-    const result = await checkHistory(bad, "fixture-bad");
-    expect(result.exitCode).toBe(2);
-    expect(result.output).toContain("ops[0]: returnUs 2 is before callUs 5");
-    const answeredNoFound = {
+      exitCode: 0,
+      says: [/^linearizable: 4 ops \(1 puts, 2 deletes, 1 gets\) on 2 items$/],
+    },
+    {
+      name: "refuses a malformed history with exit 2 and the field at fault: a return before the call",
+      file: "fixture-bad",
+      ops: [{ client: 0, key: "a", op: "put", value: 1, callUs: 5, returnUs: 2 }],
+      exitCode: 2,
+      says: [/ops\[0\]: returnUs 2 is before callUs 5/],
+    },
+    {
+      name: "refuses a malformed history with exit 2 and the field at fault: an answered delete without found",
+      file: "fixture-bad-delete",
       ops: [{ client: 0, key: "a", op: "delete", value: null, callUs: 5, returnUs: 9 }],
-    } as History;
-    const second = await checkHistory(answeredNoFound, "fixture-bad-delete");
-    expect(second.exitCode).toBe(2);
-    expect(second.output).toContain("ops[0]: found: set exactly when the delete was answered");
-  });
-});
+      exitCode: 2,
+      says: [/ops\[0\]: found: set exactly when the delete was answered/],
+    },
+  ];
 
 describe("simulator: the real code in virtual time, sync replication, prod-us down at 8 s", () => {
   it("after-commit (readers see unconfirmed writes): Porcupine finds the violation", async () => {
