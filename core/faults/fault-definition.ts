@@ -12,9 +12,9 @@ import { z } from "zod";
  *     with zod parameters whose names end in their unit (`addedLatencyMs`, `periodS`), each with
  *     its limits and, where one makes sense, its default; add it to `index.ts`;
  *  2. `simulator/faults/<kind>.ts`: `export const foo = simFault(fooFault, { check, plan, ... })`,
- *     listed in `simulator/faults/index.ts`;
+ *     listed in `simulator/faults/kinds.ts`;
  *  3. `stack/faults/<kind>.ts`: `export const foo = liveFault(fooFault, async (stack, params) => heal)`,
- *     listed in `stack/faults/index.ts` (or in `LIVE_ONLY_IN_SIMULATOR`, with the reason, if the
+ *     listed in `stack/faults/kinds.ts` (or in `LIVE_ONLY_IN_SIMULATOR`, with the reason, if the
  *     live stack cannot do it).
  * Timing (`startS`/`durationS` in a scenario, `durationS` or `--for` live) is not a parameter:
  * every kind has it.

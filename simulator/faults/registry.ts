@@ -53,7 +53,7 @@ export interface FaultPlanContext {
  * One kind of fault in the simulator: its definition (name, parameters with units, defaults and
  * limits, stacking: core/faults/, shared with the live stack and the CLI), the schema of its
  * scenario entry built from that definition, and how it turns an entry into effects. Each lives
- * in its own file and is listed in faults/index.ts; adding one means adding a file, never editing
+ * in its own file and is listed in faults/kinds.ts; adding one means adding a file, never editing
  * a switch (see core/faults/fault-definition.ts for the steps).
  */
 export interface FaultKind<P extends FaultTiming = FaultTiming> {
