@@ -1,23 +1,18 @@
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { ConfigError } from "../../config/config-error.ts";
 import { resolveReplicationKey } from "../../regions/replication/auth/replication-key.ts";
 import { secretsManagerFetcher } from "../../regions/replication/auth/replication-key-secret.ts";
 import type { Item } from "../../regions/store/store.ts";
 import {
   postJson,
-  type RegionPair,
-  regionPair,
+  regionPairEachTest,
   sendBatch,
   signedBatchHeaders,
   testEnvironment,
 } from "../support/region-pair.ts";
 
-let pair: RegionPair;
-beforeEach(() => {
-  pair = regionPair();
-});
-afterEach(() => pair.stop());
+const pair = regionPairEachTest();
 
 /** prod-us writes `n` items and prod-ie catches up; returns prod-ie's items. */
 async function replicatedItems(n: number): Promise<Item[]> {
