@@ -22,6 +22,7 @@ import { loadLatencyTable } from "../../simulator/latency/load-latency-table.ts"
 import type { Endpoint } from "../../simulator/transport/endpoint.ts";
 import { networkTransport } from "../../simulator/transport/network-transport.ts";
 import { SimNetwork } from "../../simulator/transport/sim-network.ts";
+import { transportFailure } from "../support/transport-failure.ts";
 
 /**
  * The Transport contract (core/transport.ts), run against every transport: the pooled HTTP one
@@ -163,16 +164,6 @@ const harnesses: (() => Harness | Promise<Harness>)[] = [
   simHarness,
 ];
 
-async function failure(call: Promise<unknown>): Promise<TransportError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TransportError) return error;
-    throw error;
-  }
-  throw new Error("expected a TransportError");
-}
-
 describe.each(harnesses.map((h, i) => [String(i + 1), h]))("transport contract, harness %s", (_, make) => {
   let h: Harness;
   beforeAll(async () => {
@@ -204,7 +195,7 @@ describe.each(harnesses.map((h, i) => [String(i + 1), h]))("transport contract, 
   });
 
   it("fetch path: a target that takes no connection is refused, named by region", async () => {
-    const error = await h.settle(failure(h.transport("down", new Request("http://x/items"), opts)));
+    const error = await h.settle(transportFailure(h.transport("down", new Request("http://x/items"), opts)));
     expect(error.kind).toBe("refused");
     expect(error.region).toBe("down");
     expect(error.neverSent).toBe(true);
@@ -236,7 +227,7 @@ describe.each(harnesses.map((h, i) => [String(i + 1), h]))("transport contract, 
     const raw = h.transport.raw;
     if (!raw) return ctx.skip();
     const get = (url: string) => ({ method: "GET", url, headers: {}, body: undefined });
-    const refused = await h.settle(failure(raw("down", get("http://x/items"), opts)));
+    const refused = await h.settle(transportFailure(raw("down", get("http://x/items"), opts)));
     expect(refused.kind).toBe("refused");
     const cancel: CancelSlot = {};
     const hanging = raw("up", get("http://x/hang"), { ...opts, cancel });
