@@ -205,13 +205,26 @@ async function killProdUs(w: World): Promise<void> {
   );
 }
 
+/**
+ * `acked` written and acknowledged; then, with replication to prod-ie held, a write of `n` that
+ * waits for the standby (wrapped: an async function would wait for a promise it returns).
+ */
+async function writeWhileReplicationHeld(
+  w: World,
+  acked: number,
+  n: number,
+): Promise<{ writing: Promise<Response> }> {
+  expect((await until(w, put(w, acked))).status).toBe(200);
+  w.holdReplication = true;
+  const writing = put(w, n);
+  expect(await isPending(w, writing)).toBe(true);
+  return { writing };
+}
+
 describe("sync mode, wait point after-sync: visibility after durability", () => {
   it("a read does not see a write until the standby holds it, so a failover cannot take back what it saw", async () => {
     const w = build();
-    expect((await until(w, put(w, 347))).status).toBe(200);
-    w.holdReplication = true;
-    const writing = put(w, 348);
-    expect(await isPending(w, writing)).toBe(true);
+    const { writing } = await writeWhileReplicationHeld(w, 347, 348);
     expect(w.stores["prod-us"]!.size()).toBe(1);
     // Stored on prod-us, not confirmed by prod-ie: a read waits rather than show 348.
     const reading = read(w);
@@ -232,10 +245,7 @@ describe("sync mode, wait point after-sync: visibility after durability", () => 
 
   it("once the standby confirms, the waiting read sees the write", async () => {
     const w = build();
-    expect((await until(w, put(w, 1))).status).toBe(200);
-    w.holdReplication = true;
-    const writing = put(w, 2);
-    expect(await isPending(w, writing)).toBe(true);
+    const { writing } = await writeWhileReplicationHeld(w, 1, 2);
     const reading = readN(w);
     expect(await isPending(w, reading)).toBe(true);
     w.holdReplication = false;

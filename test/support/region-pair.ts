@@ -186,6 +186,19 @@ function cuttableControl(control: ControlStore, cut: () => boolean): ControlStor
 }
 
 /**
+ * A pair replicating synchronously (500 ms timeout; `replication` adds to or overrides that),
+ * ready, whose standby prod-ie has then gone down: its connections are refused.
+ */
+export async function syncPairStandbyDown(replication: Record<string, unknown> = {}): Promise<RegionPair> {
+  const pair = regionPair(
+    testEnvironment({ replication: { mode: "sync", syncTimeoutMs: 500, ...replication } }),
+  );
+  await pair.us.app.request("/readyz");
+  pair.down.add("prod-ie");
+  return pair;
+}
+
+/**
  * The setup the region tests share: a fresh default pair before each test of the calling file,
  * stopped after it. What it returns stands for the running test's pair (its properties are read
  * from that pair when used), so a file declares `const pair = regionPairEachTest()` once.
