@@ -89,6 +89,18 @@ describe("region-to-region requests are signed, replay-windowed, and refused wit
     expect(await pair.stores.ie.head()).toEqual(headBefore);
   });
 
+  it.each([
+    ["not JSON", "{not json", "malformed_json"],
+    ["not a batch", JSON.stringify({ epoch: 1, entries: "none" }), "invalid_batch"],
+  ])("a signed body that is %s: 400 naming the problem, nothing applied", async (_name, body, error) => {
+    const headBefore = await pair.stores.ie.head();
+    const headers = signedBatchHeaders(pair.clock, body, { epoch: 1 });
+    const res = await pair.ie.replicationApp.request("/_replication/entries", postJson(body, headers));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error });
+    expect(await pair.stores.ie.head()).toEqual(headBefore);
+  });
+
   it("a captured signed batch cannot be replayed inside the window to undo anything", async () => {
     await replicatedItems(2);
     // A signed resync, captured on the wire, applies once: prod-ie empties and is replayed to.
