@@ -73,6 +73,27 @@ describe("fault registry", () => {
   });
 });
 
+describe("kinds that are one effect over their whole window", () => {
+  it.each([
+    [
+      { kind: "store-down", region: "prod-us" },
+      { type: "store", region: "prod-us" },
+    ],
+    [
+      { kind: "store-latency-spike", region: "prod-ie", addedLatencyMs: 300, jitterMs: 50 },
+      { type: "store-latency", region: "prod-ie", addedLatencyMs: 300, jitterMs: 50 },
+    ],
+    [
+      { kind: "control-replica-slow", awsRegion: "us-east-2", addedLatencyMs: 200 },
+      { type: "control-slow", replica: undefined, awsRegion: "us-east-2", addedLatencyMs: 200 },
+    ],
+  ])("%o: planned over [startS, startS + durationS)", (fields, effect) => {
+    expect(plan({ ...fields, startS: 10, durationS: 5 })).toEqual([
+      { ...effect, fromMs: 10_000, toMs: 15_000 },
+    ]);
+  });
+});
+
 describe("aws-region-outage", () => {
   it("takes down every part placed in that AWS region, and nothing elsewhere", () => {
     const effects = plan({ kind: "aws-region-outage", awsRegion: "us-east-1", startS: 10, durationS: 5 });
