@@ -21,3 +21,17 @@ export function runFailoverCli(
   });
   return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 }
+
+/**
+ * A command's arguments written as an operator types them:
+ * argv`deploy --env production --artifact ${file}` (words split on spaces; an interpolated value
+ * stays one argument, spaces and all).
+ */
+export function argv(strings: TemplateStringsArray, ...values: string[]): string[] {
+  const out: string[] = [];
+  strings.forEach((text, i) => {
+    out.push(...text.split(" ").filter((word) => word !== ""));
+    if (i < values.length) out.push(values[i]!);
+  });
+  return out;
+}
