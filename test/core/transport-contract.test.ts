@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { environmentSchema } from "../../config/schema.ts";
 import { inProcessTransport } from "../../core/in-process-transport.ts";
-import { seededRandom } from "../../core/random.ts";
 import { type ServedApp, serveApp } from "../../core/serve-app.ts";
 import {
   type CancelSlot,
@@ -14,14 +13,10 @@ import {
 } from "../../core/transport.ts";
 import { createFetchTransport } from "../../router/transport/fetch-transport.ts";
 import { createHttpTransport } from "../../router/transport/http-transport.ts";
-import { SimEngine } from "../../simulator/engine/engine.ts";
 import { installLightResponse } from "../../simulator/engine/run-globals.ts";
-import { FaultState } from "../../simulator/faults/fault-state.ts";
-import { LinkModel } from "../../simulator/latency/link.ts";
-import { loadLatencyTable } from "../../simulator/latency/load-latency-table.ts";
 import type { Endpoint } from "../../simulator/transport/endpoint.ts";
 import { networkTransport } from "../../simulator/transport/network-transport.ts";
-import { SimNetwork } from "../../simulator/transport/sim-network.ts";
+import { netHarness } from "../simulator/support/net-harness.ts";
 import { transportFailure } from "../support/transport-failure.ts";
 
 /**
@@ -123,15 +118,8 @@ function inProcessHarness(): Harness {
 
 function simHarness(): Harness {
   const removeLight = installLightResponse();
-  const engine = new SimEngine();
-  const links = new LinkModel(loadLatencyTable("inter-region"), { distribution: "none" }, 1);
-  const network = new SimNetwork(
-    engine.clock,
-    links,
-    new FaultState([]),
-    { readMs: 0, writeMs: 0 },
-    seededRandom(1),
-  );
+  // No jitter, no faults, no service time: the contract's timings are the links' alone.
+  const { engine, network } = netHarness();
   const app = targetApp();
   const endpoint = (name: string, fetch?: Endpoint["fetch"]): Endpoint => ({
     id: name,
