@@ -25,6 +25,9 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as hdr from "hdr-histogram-js";
+import type { EnvironmentConfig } from "../config/schema.ts";
+import type { Transport } from "../core/transport.ts";
+import type { Router } from "../router/create-router.ts";
 
 const CONNECTIONS = 32;
 const THROUGHPUT_S = 10;
@@ -68,33 +71,9 @@ async function serveBareProxy(upstreamPort: number): Promise<void> {
 }
 
 async function serveRouterChild(upstreamPort: number): Promise<void> {
-  const { pino } = await import("pino");
-  const { systemClock } = await import("../core/clock.ts");
-  const { MemoryControlStore } = await import("../core/control.ts");
-  const { seededRandom } = await import("../core/random.ts");
-  const { environmentSchema } = await import("../config/schema.ts");
-  const { createRouter } = await import("../router/create-router.ts");
   const { serveRouter } = await import("../router/node-server.ts");
   const { createHttpTransport } = await import("../router/transport/http-transport.ts");
-  const endpoint = `http://127.0.0.1:${upstreamPort}`;
-  const config = environmentSchema.parse({
-    name: "development",
-    initialActive: "bench-us",
-    regions: [
-      { name: "bench-us", location: "virginia", awsRegion: "us-east-1", endpoint },
-      { name: "bench-ie", location: "ireland", awsRegion: "eu-west-1", endpoint },
-    ],
-  });
-  const http = createHttpTransport(config);
-  const router = createRouter({
-    config,
-    routerId: "bench",
-    clock: systemClock,
-    transport: http.transport,
-    random: seededRandom(1),
-    control: new MemoryControlStore(),
-    logger: pino({ level: "warn" }),
-  });
+  const router = await benchRouter(upstreamPort, "bench", (config) => createHttpTransport(config).transport);
   const served = await serveRouter(router, { port: 0, host: "127.0.0.1" });
   router.start();
   answerCpuQueries();
@@ -112,22 +91,8 @@ async function serveRouterChild(upstreamPort: number): Promise<void> {
  * sent.
  */
 async function serveRouterOnBun(upstreamPort: number, server: "node-http" | "bun-serve"): Promise<void> {
-  const { pino } = await import("pino");
-  const { systemClock } = await import("../core/clock.ts");
-  const { MemoryControlStore } = await import("../core/control.ts");
-  const { seededRandom } = await import("../core/random.ts");
-  const { createRouter } = await import("../router/create-router.ts");
   const { createFetchTransport } = await import("../router/transport/fetch-transport.ts");
-  const config = await benchConfig(upstreamPort);
-  const router = createRouter({
-    config,
-    routerId: "bench-bun",
-    clock: systemClock,
-    transport: createFetchTransport(config),
-    random: seededRandom(1),
-    control: new MemoryControlStore(),
-    logger: pino({ level: "warn" }),
-  });
+  const router = await benchRouter(upstreamPort, "bench-bun", createFetchTransport);
   let port: number;
   if (server === "node-http") {
     const { serveRouter } = await import("../router/node-server.ts");
@@ -147,7 +112,34 @@ async function serveRouterOnBun(upstreamPort: number, server: "node-http" | "bun
   process.send?.({ port });
 }
 
-async function benchConfig(upstreamPort: number) {
+/**
+ * The real router for the bench: both regions at the upstream, the wall clock, a control record
+ * in memory, warnings only; `transportOf` picks how it sends upstream (undici on Node, fetch on
+ * Bun). Its modules are imported here, in the child, not by the process driving the load.
+ */
+async function benchRouter(
+  upstreamPort: number,
+  routerId: string,
+  transportOf: (config: EnvironmentConfig) => Transport,
+): Promise<Router> {
+  const { pino } = await import("pino");
+  const { systemClock } = await import("../core/clock.ts");
+  const { MemoryControlStore } = await import("../core/control.ts");
+  const { seededRandom } = await import("../core/random.ts");
+  const { createRouter } = await import("../router/create-router.ts");
+  const config = await benchConfig(upstreamPort);
+  return createRouter({
+    config,
+    routerId,
+    clock: systemClock,
+    transport: transportOf(config),
+    random: seededRandom(1),
+    control: new MemoryControlStore(),
+    logger: pino({ level: "warn" }),
+  });
+}
+
+async function benchConfig(upstreamPort: number): Promise<EnvironmentConfig> {
   const { environmentSchema } = await import("../config/schema.ts");
   const endpoint = `http://127.0.0.1:${upstreamPort}`;
   return environmentSchema.parse({

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { type Command, CommanderError } from "commander";
-import { ConfigError, formatProblem } from "../config/config-error.ts";
+import { ConfigError } from "../config/config-error.ts";
 import { CliError, EXIT_CODES_HELP, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../core/cli-error.ts";
+import { formatInputProblem } from "../core/input-problem.ts";
 import { SimInputError } from "../simulator/input/input-error.ts";
 
 /**
@@ -43,7 +44,7 @@ export function reportError(error: unknown): number {
     return EXIT_USAGE;
   }
   if (error instanceof ConfigError) {
-    for (const p of error.problems) process.stderr.write(`error: ${formatProblem(p)}\n`);
+    for (const p of error.problems) process.stderr.write(`error: ${formatInputProblem(p)}\n`);
     return EXIT_USAGE;
   }
   if (error instanceof SimInputError) {

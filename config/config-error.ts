@@ -1,40 +1,18 @@
 import type { z } from "zod";
+import { formatFieldPath, formatInputProblem, type InputProblem } from "../core/input-problem.ts";
 import type { Position } from "./json-positions.ts";
 import { describeIssue, valueAt } from "./zod-wording.ts";
 
-/** One thing wrong with a config file: where it is and why it is wrong. */
-export interface ConfigProblem {
-  file: string;
-  /** Dotted path to the field, e.g. "router.healthCheck.timeoutMs" or "regions[1].endpoint". */
-  field: string;
-  reason: string;
-  /** 1-based line and column in the file, when the field could be located. */
-  line?: number;
-  column?: number;
-}
+/** One thing wrong with a config file: where it is and why it is wrong (`file:line:column: field: reason`). */
+export type ConfigProblem = InputProblem;
 
 /** Thrown for a bad config file or environment name; the CLI prints every problem and exits non-zero. */
 export class ConfigError extends Error {
   override name = "ConfigError";
 
   constructor(readonly problems: ConfigProblem[]) {
-    super(problems.map(formatProblem).join("\n"));
+    super(problems.map(formatInputProblem).join("\n"));
   }
-}
-
-/** `file: field: reason`, or `file:line:column: field: reason` when the field was located. */
-export function formatProblem(p: ConfigProblem): string {
-  const where = p.line === undefined ? p.file : `${p.file}:${p.line}:${p.column ?? 1}`;
-  return `${where}: ${p.field || "(root)"}: ${p.reason}`;
-}
-
-export function formatFieldPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError, type ConfigProblem, formatFieldPath, problemsFromZod } from "./config-error.ts";
+import { displayPath, formatFieldPath, readInputFile } from "../core/input-problem.ts";
+import { ConfigError, type ConfigProblem, problemsFromZod } from "./config-error.ts";
 import { jsonPositions, positionOfOffset, syntaxErrorPosition } from "./json-positions.ts";
 import { crossFieldProblems, type EnvironmentConfig, type EnvName, environmentSchema } from "./schema.ts";
 
@@ -14,15 +14,7 @@ export function environmentFile(name: EnvName): string {
 
 /** Reads and validates one environment file; throws ConfigError listing every problem. */
 export function loadConfigFile(file: string): EnvironmentConfig {
-  const shown = displayPath(file);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ConfigError([
-      { file: shown, field: "", reason: `cannot read file (${(error as Error).message})` },
-    ]);
-  }
+  const { text, shown } = readInputFile(file, "file", (problems) => new ConfigError(problems));
   return parseConfigText(text, shown);
 }
 
@@ -74,9 +66,4 @@ export function loadEnvironment(name: EnvName): EnvironmentConfig {
     ]);
   }
   return config;
-}
-
-function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel.startsWith("..") ? file : rel;
 }

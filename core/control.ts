@@ -95,6 +95,30 @@ export function conditionHolds(
   return expectedSyncStandby === undefined || syncStandbyOf(current) === expectedSyncStandby;
 }
 
+/**
+ * The answer to a conditional write whose condition failed on `current`, when an earlier attempt
+ * of the same call may have landed (the answer was lost, not the write: an SDK retry, or the next
+ * replica tried after a failure): finding exactly `next` stored means this call won.
+ */
+export function retriedWriteResult(
+  current: ControlRecord | undefined,
+  next: ControlRecord,
+): CompareAndSetResult {
+  return current !== undefined && sameRecord(current, next)
+    ? { ok: true, record: storedForm(next) }
+    : { ok: false, current };
+}
+
+function sameRecord(a: ControlRecord, b: ControlRecord): boolean {
+  return (
+    a.activeRegion === b.activeRegion &&
+    a.epoch === b.epoch &&
+    a.updatedAtMs === b.updatedAtMs &&
+    a.reason === b.reason &&
+    syncStandbyOf(a) === syncStandbyOf(b)
+  );
+}
+
 /** Checks a sync-standby change keeps the role and epoch of the record it replaces. */
 export function sameRole(current: ControlRecord | undefined, next: ControlRecord): boolean {
   return current !== undefined && current.epoch === next.epoch && current.activeRegion === next.activeRegion;

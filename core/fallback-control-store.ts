@@ -1,12 +1,5 @@
-import {
-  type CompareAndSetResult,
-  type ControlRecord,
-  type ControlStore,
-  ControlStoreError,
-  type SyncStandbyCondition,
-  storedForm,
-  syncStandbyOf,
-} from "./control.ts";
+import type { CompareAndSetResult, ControlRecord, ControlStore, SyncStandbyCondition } from "./control.ts";
+import { ControlStoreError, retriedWriteResult } from "./control.ts";
 
 /** One replica of the control record as a caller sees it: a name for errors, and its store. */
 export interface ControlReplica {
@@ -69,9 +62,7 @@ export class FallbackControlStore implements ControlStore {
     return this.first(what, async (store) => {
       try {
         const result = await call(store);
-        if (!result.ok && failedBefore && result.current && sameRecord(result.current, next))
-          return { ok: true, record: storedForm(next) };
-        return result;
+        return !result.ok && failedBefore ? retriedWriteResult(result.current, next) : result;
       } catch (error) {
         failedBefore = true;
         throw error;
@@ -93,14 +84,4 @@ export class FallbackControlStore implements ControlStore {
     }
     throw new ControlStoreError(`control ${what}: no replica answered (${failures.join("; ")})`);
   }
-}
-
-function sameRecord(a: ControlRecord, b: ControlRecord): boolean {
-  return (
-    a.activeRegion === b.activeRegion &&
-    a.epoch === b.epoch &&
-    a.updatedAtMs === b.updatedAtMs &&
-    a.reason === b.reason &&
-    syncStandbyOf(a) === syncStandbyOf(b)
-  );
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { relative } from "node:path";
 import type { Command } from "commander";
-import { ConfigError, type ConfigProblem, formatProblem } from "../../config/config-error.ts";
+import { ConfigError, type ConfigProblem } from "../../config/config-error.ts";
 import { diffConfigs, formatChanges } from "../../config/diff-config.ts";
 import { checkEnvName } from "../../config/env-name.ts";
 import {
@@ -12,6 +12,7 @@ import {
 } from "../../config/load-config.ts";
 import { ENV_NAMES, type EnvironmentConfig } from "../../config/schema.ts";
 import { CliError, UsageError } from "../../core/cli-error.ts";
+import { formatInputProblem } from "../../core/input-problem.ts";
 
 export function register(program: Command): void {
   const config = program
@@ -46,7 +47,7 @@ export function register(program: Command): void {
         }
       }
       if (problems.length) {
-        for (const p of problems) process.stderr.write(`error: ${formatProblem(p)}\n`);
+        for (const p of problems) process.stderr.write(`error: ${formatInputProblem(p)}\n`);
         throw new CliError(`${problems.length} problem(s) found`, 2);
       }
     });

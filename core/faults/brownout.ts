@@ -1,15 +1,14 @@
 import { z } from "zod";
-import { defineFault, onRegion, regionCommand } from "./fault-definition.ts";
+import { defineRegionFault } from "./fault-definition.ts";
 
 /**
  * The region answers, slower, and fails a share of requests (health checks too) with 503. Whether
  * that warrants a failover is the router policy's call (passive.errorRateThreshold).
  */
-export const brownoutFault = defineFault({
+export const brownoutFault = defineRegionFault({
   kind: "brownout",
   summary: "a region answers a share of requests with 503 and adds latency to every answer",
   params: {
-    ...onRegion,
     /** Share of requests answered 503, 0..1. */
     errorRate: z.number().min(0).max(1).default(0.1).describe("share of requests answered 503"),
     /** Added to every answer's time in the region; a minute is past every timeout the router has. */
@@ -17,5 +16,4 @@ export const brownoutFault = defineFault({
   },
   stacking:
     "added latencies add; error rates combine as independent chances, 1 - (1 - a)(1 - b); down or hang beats brownout",
-  cli: regionCommand("brownout"),
 });

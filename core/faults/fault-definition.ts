@@ -9,12 +9,13 @@ import { z } from "zod";
  *
  * Adding a kind (the style to follow):
  *  1. here, `<kind>.ts`: `export const fooFault = defineFault({ kind, summary, params, stacking, cli })`
+ *     (`defineRegionFault` for a fault on one service region: it adds `region` and the command)
  *     with zod parameters whose names end in their unit (`addedLatencyMs`, `periodS`), each with
  *     its limits and, where one makes sense, its default; add it to `index.ts`;
  *  2. `simulator/faults/<kind>.ts`: `export const foo = simFault(fooFault, { check, plan, ... })`,
- *     listed in `simulator/faults/index.ts`;
+ *     listed in `simulator/faults/kinds.ts`;
  *  3. `stack/faults/<kind>.ts`: `export const foo = liveFault(fooFault, async (stack, params) => heal)`,
- *     listed in `stack/faults/index.ts` (or in `LIVE_ONLY_IN_SIMULATOR`, with the reason, if the
+ *     listed in `stack/faults/kinds.ts` (or in `LIVE_ONLY_IN_SIMULATOR`, with the reason, if the
  *     live stack cannot do it).
  * Timing (`startS`/`durationS` in a scenario, `durationS` or `--for` live) is not a parameter:
  * every kind has it.
@@ -66,6 +67,21 @@ export const onRegion = { region: z.string().min(1) };
 /** `failover fault <verb> <region>`. */
 export function regionCommand(verb: string): FaultDefinition["cli"] {
   return { verb, argument: "region", fromArgument: (region) => ({ region }) };
+}
+
+/**
+ * A fault on one service region: `region` is its first parameter, and `failover fault <verb>
+ * <region>` fills it; the verb is the kind's name unless one is given.
+ */
+export function defineRegionFault<S extends z.ZodRawShape = Record<never, never>>(
+  definition: Omit<FaultDefinition<typeof onRegion & S>, "params" | "cli"> & { verb?: string; params?: S },
+): FaultDefinition<typeof onRegion & S> {
+  const { verb, params, ...rest } = definition;
+  return {
+    ...rest,
+    params: { ...onRegion, ...params } as typeof onRegion & S,
+    cli: regionCommand(verb ?? definition.kind),
+  };
 }
 
 /** A degraded region's share of 503s and added latency. */

@@ -1,16 +1,16 @@
 import { z } from "zod";
-import { defineFault, onRegion, regionCommand } from "./fault-definition.ts";
+import { defineRegionFault } from "./fault-definition.ts";
 
 /**
  * A region that goes down and comes back on a period (a crash loop): down (or hung) for `downS`
  * at the start of every `periodS`, for the fault's whole duration. What rise/fall thresholds and
  * minimum promotion intervals exist for.
  */
-export const flappingFault = defineFault({
+export const flappingFault = defineRegionFault({
   kind: "flapping",
+  verb: "flap",
   summary: "a region goes down for downS at the start of every periodS",
   params: {
-    ...onRegion,
     /** One down+up cycle. */
     periodS: z.number().min(0.2).max(86_400).default(10).describe("one down+up cycle"),
     /** How long it is down in each cycle; shorter than periodS. */
@@ -26,5 +26,4 @@ export const flappingFault = defineFault({
   refine: (p) =>
     p.downS < p.periodS ? undefined : { field: "downS", reason: "downS must be shorter than periodS" },
   stacking: "each phase stacks as the region-down or region-hang it is",
-  cli: regionCommand("flap"),
 });

@@ -34,6 +34,27 @@ export const FAULT_DEFINITIONS: ReadonlyMap<string, FaultDefinition> = new Map(
   ).map((d) => [d.kind, d]),
 );
 
+/**
+ * The simulator's or the live stack's fault kinds by name, each checked to implement the
+ * definition above under its own name (test/faults/one-vocabulary.test.ts then checks that both
+ * cover every kind). Throws on a kind defined nowhere, implemented twice, or wired to another
+ * kind's definition, so a registry cannot drift from FAULT_DEFINITIONS unnoticed.
+ */
+export function registryOf<T extends { kind: string; definition: FaultDefinition }>(
+  implementations: Iterable<T>,
+): ReadonlyMap<string, T> {
+  const byKind = new Map<string, T>();
+  for (const implementation of implementations) {
+    const { kind, definition } = implementation;
+    if (FAULT_DEFINITIONS.get(kind) !== definition) {
+      throw new Error(`fault kind "${kind}" does not implement the definition in core/faults/`);
+    }
+    if (byKind.has(kind)) throw new Error(`fault kind "${kind}" is implemented twice`);
+    byKind.set(kind, implementation);
+  }
+  return byKind;
+}
+
 export {
   argumentParams,
   combineDegradations,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineFault, onRegion, regionCommand } from "./fault-definition.ts";
+import { defineRegionFault } from "./fault-definition.ts";
 
 /**
  * A region's store answers late (issue 12, docs/issues.md: "store latency spikes"), e.g. DynamoDB
@@ -9,11 +9,10 @@ import { defineFault, onRegion, regionCommand } from "./fault-definition.ts";
  * so a spike above the probe timeout shows as probes timing out: that warrants a failover by the
  * policy, a smaller one does not.
  */
-export const storeLatencySpikeFault = defineFault({
+export const storeLatencySpikeFault = defineRegionFault({
   kind: "store-latency-spike",
   summary: "a region's store calls take an added delay in ms, optionally with jitter",
   params: {
-    ...onRegion,
     /** Added to every store call; a minute is past every timeout the router has. */
     addedLatencyMs: z.number().min(0).max(60_000).describe("added to every store call"),
     /** Up to this much more per call, drawn uniformly (0: no jitter). */
@@ -21,5 +20,4 @@ export const storeLatencySpikeFault = defineFault({
   },
   stacking:
     "in the simulator overlapping spikes on one region add; the live stack refuses a second spike on a region until the first heals",
-  cli: regionCommand("store-latency-spike"),
 });

@@ -219,31 +219,29 @@ export async function updateFunctionUrl(
   await addPublicAccess(lambda, spec, actual.permissionSids);
 }
 
+/**
+ * The two statements a public function URL needs (Lambda "Control access to function URLs"), in
+ * the order of spec.permissionSids: invoking the URL, and invoking the function through it.
+ */
+const PUBLIC_ACCESS_STATEMENTS = [
+  { Action: "lambda:InvokeFunctionUrl", FunctionUrlAuthType: "NONE" },
+  { Action: "lambda:InvokeFunction", InvokedViaFunctionUrl: true },
+] as const;
+
 async function addPublicAccess(
   lambda: LambdaClient,
   spec: FunctionUrlSpec,
   present: string[],
 ): Promise<void> {
-  const [urlSid, invokeSid] = spec.permissionSids;
-  if (urlSid !== undefined && !present.includes(urlSid)) {
+  for (const [i, sid] of spec.permissionSids.entries()) {
+    const statement = PUBLIC_ACCESS_STATEMENTS[i];
+    if (statement === undefined || present.includes(sid)) continue;
     await lambda.send(
       new AddPermissionCommand({
         FunctionName: spec.functionName,
-        StatementId: urlSid,
-        Action: "lambda:InvokeFunctionUrl",
+        StatementId: sid,
         Principal: "*",
-        FunctionUrlAuthType: "NONE",
-      }),
-    );
-  }
-  if (invokeSid !== undefined && !present.includes(invokeSid)) {
-    await lambda.send(
-      new AddPermissionCommand({
-        FunctionName: spec.functionName,
-        StatementId: invokeSid,
-        Action: "lambda:InvokeFunction",
-        Principal: "*",
-        InvokedViaFunctionUrl: true,
+        ...statement,
       }),
     );
   }

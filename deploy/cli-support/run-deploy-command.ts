@@ -55,9 +55,7 @@ export async function runDeployCommand(
   flags: DeployCommandFlags,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
-  const { out, log } = io(flags.json);
-  await exitCodes(flags.detailedExitcode, async () => {
-    const target = targetFromFlags(flags, env);
+  await planCommand(flags, env, async (target, { out, log }) => {
     const config = applyHealthCheckFlags(target.config, {
       ...(flags.requestIntervalS === undefined ? {} : { requestIntervalS: flags.requestIntervalS }),
       ...(flags.failureThreshold === undefined ? {} : { failureThreshold: flags.failureThreshold }),
@@ -85,10 +83,8 @@ export async function runDestroyCommand(
   flags: DestroyCommandFlags,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
-  const { out, log } = io(flags.json);
-  await exitCodes(flags.detailedExitcode, async () => {
-    const target = targetFromFlags(flags, env);
-    return withAwsClients(target.config, env, (clients) =>
+  await planCommand(flags, env, (target, { out, log }) =>
+    withAwsClients(target.config, env, (clients) =>
       destroyEnvironment({
         config: target.config,
         clients,
@@ -100,8 +96,21 @@ export async function runDestroyCommand(
         confirm: () =>
           confirm({ yes: flags.yes === true, question: `Delete these resources of ${target.config.name}?` }),
       }),
-    );
-  });
+    ),
+  );
+}
+
+/**
+ * What `deploy` and `deploy destroy` share: output by --json (io), the environment from --env /
+ * --config, else ENV_NAME (targetFromFlags), and exit codes by --detailed-exitcode (exitCodes).
+ */
+async function planCommand(
+  flags: { env?: string; config?: string; json?: boolean; detailedExitcode?: boolean },
+  env: NodeJS.ProcessEnv,
+  run: (target: ReturnType<typeof targetFromFlags>, streams: Io) => Promise<DeployResult>,
+): Promise<void> {
+  const streams = io(flags.json);
+  await exitCodes(flags.detailedExitcode, () => run(targetFromFlags(flags, env), streams));
 }
 
 /** `failover deploy apply plan.json`: exactly the saved plan, or nothing. */

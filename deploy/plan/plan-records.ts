@@ -8,6 +8,7 @@ import {
   type RecordItem,
   type RecordSpec,
 } from "./plan-types.ts";
+import { recordFields } from "./record-fields.ts";
 
 /**
  * The failover pair at the service's name: one CNAME per region, told apart by SetIdentifier.
@@ -53,14 +54,7 @@ function healthCheckIdFor(spec: RecordSpec, checks: HealthCheckItem[]): string {
 }
 
 function desiredFields(spec: RecordSpec, healthCheckId: string): Record<string, FieldValue> {
-  return {
-    type: spec.type,
-    set_identifier: spec.setIdentifier,
-    failover: spec.failover,
-    ttl_s: spec.ttlS,
-    value: spec.value,
-    health_check_id: healthCheckId,
-  };
+  return recordFields(spec, { set_identifier: spec.setIdentifier, failover: spec.failover }, healthCheckId);
 }
 
 function planOne(spec: RecordSpec, actual: RecordActual | undefined, checks: HealthCheckItem[]): RecordItem {
@@ -73,14 +67,15 @@ function planOne(spec: RecordSpec, actual: RecordActual | undefined, checks: Hea
     const changes = Object.entries(desired).map(([field, to]) => ({ field, from: undefined, to }));
     return { ...item, action: "create", changes, notes: [], desired: spec };
   }
-  const current: Record<string, FieldValue> = {
-    type: actual.type,
-    set_identifier: actual.setIdentifier,
-    failover: actual.failover,
-    ttl_s: actual.ttlS,
-    value: actual.values.map((v) => v.toLowerCase().replace(/\.$/, "")).join(", ") || undefined,
-    health_check_id: actual.healthCheckId,
-  };
+  const current = recordFields(
+    {
+      type: actual.type,
+      ttlS: actual.ttlS,
+      value: actual.values.map((v) => v.toLowerCase().replace(/\.$/, "")).join(", ") || undefined,
+    },
+    { set_identifier: actual.setIdentifier, failover: actual.failover },
+    actual.healthCheckId,
+  );
   const changes: FieldChange[] = [];
   for (const [field, to] of Object.entries(desired)) {
     if (current[field] !== to) changes.push({ field, from: current[field], to });

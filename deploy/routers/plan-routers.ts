@@ -25,6 +25,7 @@ import {
   type RoutersActual,
   type RoutersDesired,
 } from "../plan/plan-types.ts";
+import { recordFields } from "../plan/record-fields.ts";
 import { renderRouterPolicies, statementLines } from "./router-policy.ts";
 
 /** The Lambda runtime: Node.js 24, the maintained LTS (issue 14 (docs/issues.md)). */
@@ -313,13 +314,14 @@ function planLatencyRecords(
       });
       continue;
     }
-    const changes = diff(fields, {
-      type: found.type,
-      region: found.latencyRegion,
-      ttl_s: found.ttlS,
-      value: found.values.join(","),
-      health_check_id: found.healthCheckId,
-    });
+    const changes = diff(
+      fields,
+      recordFields(
+        { type: found.type, ttlS: found.ttlS, value: found.values.join(",") },
+        { region: found.latencyRegion },
+        found.healthCheckId,
+      ),
+    );
     items.push({
       kind: "route53_latency_record",
       address,
@@ -353,13 +355,7 @@ function planLatencyRecords(
 }
 
 function latencyFields(spec: LatencyRecordSpec, healthCheckId: string): Record<string, FieldValue> {
-  return {
-    type: spec.type,
-    region: spec.awsRegion,
-    ttl_s: spec.ttlS,
-    value: spec.value,
-    health_check_id: healthCheckId,
-  };
+  return recordFields(spec, { region: spec.awsRegion }, healthCheckId);
 }
 
 function checkIdFor(key: string, checks: HealthCheckItem[]): string {

@@ -8,11 +8,14 @@ import { depthBreach, type LimitBreach, sizeBreach } from "./json-limits.ts";
 /**
  * Parses and validates a JSON body; returns the value or the 4xx response naming the problem.
  * With `limits` (the write gate), a body beyond them is a 400 naming the limit (json-limits.ts).
+ * A body the schema refuses is a 400 with the code `invalid` (the replication endpoint says
+ * `invalid_batch`).
  */
 export async function readJsonBody<T>(
   c: Context,
   schema: z.ZodType<T>,
   limits?: WriteLimits,
+  invalid = "invalid_body",
 ): Promise<T | Response> {
   const type = c.req.header("content-type");
   if (type !== undefined && !/^application\/(.+\+)?json\b/i.test(type)) {
@@ -35,7 +38,7 @@ export async function readJsonBody<T>(
   const large = limits && sizeBreach(raw, limits);
   if (large) return limitError(c, large);
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) return jsonError(c, 400, "invalid_body", describeZodError(parsed.error));
+  if (!parsed.success) return jsonError(c, 400, invalid, describeZodError(parsed.error));
   return parsed.data;
 }
 

@@ -5,7 +5,7 @@ import { type ApplyDeps, applyBatch } from "../replication/apply-batch.ts";
 import { SIGNATURE_HEADERS } from "../replication/auth/sign-request.ts";
 import { orphanView } from "../replication/orphaned-writes.ts";
 import type { ReplicationBatch } from "../replication/protocol.ts";
-import { describeZodError } from "./item-bodies.ts";
+import { readJsonBody } from "./read-json-body.ts";
 
 const position = z.object({ seq: z.number().int().min(0), epoch: z.number().int().min(0) });
 const batchSchema = z.object({
@@ -33,21 +33,15 @@ const batchSchema = z.object({
 export function replicationRoutes(deps: ApplyDeps): Hono {
   const app = new Hono();
   app.post("/entries", async (c) => {
-    let raw: unknown;
-    try {
-      // The text the listener already read and verified (cached by Hono), parsed once here.
-      raw = JSON.parse(await c.req.text());
-    } catch {
-      return jsonError(c, 400, "malformed_json", "replication batch is not valid JSON");
-    }
-    const parsed = batchSchema.safeParse(raw);
-    if (!parsed.success) return jsonError(c, 400, "invalid_batch", describeZodError(parsed.error));
+    // The text the listener already read and verified (cached by Hono), parsed once here.
+    const batch = await readJsonBody(c, batchSchema, undefined, "invalid_batch");
+    if (batch instanceof Response) return batch;
     // The listener verified the signed epoch header (auth/require-signature.ts); the body must agree.
-    if (c.req.header(SIGNATURE_HEADERS.epoch) !== String(parsed.data.epoch)) {
+    if (c.req.header(SIGNATURE_HEADERS.epoch) !== String(batch.epoch)) {
       return jsonError(c, 401, "bad_signature", "the batch's epoch is not the signed epoch");
     }
     try {
-      const reply = await applyBatch(deps, parsed.data as unknown as ReplicationBatch);
+      const reply = await applyBatch(deps, batch as unknown as ReplicationBatch);
       return c.json(reply, reply.ok ? 200 : 409);
     } catch (error) {
       return c.json({ ok: false, error: "store_unavailable", detail: (error as Error).message }, 503);
@@ -56,17 +50,11 @@ export function replicationRoutes(deps: ApplyDeps): Hono {
   // An operator re-applied this orphan through the active region's write path (`failover
   // orphans reapply`, which signs with the replication key): record where it went.
   app.post("/orphans/:id/reapplied", async (c) => {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await c.req.text());
-    } catch {
-      return jsonError(c, 400, "malformed_json", "send {region, seq, epoch} as JSON");
-    }
-    const parsed = reappliedSchema.safeParse(raw);
-    if (!parsed.success) return jsonError(c, 400, "invalid_body", describeZodError(parsed.error));
+    const reapplied = await readJsonBody(c, reappliedSchema);
+    if (reapplied instanceof Response) return reapplied;
     const result = await deps.store.markOrphanReapplied(c.req.param("id"), {
       atMs: deps.clock.nowMs(),
-      ...parsed.data,
+      ...reapplied,
     });
     if (result.ok) return c.json(orphanView(result.orphan));
     if (result.reason === "not_found")

@@ -11,6 +11,7 @@ import {
   type ControlRecord,
   type ControlStore,
   ControlStoreError,
+  retriedWriteResult,
   type SyncStandbyCondition,
   storedForm,
   syncStandbyOf,
@@ -106,9 +107,8 @@ export class DynamoDbControlStore implements ControlStore {
         // ALL_OLD hands back the record that won; DynamoDB Local before 2.2 did not, hence the read.
         const current = error.Item !== undefined ? recordFromAttributes(error.Item) : await this.read();
         // The SDK retries a timed-out PutItem; if the first attempt had landed, the retry fails its
-        // condition on our own record. Finding exactly `next` stored means this call won.
-        if (current !== undefined && sameRecord(current, next)) return { ok: true, record: storedForm(next) };
-        return { ok: false, current };
+        // condition on our own record.
+        return retriedWriteResult(current, next);
       }
       throw new ControlStoreError(`control store write to ${this.table}: ${describeAwsError(error)}`, {
         cause: error,
@@ -172,14 +172,4 @@ function recordFromAttributes(attrs: Record<string, AttributeValue>): ControlRec
     reason: attrs.reason?.S ?? "",
     ...(syncStandby === undefined ? {} : { syncStandby }),
   };
-}
-
-function sameRecord(a: ControlRecord, b: ControlRecord): boolean {
-  return (
-    a.activeRegion === b.activeRegion &&
-    a.epoch === b.epoch &&
-    a.updatedAtMs === b.updatedAtMs &&
-    a.reason === b.reason &&
-    syncStandbyOf(a) === syncStandbyOf(b)
-  );
 }

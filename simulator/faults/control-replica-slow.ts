@@ -1,5 +1,5 @@
 import { controlReplicaSlowFault } from "../../core/faults/control-replica-slow.ts";
-import { endMs, type FaultPlanContext, simFault } from "./registry.ts";
+import { type FaultPlanContext, simFault } from "./registry.ts";
 
 /**
  * A control replica answers late (core/faults/control-replica-slow.ts): every call it answers, and
@@ -31,16 +31,12 @@ function check(
 
 export const controlReplicaSlow = simFault(controlReplicaSlowFault, {
   check,
-  plan: (p) => [
-    {
-      type: "control-slow",
-      replica: p.replica,
-      awsRegion: p.awsRegion,
-      addedLatencyMs: p.addedLatencyMs,
-      fromMs: p.startS * 1000,
-      toMs: endMs(p),
-    },
-  ],
+  effect: (p) => ({
+    type: "control-slow",
+    replica: p.replica,
+    awsRegion: p.awsRegion,
+    addedLatencyMs: p.addedLatencyMs,
+  }),
   warrantsFailoverFrom: () => [],
   describe: (p) => `${p.replica ?? `control replicas in ${p.awsRegion}`} slow +${p.addedLatencyMs} ms`,
   domain: (p) => (p.replica !== undefined ? p.replica : `control replicas in ${p.awsRegion}`),

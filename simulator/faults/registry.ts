@@ -53,7 +53,7 @@ export interface FaultPlanContext {
  * One kind of fault in the simulator: its definition (name, parameters with units, defaults and
  * limits, stacking: core/faults/, shared with the live stack and the CLI), the schema of its
  * scenario entry built from that definition, and how it turns an entry into effects. Each lives
- * in its own file and is listed in faults/index.ts; adding one means adding a file, never editing
+ * in its own file and is listed in faults/kinds.ts; adding one means adding a file, never editing
  * a switch (see core/faults/fault-definition.ts for the steps).
  */
 export interface FaultKind<P extends FaultTiming = FaultTiming> {
@@ -84,20 +84,38 @@ type EntryOf<S extends z.ZodRawShape> = z.output<z.ZodObject<S>> & FaultTiming;
  */
 export function simFault<S extends z.ZodRawShape>(
   definition: FaultDefinition<S>,
-  behaviour: Omit<FaultKind<EntryOf<S>>, "kind" | "summary" | "definition" | "schema">,
+  behaviour: Behaviour<EntryOf<S>>,
 ): FaultKind {
   const entry = z
     .object({ kind: z.literal(definition.kind), ...definition.params, ...faultTimingSchema })
     .strict();
+  const { effect, plan, ...rest } = { effect: undefined, plan: undefined, ...behaviour };
   const kind: FaultKind<EntryOf<S>> = {
     kind: definition.kind,
     summary: definition.summary,
     definition: definition as unknown as FaultDefinition,
     schema: withRule(entry, definition as unknown as FaultDefinition) as unknown as z.ZodType<EntryOf<S>>,
-    ...behaviour,
+    plan: plan ?? ((p) => [{ ...effect!(p), fromMs: p.startS * 1000, toMs: endMs(p) } as FaultEffect]),
+    ...rest,
   };
   return kind as unknown as FaultKind;
 }
+
+/** A fault effect before it is given its window. */
+type Unwindowed<E> = E extends FaultEffect ? Omit<E, "fromMs" | "toMs"> : never;
+
+/**
+ * How a kind behaves: its `plan` of effects, or, for a kind that is one effect over its whole
+ * window [startS, startS + durationS), just that `effect`.
+ */
+type Behaviour<P extends FaultTiming> = Omit<
+  FaultKind<P>,
+  "kind" | "summary" | "definition" | "schema" | "plan"
+> &
+  (
+    | { plan: FaultKind<P>["plan"]; effect?: never }
+    | { effect(params: P): Unwindowed<FaultEffect>; plan?: never }
+  );
 
 /** Checks that a region name is one of the environment's. */
 export function checkRegion(

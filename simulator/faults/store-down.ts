@@ -1,5 +1,5 @@
 import { storeDownFault } from "../../core/faults/store-down.ts";
-import { checkRegion, endMs, simFault } from "./registry.ts";
+import { checkRegion, simFault } from "./registry.ts";
 
 /**
  * A region's database is unreachable (its MemoryStore has `down = true`): the service answers
@@ -7,7 +7,7 @@ import { checkRegion, endMs, simFault } from "./registry.ts";
  */
 export const storeDown = simFault(storeDownFault, {
   check: (p, ctx) => checkRegion(p.region, ctx),
-  plan: (p) => [{ type: "store", region: p.region, fromMs: p.startS * 1000, toMs: endMs(p) }],
+  effect: (p) => ({ type: "store", region: p.region }),
   warrantsFailoverFrom: (p) => [p.region],
   describe: (p) => `${p.region} store down`,
 });

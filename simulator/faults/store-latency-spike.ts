@@ -1,5 +1,5 @@
 import { storeLatencySpikeFault } from "../../core/faults/store-latency-spike.ts";
-import { checkRegion, endMs, simFault } from "./registry.ts";
+import { checkRegion, simFault } from "./registry.ts";
 
 /**
  * A region's store answers late (core/faults/store-latency-spike.ts): every store call takes
@@ -9,16 +9,12 @@ import { checkRegion, endMs, simFault } from "./registry.ts";
  */
 export const storeLatencySpike = simFault(storeLatencySpikeFault, {
   check: (p, ctx) => checkRegion(p.region, ctx),
-  plan: (p) => [
-    {
-      type: "store-latency",
-      region: p.region,
-      addedLatencyMs: p.addedLatencyMs,
-      jitterMs: p.jitterMs,
-      fromMs: p.startS * 1000,
-      toMs: endMs(p),
-    },
-  ],
+  effect: (p) => ({
+    type: "store-latency",
+    region: p.region,
+    addedLatencyMs: p.addedLatencyMs,
+    jitterMs: p.jitterMs,
+  }),
   warrantsFailoverFrom: (p, ctx) => (p.addedLatencyMs >= ctx.policy.healthCheck.timeoutMs ? [p.region] : []),
   describe: (p) =>
     `${p.region} store +${p.addedLatencyMs} ms${p.jitterMs > 0 ? ` (jitter ${p.jitterMs} ms)` : ""}`,

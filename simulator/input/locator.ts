@@ -1,4 +1,4 @@
-import { formatPath } from "./input-error.ts";
+import { formatFieldPath } from "../../core/input-problem.ts";
 import type { PositionedDocument } from "./positioned-document.ts";
 
 /** Maps a path in validated data back to the file: its line and the name to show for it. */
@@ -17,7 +17,7 @@ export function documentLocator(doc: PositionedDocument, value: unknown = doc.va
     value,
     lineOf: (path) => doc.lineOf(path),
     lineOfKey: (path, key) => doc.lineOfKey(path, key),
-    fieldName: (path) => formatPath(path),
+    fieldName: (path) => formatFieldPath(path),
   };
 }
 
@@ -39,7 +39,7 @@ export function variantLocator(
     lineOf: (path) => (inVariant(path) ? doc.lineOf(prefixed(path)) : doc.lineOf(path)),
     lineOfKey: (path, key) =>
       inVariant([...path, key]) ? doc.lineOfKey(prefixed(path), key) : doc.lineOfKey(path, key),
-    fieldName: (path) => formatPath(inVariant(path) ? prefixed(path) : path),
+    fieldName: (path) => formatFieldPath(inVariant(path) ? prefixed(path) : path),
   };
 }
 

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readInputFile } from "../../core/input-problem.ts";
 import { SimInputError } from "../input/input-error.ts";
 import { documentLocator, variantLocator } from "../input/locator.ts";
 import { PositionedDocument } from "../input/positioned-document.ts";
@@ -20,15 +20,7 @@ export const DEFAULT_SCENARIO = resolve(SCENARIOS_DIR, "prod-us-outage.yaml");
  */
 export function loadScenarioFile(path: string, options: LoadOptions = {}): LoadedScenarioFile {
   const file = resolve(path);
-  const shown = displayPath(file);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new SimInputError([
-      { file: shown, field: "", reason: `cannot read scenario (${(error as Error).message})` },
-    ]);
-  }
+  const { text, shown } = readInputFile(file, "scenario", (problems) => new SimInputError(problems));
   return parseScenarioText(text, shown, dirname(file), options);
 }
 
@@ -84,9 +76,4 @@ export function parseScenarioText(
     return resolveScenario(merged, variantLocator(doc, index, fields, merged), baseDir, label);
   });
   return { file: shown, kind: "comparison", name, description, scenarios, sweep: undefined };
-}
-
-function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel.startsWith("..") ? file : rel;
 }

@@ -1,8 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { type CliRun, runFailoverCli } from "../support/failover-cli.ts";
 
 /**
  * One convention across the CLI (core/cli-error.ts, cli/run-cli.ts): 0 ok, 1 a check or invariant
@@ -13,13 +13,11 @@ import { afterAll, describe, expect, it } from "vitest";
 const dir = mkdtempSync(join(tmpdir(), "failover-cli-exit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const out = spawnSync(process.execPath, ["bin/failover.js", ...args], {
-    encoding: "utf8",
-    timeout: 60_000,
-    env: { ...process.env, FAILOVER_DEBUG: "", FAILOVER_ADMIN_TOKEN: "", FAILOVER_CONTROL: "" },
+function cli(...args: string[]): CliRun {
+  return runFailoverCli(args, {
+    timeoutMs: 60_000,
+    env: { FAILOVER_DEBUG: "", FAILOVER_ADMIN_TOKEN: "", FAILOVER_CONTROL: "" },
   });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 }
 
 function expectOneLineError(stderr: string, pattern: RegExp): void {

@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { environmentSchema } from "../../config/schema.ts";
 import { inProcessTransport } from "../../core/in-process-transport.ts";
-import { seededRandom } from "../../core/random.ts";
 import { type ServedApp, serveApp } from "../../core/serve-app.ts";
 import {
   type CancelSlot,
@@ -14,14 +13,11 @@ import {
 } from "../../core/transport.ts";
 import { createFetchTransport } from "../../router/transport/fetch-transport.ts";
 import { createHttpTransport } from "../../router/transport/http-transport.ts";
-import { SimEngine } from "../../simulator/engine/engine.ts";
 import { installLightResponse } from "../../simulator/engine/run-globals.ts";
-import { FaultState } from "../../simulator/faults/fault-state.ts";
-import { LinkModel } from "../../simulator/latency/link.ts";
-import { loadLatencyTable } from "../../simulator/latency/load-latency-table.ts";
 import type { Endpoint } from "../../simulator/transport/endpoint.ts";
 import { networkTransport } from "../../simulator/transport/network-transport.ts";
-import { SimNetwork } from "../../simulator/transport/sim-network.ts";
+import { netHarness } from "../simulator/support/net-harness.ts";
+import { transportFailure } from "../support/transport-failure.ts";
 
 /**
  * The Transport contract (core/transport.ts), run against every transport: the pooled HTTP one
@@ -123,15 +119,8 @@ function inProcessHarness(): Harness {
 
 function simHarness(): Harness {
   const removeLight = installLightResponse();
-  const engine = new SimEngine();
-  const links = new LinkModel(loadLatencyTable("inter-region"), { distribution: "none" }, 1);
-  const network = new SimNetwork(
-    engine.clock,
-    links,
-    new FaultState([]),
-    { readMs: 0, writeMs: 0 },
-    seededRandom(1),
-  );
+  // No jitter, no faults, no service time: the contract's timings are the links' alone.
+  const { engine, network } = netHarness();
   const app = targetApp();
   const endpoint = (name: string, fetch?: Endpoint["fetch"]): Endpoint => ({
     id: name,
@@ -164,16 +153,6 @@ const harnesses: (() => Harness | Promise<Harness>)[] = [
   simHarness,
 ];
 
-async function failure(call: Promise<unknown>): Promise<TransportError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TransportError) return error;
-    throw error;
-  }
-  throw new Error("expected a TransportError");
-}
-
 describe.each(harnesses.map((h, i) => [String(i + 1), h]))("transport contract, harness %s", (_, make) => {
   let h: Harness;
   beforeAll(async () => {
@@ -205,7 +184,7 @@ describe.each(harnesses.map((h, i) => [String(i + 1), h]))("transport contract, 
   });
 
   it("fetch path: a target that takes no connection is refused, named by region", async () => {
-    const error = await h.settle(failure(h.transport("down", new Request("http://x/items"), opts)));
+    const error = await h.settle(transportFailure(h.transport("down", new Request("http://x/items"), opts)));
     expect(error.kind).toBe("refused");
     expect(error.region).toBe("down");
     expect(error.neverSent).toBe(true);
@@ -254,7 +233,7 @@ describe.each(harnesses.map((h, i) => [String(i + 1), h]))("transport contract, 
     const raw = h.transport.raw;
     if (!raw) return ctx.skip();
     const get = (url: string) => ({ method: "GET", url, headers: {}, body: undefined });
-    const refused = await h.settle(failure(raw("down", get("http://x/items"), opts)));
+    const refused = await h.settle(transportFailure(raw("down", get("http://x/items"), opts)));
     expect(refused.kind).toBe("refused");
     const cancel: CancelSlot = {};
     const hanging = raw("up", get("http://x/hang"), { ...opts, cancel });

@@ -11,6 +11,7 @@ import type { EnvironmentConfig } from "../../config/schema.ts";
 import { buildRouterArtifacts } from "../../deploy/artifacts/build-router-artifacts.ts";
 import { zip } from "../../deploy/artifacts/write-zip.ts";
 import { type AwsClients, createAwsClients } from "../../deploy/aws/clients.ts";
+import { argv } from "../support/failover-cli.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import {
   type AwsTestEnv,
@@ -130,30 +131,17 @@ describe("failover deploy (CLI)", () => {
   });
 
   it("--detailed-exitcode exits 2 when the plan has changes, and --json prints it for machines", async () => {
-    const run = await failover([
-      "deploy",
-      "--env",
-      "production",
-      "--dry-run",
-      "--detailed-exitcode",
-      "--json",
-      "--artifact",
-      artifact,
-    ]);
+    const run = await failover(
+      argv`deploy --env production --dry-run --detailed-exitcode --json --artifact ${artifact}`,
+    );
     expect(run.code).toBe(2);
     const plan = JSON.parse(run.stdout);
     expect(plan).toMatchObject({ format: "failover-plan/1", environment: "production", hasChanges: true });
     expect(plan.summary).toEqual({ create: 18, update: 0, replace: 0, delete: 0, unchanged: 0 });
     expect(run.stderr).toContain("Dry run: nothing was changed.");
-    const bad = await failover([
-      "deploy",
-      "--env",
-      "production",
-      "--dry-run",
-      "--detailed-exitcode",
-      "--config",
-      "/absent.json",
-    ]);
+    const bad = await failover(
+      argv`deploy --env production --dry-run --detailed-exitcode --config /absent.json`,
+    );
     expect(bad.code).toBe(1);
     await productionLeftUntouched();
   });
@@ -228,17 +216,7 @@ describe("failover deploy (CLI)", () => {
 
     const status = await failover(["dns", "status", "--env", "production", "--config", file]);
     expect(status.stdout).toContain("Answering: prod-us (PRIMARY)");
-    const over = await failover([
-      "dns",
-      "failover",
-      "--to",
-      "prod-ie",
-      "--env",
-      "production",
-      "--config",
-      file,
-      "--yes",
-    ]);
+    const over = await failover(argv`dns failover --to prod-ie --env production --config ${file} --yes`);
     expect(over.code).toBe(0);
     expect(over.stdout).toContain("plane: CONTROL.");
     const after = await failover(["dns", "status", "--env", "production", "--config", file]);

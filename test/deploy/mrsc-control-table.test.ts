@@ -1,9 +1,9 @@
 import { CreateTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
-import { type EnvironmentConfig, environmentSchema } from "../../config/schema.ts";
+import type { EnvironmentConfig } from "../../config/schema.ts";
 import { destroyEnvironment } from "../../deploy/apply/destroy-environment.ts";
 import { awsPerFile } from "./support/aws-per-file.ts";
-import { isolatedProductionConfig } from "./support/aws-test-env.ts";
+import { isolatedProductionConfig, withControlWitness } from "./support/aws-test-env.ts";
 import { deployCapturing } from "./support/deploy-capturing.ts";
 import { mrscOverlay } from "./support/mrsc-overlay.ts";
 import type { RecordedClients } from "./support/recorded-clients.ts";
@@ -22,15 +22,7 @@ const noWait = { sleep: async () => {}, maxWaitS: 10 };
 /** Production's own control placement (MRSC), tables only. */
 function tablesOnly(witness = false): EnvironmentConfig {
   const config = { ...isolatedProductionConfig({ mrsc: true }), dns: undefined };
-  if (!witness) return config;
-  return environmentSchema.parse({
-    ...config,
-    control: {
-      ...config.control,
-      replicas: config.control.replicas!.slice(0, 2),
-      witness: { awsRegion: "us-west-2", location: "oregon" },
-    },
-  });
+  return witness ? withControlWitness(config) : config;
 }
 
 function clientsFor(config: EnvironmentConfig): RecordedClients {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ManualClock } from "../../core/clock.ts";
-import { FAULT_DEFINITIONS } from "../../core/faults/index.ts";
+import { FAULT_DEFINITIONS, registryOf } from "../../core/faults/index.ts";
 import { FaultState } from "../../simulator/faults/fault-state.ts";
 import { SIM_FAULTS } from "../../simulator/faults/index.ts";
 import { LIVE_FAULTS } from "../../stack/faults/index.ts";
@@ -53,6 +53,14 @@ describe("one fault vocabulary", () => {
       expect(SIM_FAULTS.get(kind)!.definition, kind).toBe(FAULT_DEFINITIONS.get(kind));
       expect(LIVE_FAULTS.get(kind)!.definition, kind).toBe(FAULT_DEFINITIONS.get(kind));
     }
+  });
+
+  it("a registry refuses a kind implemented twice or wired to another kind's definition", () => {
+    const down = SIM_FAULTS.get("region-down")!;
+    expect(() => registryOf([down, down])).toThrow('fault kind "region-down" is implemented twice');
+    const miswired = { ...down, definition: FAULT_DEFINITIONS.get("region-hang")! };
+    expect(() => registryOf([miswired])).toThrow('fault kind "region-down" does not implement');
+    expect(() => registryOf([{ ...down, kind: "meteor" }])).toThrow('fault kind "meteor" does not implement');
   });
 
   it.each([...FAULT_DEFINITIONS.keys()])("%s: same parameters, limits and defaults in both", (kind) => {

@@ -1,38 +1,17 @@
-/**
- * The faults every sync-mode history is recorded across (issue 19's (docs/issues.md) done-when), by the names the
- * live stack's fault API takes (stack/faults/index.ts). Adding one is one line here, e.g.
- * `{ label: "aws-region-outage us-east-1", fault: { kind: "aws-region-outage", ... }, failsOver: true }`.
- */
-export interface LincheckFault {
-  /** Short name for reports and file names. */
-  label: string;
-  /** The body POSTed to the control API's /faults. */
-  fault: Record<string, unknown>;
-  /** Whether the router is expected to promote prod-ie (the run waits for it before going on). */
-  failsOver: boolean;
-  /** Where the stack's router runs (default: with prod-us); outside a region the fault takes down. */
-  routerLocation?: string;
-}
+import { LIVE_FAULT_CASES, type LiveFaultCase } from "../stack/support/live-fault-cases.ts";
 
-export const LINCHECK_FAULTS: readonly LincheckFault[] = [
-  { label: "down", fault: { kind: "region-down", region: "prod-us" }, failsOver: true },
-  { label: "hang", fault: { kind: "region-hang", region: "prod-us" }, failsOver: true },
-  {
-    label: "partition-router-us",
-    fault: { kind: "partition", between: ["router", "prod-us"], oneWay: true },
-    failsOver: true,
-  },
-  {
-    label: "partition-us-ie",
-    fault: { kind: "partition", between: ["prod-us", "prod-ie"] },
-    failsOver: false,
-  },
-  // The whole of us-east-1: prod-us, its store and the control replica there; the router runs in
-  // Ohio (us-east-2), as a router inside the region would go down with it.
-  {
-    label: "aws-region-outage-us-east-1",
-    fault: { kind: "aws-region-outage", awsRegion: "us-east-1" },
-    failsOver: true,
-    routerLocation: "ohio",
-  },
-];
+/** A fault a sync-mode history is recorded across. */
+export type LincheckFault = LiveFaultCase;
+
+/**
+ * The faults every sync-mode history is recorded across (issue 19's (docs/issues.md) done-when),
+ * from the live stack's table of fault cases (test/stack/support/live-fault-cases.ts): a fault
+ * added there is added here by its label.
+ */
+const LABELS = ["down", "hang", "partition-router-us", "partition-us-ie", "aws-region-outage-us-east-1"];
+
+export const LINCHECK_FAULTS: readonly LincheckFault[] = LABELS.map((label) => {
+  const found = LIVE_FAULT_CASES.find((f) => f.label === label);
+  if (found === undefined) throw new Error(`no live fault case "${label}"`);
+  return found;
+});

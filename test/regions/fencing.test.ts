@@ -1,19 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Item } from "../../regions/store/store.ts";
 import {
   postJson,
   RENEW_INTERVAL_MS,
-  type RegionPair,
-  regionPair,
+  regionPairEachTest,
   sendBatch,
   withClock,
 } from "../support/region-pair.ts";
 
-let pair: RegionPair;
-beforeEach(() => {
-  pair = regionPair();
-});
-afterEach(() => pair.stop());
+const pair = regionPairEachTest();
 
 async function promote(to: string): Promise<void> {
   const current = await pair.control.read();

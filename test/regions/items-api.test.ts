@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isUlid } from "../../regions/service/ids.ts";
 import type { Item } from "../../regions/store/store.ts";
-import { postJson, type RegionPair, regionPair } from "../support/region-pair.ts";
+import { postJson, regionPairEachTest } from "../support/region-pair.ts";
 
-let pair: RegionPair;
-beforeEach(() => {
-  pair = regionPair();
-});
-afterEach(() => pair.stop());
+const pair = regionPairEachTest();
 
 async function create(
   data: Record<string, unknown>,

@@ -1,21 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEVELOPMENT_REPLICATION_KEY } from "../../regions/replication/auth/replication-key.ts";
 import { signatureHeaders } from "../../regions/replication/auth/sign-request.ts";
 import type { OrphanView } from "../../regions/replication/orphaned-writes.ts";
 import type { Item } from "../../regions/store/store.ts";
-import {
-  postJson,
-  RENEW_INTERVAL_MS,
-  type RegionPair,
-  regionPair,
-  withClock,
-} from "../support/region-pair.ts";
+import { postJson, RENEW_INTERVAL_MS, regionPairEachTest, withClock } from "../support/region-pair.ts";
 
-let pair: RegionPair;
-beforeEach(() => {
-  pair = regionPair();
-});
-afterEach(() => pair.stop());
+const pair = regionPairEachTest();
 
 /** prod-us accepts `lost` writes prod-ie never gets, prod-ie is promoted, prod-us rejoins and resyncs. */
 async function orphanWrites(lost: Record<string, unknown>[]): Promise<Item[]> {

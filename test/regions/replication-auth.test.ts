@@ -1,23 +1,18 @@
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { ConfigError } from "../../config/config-error.ts";
 import { resolveReplicationKey } from "../../regions/replication/auth/replication-key.ts";
 import { secretsManagerFetcher } from "../../regions/replication/auth/replication-key-secret.ts";
 import type { Item } from "../../regions/store/store.ts";
 import {
   postJson,
-  type RegionPair,
-  regionPair,
+  regionPairEachTest,
   sendBatch,
   signedBatchHeaders,
   testEnvironment,
 } from "../support/region-pair.ts";
 
-let pair: RegionPair;
-beforeEach(() => {
-  pair = regionPair();
-});
-afterEach(() => pair.stop());
+const pair = regionPairEachTest();
 
 /** prod-us writes `n` items and prod-ie catches up; returns prod-ie's items. */
 async function replicatedItems(n: number): Promise<Item[]> {
@@ -91,6 +86,18 @@ describe("region-to-region requests are signed, replay-windowed, and refused wit
     expect(res.headers.get("content-type")).toMatch(/application\/json/);
     expect(await res.json()).toMatchObject({ error });
     expect(await pair.stores.ie.listItems(undefined, 100)).toEqual(before);
+    expect(await pair.stores.ie.head()).toEqual(headBefore);
+  });
+
+  it.each([
+    ["not JSON", "{not json", "malformed_json"],
+    ["not a batch", JSON.stringify({ epoch: 1, entries: "none" }), "invalid_batch"],
+  ])("a signed body that is %s: 400 naming the problem, nothing applied", async (_name, body, error) => {
+    const headBefore = await pair.stores.ie.head();
+    const headers = signedBatchHeaders(pair.clock, body, { epoch: 1 });
+    const res = await pair.ie.replicationApp.request("/_replication/entries", postJson(body, headers));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error });
     expect(await pair.stores.ie.head()).toEqual(headBefore);
   });
 

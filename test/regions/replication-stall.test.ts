@@ -2,7 +2,13 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../regions/store/memory-store.ts";
 import type { CommitResult, Item, LogEntry } from "../../regions/store/store.ts";
-import { postJson, type RegionPair, regionPair, testEnvironment } from "../support/region-pair.ts";
+import {
+  postJson,
+  type RegionPair,
+  regionPair,
+  syncPairStandbyDown,
+  testEnvironment,
+} from "../support/region-pair.ts";
 
 let pair: RegionPair | undefined;
 afterEach(async () => {
@@ -133,9 +139,7 @@ describe("a batch the standby does not apply never stalls replication silently",
   });
 
   it("an unreachable standby is not a stall: degrade-to-async still acknowledges, marked degraded", async () => {
-    pair = regionPair(testEnvironment({ replication: { mode: "sync", syncTimeoutMs: 500 } }));
-    await pair.us.app.request("/readyz");
-    pair.down.add("prod-ie");
+    pair = await syncPairStandbyDown();
     const res = await pair.us.app.request("/items", postJson({ data: { n: 1 } }));
     expect(res.status).toBe(201);
     expect(res.headers.get("x-replication")).toBe("degraded");

@@ -205,13 +205,26 @@ async function killProdUs(w: World): Promise<void> {
   );
 }
 
+/**
+ * `acked` written and acknowledged; then, with replication to prod-ie held, a write of `n` that
+ * waits for the standby (wrapped: an async function would wait for a promise it returns).
+ */
+async function writeWhileReplicationHeld(
+  w: World,
+  acked: number,
+  n: number,
+): Promise<{ writing: Promise<Response> }> {
+  expect((await until(w, put(w, acked))).status).toBe(200);
+  w.holdReplication = true;
+  const writing = put(w, n);
+  expect(await isPending(w, writing)).toBe(true);
+  return { writing };
+}
+
 describe("sync mode, wait point after-sync: visibility after durability", () => {
   it("a read does not see a write until the standby holds it, so a failover cannot take back what it saw", async () => {
     const w = build();
-    expect((await until(w, put(w, 347))).status).toBe(200);
-    w.holdReplication = true;
-    const writing = put(w, 348);
-    expect(await isPending(w, writing)).toBe(true);
+    const { writing } = await writeWhileReplicationHeld(w, 347, 348);
     expect(w.stores["prod-us"]!.size()).toBe(1);
     // Stored on prod-us, not confirmed by prod-ie: a read waits rather than show 348.
     const reading = read(w);
@@ -232,10 +245,7 @@ describe("sync mode, wait point after-sync: visibility after durability", () => 
 
   it("once the standby confirms, the waiting read sees the write", async () => {
     const w = build();
-    expect((await until(w, put(w, 1))).status).toBe(200);
-    w.holdReplication = true;
-    const writing = put(w, 2);
-    expect(await isPending(w, writing)).toBe(true);
+    const { writing } = await writeWhileReplicationHeld(w, 1, 2);
     const reading = readN(w);
     expect(await isPending(w, reading)).toBe(true);
     w.holdReplication = false;
@@ -272,67 +282,57 @@ describe("sync mode, wait point after-sync: visibility after durability", () => 
 });
 
 describe("sync mode: a retried write cannot reorder", () => {
-  it("a PUT applied and replicated before the failover is not applied again by its retry on prod-ie", async () => {
+  it.each([
+    {
+      title: "a PUT applied and replicated before the failover is not applied again by its retry on prod-ie",
+      // 338 reaches prod-us, is replicated to prod-ie, but its answer to the router is held...
+      send(w: World): Promise<Response> {
+        w.holdNextPutAnswer = true;
+        return put(w, 338);
+      },
+      readWhileHeld: 338,
+      retriedStatus: 200,
+      // 338 took effect once, before 343: the overwritten value does not come back.
+      log: ["put 300", "put 338", "put 343"],
+    },
+    {
+      title:
+        "a DELETE applied and replicated before the failover does not delete, by its retry on prod-ie, a value written since",
+      // The DELETE reaches prod-us and is replicated to prod-ie, but its answer is held...
+      send(w: World): Promise<Response> {
+        w.holdNextDeleteAnswer = true;
+        return Promise.resolve(w.router.app.request(`http://edge.test/items/${ITEM}`, { method: "DELETE" }));
+      },
+      readWhileHeld: null,
+      retriedStatus: 204,
+      // The delete took effect once, before 343: 343 is not deleted (404, 343, 404 would be one
+      // DELETE taking effect twice).
+      log: ["put 300", "delete", "put 343"],
+    },
+  ])("$title", async ({ send, readWhileHeld, retriedStatus, log }) => {
     const w = build();
     expect((await until(w, put(w, 300))).status).toBe(200);
-    // 338 reaches prod-us, is replicated to prod-ie, but its answer to the router is held...
-    w.holdNextPutAnswer = true;
-    const first = put(w, 338);
+    const first = send(w);
     await until(
       w,
       (async () => {
         while (w.heldAnswer === undefined) await w.clock.advance(1);
       })(),
     );
-    expect(await readN(w)).toBe(338);
-    // ...while another client overwrites it with 343, acknowledged and read.
+    expect(await readN(w)).toBe(readWhileHeld);
+    // ...while another client writes 343, acknowledged and read.
     expect((await until(w, put(w, 343))).status).toBe(200);
     expect(await readN(w)).toBe(343);
 
-    // prod-us dies before 338's answer leaves: the router retries 338 on the promoted prod-ie.
+    // prod-us dies before the first answer leaves: the router retries it on the promoted prod-ie.
     await killProdUs(w);
     const retried = await until(w, first);
-    expect(retried.status).toBe(200);
+    expect(retried.status).toBe(retriedStatus);
     expect(retried.headers.get("x-served-by")).toBe("prod-ie");
     expect(retried.headers.get("idempotent-replayed")).toBe("true");
-    // 338 took effect once, before 343: the overwritten value does not come back.
     expect(await readN(w)).toBe(343);
-    const ie = w.stores["prod-ie"]!;
-    expect((await ie.readLog(0, 100)).map((e) => (e.op.kind === "put" ? e.op.item.data.n : null))).toEqual([
-      300, 338, 343,
-    ]);
-  });
-
-  it("a DELETE applied and replicated before the failover does not delete, by its retry on prod-ie, a value written since", async () => {
-    const w = build();
-    expect((await until(w, put(w, 300))).status).toBe(200);
-    // The DELETE reaches prod-us and is replicated to prod-ie, but its answer is held...
-    w.holdNextDeleteAnswer = true;
-    const first = Promise.resolve(
-      w.router.app.request(`http://edge.test/items/${ITEM}`, { method: "DELETE" }),
-    );
-    await until(
-      w,
-      (async () => {
-        while (w.heldAnswer === undefined) await w.clock.advance(1);
-      })(),
-    );
-    expect(await readN(w)).toBeNull();
-    // ...while another client writes the item again, acknowledged and read.
-    expect((await until(w, put(w, 343))).status).toBe(200);
-    expect(await readN(w)).toBe(343);
-
-    // prod-us dies before the DELETE's answer leaves: the router retries it on the promoted prod-ie.
-    await killProdUs(w);
-    const retried = await until(w, first);
-    expect(retried.status).toBe(204);
-    expect(retried.headers.get("x-served-by")).toBe("prod-ie");
-    expect(retried.headers.get("idempotent-replayed")).toBe("true");
-    // The delete took effect once, before 343: 343 is not deleted (404, 343, 404 would be one
-    // DELETE taking effect twice).
-    expect(await readN(w)).toBe(343);
-    const ops = (await w.stores["prod-ie"]!.readLog(0, 100)).map((e) => e.op.kind);
-    expect(ops).toEqual(["put", "delete", "put"]);
+    const applied = await w.stores["prod-ie"]!.readLog(0, 100);
+    expect(applied.map((e) => (e.op.kind === "put" ? `put ${e.op.item.data.n}` : e.op.kind))).toEqual(log);
   });
 
   it("a client cannot name a write: the router drops its x-failover-write-id (async mode: sets none)", async () => {

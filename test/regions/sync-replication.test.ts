@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Item } from "../../regions/store/store.ts";
-import { postJson, type RegionPair, regionPair, testEnvironment, withClock } from "../support/region-pair.ts";
+import {
+  postJson,
+  type RegionPair,
+  regionPair,
+  syncPairStandbyDown,
+  testEnvironment,
+  withClock,
+} from "../support/region-pair.ts";
 
 let pair: RegionPair;
 afterEach(() => pair.stop());
@@ -16,13 +23,7 @@ describe("synchronous replication", () => {
   });
 
   it("refuse-writes: does not acknowledge a write the standby cannot confirm in time", async () => {
-    pair = regionPair(
-      testEnvironment({
-        replication: { mode: "sync", syncTimeoutMs: 500, onStandbyUnreachable: "refuse-writes" },
-      }),
-    );
-    await pair.us.app.request("/readyz");
-    pair.down.add("prod-ie");
+    pair = await syncPairStandbyDown({ onStandbyUnreachable: "refuse-writes" });
     const pending = Promise.resolve(pair.us.app.request("/items", postJson({ data: { a: 1 } })));
     await pair.clock.advance(499);
     let settled = false;
@@ -40,9 +41,7 @@ describe("synchronous replication", () => {
 
 describe("synchronous replication, standby unreachable, degrade-to-async (the default)", () => {
   it("acknowledges without the standby once it is unreachable, says so, and is synchronous again after catch-up", async () => {
-    pair = regionPair(testEnvironment({ replication: { mode: "sync", syncTimeoutMs: 500 } }));
-    await pair.us.app.request("/readyz");
-    pair.down.add("prod-ie");
+    pair = await syncPairStandbyDown();
     // The first write finds the standby unreachable (connection refused): degraded at once, no 500 ms wait.
     const first = await pair.us.app.request("/items", postJson({ data: { n: 1 } }));
     expect(first.status).toBe(201);

@@ -8,6 +8,7 @@ import { createRouter } from "../../router/create-router.ts";
 import { serveRouter } from "../../router/node-server.ts";
 import { createHttpTransport, type HttpTransport } from "../../router/transport/http-transport.ts";
 import { createRuntimeTransport, onBun } from "../../router/transport/runtime-transport.ts";
+import { transportFailure } from "../support/transport-failure.ts";
 import { routerEnvironment } from "./support/router-env.ts";
 
 // A stand-in upstream on 127.0.0.1 with one route per behaviour the transport must map.
@@ -77,16 +78,6 @@ function transportFor(): HttpTransport {
 
 const opts = { connectTimeoutMs: 200, responseTimeoutMs: 200 };
 
-async function failure(promise: Promise<Response>): Promise<TransportError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TransportError) return error;
-    throw error;
-  }
-  throw new Error("expected a TransportError");
-}
-
 // The undici transport itself: Node only (Bun's undici has no dispatcher API; on Bun the router
 // uses the fetch transport, which test/core/transport-contract.test.ts holds to the same contract).
 describe.skipIf(onBun)("pooled HTTP transport", () => {
@@ -123,21 +114,25 @@ describe.skipIf(onBun)("pooled HTTP transport", () => {
 
   it("maps failures to kinds: refused, timeout (headers), reset, aborted; unknown regions too", async () => {
     const http = transportFor();
-    expect((await failure(http.transport("prod-ie", new Request("http://x/"), opts))).kind).toBe("refused");
-    expect((await failure(http.transport("prod-us", new Request("http://x/hang"), opts))).kind).toBe(
+    expect((await transportFailure(http.transport("prod-ie", new Request("http://x/"), opts))).kind).toBe(
+      "refused",
+    );
+    expect((await transportFailure(http.transport("prod-us", new Request("http://x/hang"), opts))).kind).toBe(
       "timeout",
     );
-    expect((await failure(http.transport("prod-us", new Request("http://x/reset"), opts))).kind).toBe(
-      "reset",
-    );
+    expect(
+      (await transportFailure(http.transport("prod-us", new Request("http://x/reset"), opts))).kind,
+    ).toBe("reset");
     const controller = new AbortController();
     const pending = http.transport("prod-us", new Request("http://x/hang"), {
       ...opts,
       signal: controller.signal,
     });
     controller.abort(new TransportError("timeout", "prod-us", "router deadline"));
-    expect((await failure(pending)).message).toContain("router deadline");
-    expect((await failure(http.transport("prod-mars", new Request("http://x/"), opts))).kind).toBe("unknown");
+    expect((await transportFailure(pending)).message).toContain("router deadline");
+    expect((await transportFailure(http.transport("prod-mars", new Request("http://x/"), opts))).kind).toBe(
+      "unknown",
+    );
     await http.close();
   });
 });

@@ -5,55 +5,46 @@ import { SimEngine } from "../../simulator/engine/engine.ts";
 import { runScenario } from "../../simulator/run/run-scenario.ts";
 import { parseScenarioText } from "../../simulator/scenario/load-scenario.ts";
 
-/** A pool with fixed 10 ms service times; `arrive` logs when each request starts and what it waited. */
+/**
+ * A pool with fixed 10 ms service times; `arrive` admits a request by name, and `startsBy(ms)`
+ * runs to `ms` and lists when each request started, as `name@ms`.
+ */
 function pool(concurrency: number, queueMax: number) {
   const engine = new SimEngine();
   const p = new CapacityPool(engine.clock, "r", concurrency, queueMax, () => 10);
-  const started: [string, number][] = [];
+  const started: string[] = [];
   const arrive = (name: string, gone = () => false) =>
-    p.admit({ serve: () => started.push([name, engine.clock.exactMs]), gone });
-  return { engine, p, started, arrive };
+    p.admit({ serve: () => started.push(`${name}@${engine.clock.exactMs}`), gone });
+  const startsBy = async (ms: number) => {
+    await engine.runUntil({ untilMs: ms });
+    return started;
+  };
+  return { engine, p, arrive, startsBy };
 }
 
 describe("capacity pool (workers, a bounded FIFO, shedding)", () => {
   it("serves up to its concurrency at once, queues the next ones in order, sheds beyond the queue", async () => {
-    const { engine, p, started, arrive } = pool(2, 2);
+    const { p, arrive, startsBy } = pool(2, 2);
     const admitted = ["a", "b", "c", "d", "e"].map((n) => arrive(n));
     expect(admitted).toEqual([true, true, true, true, false]);
-    await engine.runUntil({ untilMs: 100 });
-    expect(started).toEqual([
-      ["a", 0],
-      ["b", 0],
-      ["c", 10],
-      ["d", 10],
-    ]);
+    expect(await startsBy(100)).toEqual(["a@0", "b@0", "c@10", "d@10"]);
     expect(p.stats).toMatchObject({ served: 4, shed: 1, queueMaxSeen: 2, waitMaxMs: 10 });
   });
 
   it("skips a queued request whose caller has gone (timed out) instead of serving it", async () => {
-    const { engine, p, started, arrive } = pool(1, 5);
+    const { p, arrive, startsBy } = pool(1, 5);
     arrive("a");
     arrive("gone", () => true);
     arrive("c");
-    await engine.runUntil({ untilMs: 100 });
-    expect(started).toEqual([
-      ["a", 0],
-      ["c", 10],
-    ]);
+    expect(await startsBy(100)).toEqual(["a@0", "c@10"]);
     expect(p.stats.abandoned).toBe(1);
   });
 
   it("starts queued requests on new workers when it scales up", async () => {
-    const { engine, p, started, arrive } = pool(1, 10);
+    const { engine, p, arrive, startsBy } = pool(1, 10);
     for (const n of ["a", "b", "c", "d"]) arrive(n);
     engine.clock.at(5, () => p.resize(4));
-    await engine.runUntil({ untilMs: 100 });
-    expect(started).toEqual([
-      ["a", 0],
-      ["b", 5],
-      ["c", 5],
-      ["d", 5],
-    ]);
+    expect(await startsBy(100)).toEqual(["a@0", "b@5", "c@5", "d@5"]);
     expect(p.stats.concurrency).toEqual([
       [0, 1],
       [0.005, 4],

@@ -1,19 +1,15 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ScenarioResult } from "../../simulator/report/result.ts";
 import { finish } from "../../simulator/run/simulate-command.ts";
+import { type CliRun, runFailoverCli } from "../support/failover-cli.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 const dir = tempDir("sim-cli-");
 
-function cli(...args: string[]) {
-  const out = spawnSync(process.execPath, ["bin/failover.js", "simulate", ...args], {
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
+function cli(...args: string[]): CliRun {
+  return runFailoverCli(["simulate", ...args], { timeoutMs: 120_000 });
 }
 
 describe("failover simulate", () => {

@@ -63,33 +63,40 @@ describe("DNS client kinds", () => {
     expect(c.target.lookupMs()).toBe(0);
   });
 
-  it("long-cache: keeps the old answer for cacheS, past the TTL", async () => {
-    const c = oneClient({ kind: "long-cache", share: 1, cacheS: 600 });
+  type Client = ReturnType<typeof oneClient>;
+  it.each<{
+    title: string;
+    client: DnsClientKind;
+    stillOldAtMs: number;
+    /** What, after the answer has changed, makes this kind see the new one. */
+    untilNew(c: Client): unknown;
+  }>([
+    {
+      title: "long-cache: keeps the old answer for cacheS, past the TTL",
+      client: { kind: "long-cache", share: 1, cacheS: 600 },
+      stillOldAtMs: 300_000,
+      untilNew: (c) => c.at(600_002),
+    },
+    {
+      title: "serve-stale: the request that finds the answer expired still goes to the old address",
+      client: { kind: "serve-stale", share: 1 },
+      stillOldAtMs: 60_001,
+      untilNew: () => {},
+    },
+    {
+      title: "keep-alive: stays on its address past the TTL until a request fails, then resolves again",
+      client: { kind: "keep-alive", share: 1 },
+      stillOldAtMs: 200_000,
+      untilNew: (c) => c.target.failed(0),
+    },
+  ])("$title", async ({ client, stillOldAtMs, untilNew }) => {
+    const c = oneClient(client);
     await c.at(1);
     c.region();
     c.flip();
-    await c.at(300_000);
+    await c.at(stillOldAtMs);
     expect(c.region()).toBe("prod-us");
-    await c.at(600_002);
-    expect(c.region()).toBe("prod-ie");
-  });
-
-  it("serve-stale: the request that finds the answer expired still goes to the old address", async () => {
-    const c = oneClient({ kind: "serve-stale", share: 1 });
-    await c.at(1);
-    c.flip();
-    await c.at(60_001);
-    expect(c.region()).toBe("prod-us");
-    expect(c.region()).toBe("prod-ie");
-  });
-
-  it("keep-alive: stays on its address past the TTL until a request fails, then resolves again", async () => {
-    const c = oneClient({ kind: "keep-alive", share: 1 });
-    await c.at(1);
-    c.flip();
-    await c.at(200_000);
-    expect(c.region()).toBe("prod-us");
-    c.target.failed(0);
+    await untilNew(c);
     expect(c.region()).toBe("prod-ie");
   });
 });

@@ -25,12 +25,17 @@ const context: FaultPlanContext = {
   },
 };
 
+/** One scenario fault entry, parsed by its registered kind (safeParse: whether it is accepted). */
+function entry(fields: Record<string, unknown>) {
+  const kind = faultKind(String(fields.kind))!;
+  return { kind, params: () => kind.schema.parse(fields), safeParse: () => kind.schema.safeParse(fields) };
+}
+
 /** Plans one fault entry through its registered kind, as a scenario would. */
-function plan(entry: Record<string, unknown>): FaultEffect[] {
-  const kind = faultKind(String(entry.kind))!;
-  const params = kind.schema.parse(entry);
-  expect(kind.check(params, context)).toEqual([]);
-  return kind.plan(params, context);
+function plan(fields: Record<string, unknown>): FaultEffect[] {
+  const { kind, params } = entry(fields);
+  expect(kind.check(params(), context)).toEqual([]);
+  return kind.plan(params(), context);
 }
 
 describe("fault registry", () => {
@@ -68,6 +73,27 @@ describe("fault registry", () => {
   });
 });
 
+describe("kinds that are one effect over their whole window", () => {
+  it.each([
+    [
+      { kind: "store-down", region: "prod-us" },
+      { type: "store", region: "prod-us" },
+    ],
+    [
+      { kind: "store-latency-spike", region: "prod-ie", addedLatencyMs: 300, jitterMs: 50 },
+      { type: "store-latency", region: "prod-ie", addedLatencyMs: 300, jitterMs: 50 },
+    ],
+    [
+      { kind: "control-replica-slow", awsRegion: "us-east-2", addedLatencyMs: 200 },
+      { type: "control-slow", replica: undefined, awsRegion: "us-east-2", addedLatencyMs: 200 },
+    ],
+  ])("%o: planned over [startS, startS + durationS)", (fields, effect) => {
+    expect(plan({ ...fields, startS: 10, durationS: 5 })).toEqual([
+      { ...effect, fromMs: 10_000, toMs: 15_000 },
+    ]);
+  });
+});
+
 describe("aws-region-outage", () => {
   it("takes down every part placed in that AWS region, and nothing elsewhere", () => {
     const effects = plan({ kind: "aws-region-outage", awsRegion: "us-east-1", startS: 10, durationS: 5 });
@@ -83,13 +109,9 @@ describe("aws-region-outage", () => {
       { type: "store", region: "prod-us", fromMs: 10_000, toMs: 15_000 },
       { type: "router", routerId: "edge-virginia", fromMs: 10_000, toMs: 15_000 },
     ]);
-    const kind = faultKind("aws-region-outage")!;
-    const ohio = kind.schema.parse({
-      kind: "aws-region-outage",
-      awsRegion: "us-east-2",
-      startS: 1,
-      durationS: 1,
-    });
+    const outage = { kind: "aws-region-outage", startS: 1, durationS: 1 };
+    const { kind, params } = entry({ ...outage, awsRegion: "us-east-2" });
+    const ohio = params();
     expect(kind.plan(ohio, context)).toEqual([
       { type: "aws-region", awsRegion: "us-east-2", fromMs: 1000, toMs: 2000 },
     ]);
@@ -285,16 +307,9 @@ describe("flapping", () => {
   });
 
   it("rejects a down time as long as the period", () => {
-    const kind = faultKind("flapping")!;
-    const parsed = kind.schema.safeParse({
-      kind: "flapping",
-      region: "prod-us",
-      periodS: 5,
-      downS: 5,
-      startS: 0,
-      durationS: 20,
-    });
-    expect(parsed.success).toBe(false);
+    const flapping = { kind: "flapping", region: "prod-us", periodS: 5, startS: 0, durationS: 20 };
+    expect(entry({ ...flapping, downS: 5 }).safeParse().success).toBe(false);
+    expect(entry({ ...flapping, downS: 4.9 }).safeParse().success).toBe(true);
   });
 });
 

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../simulator/run/run-scenario.ts";
-import { propertyScenario, regionArb, type SpecOf, specArb, timingArb } from "./support/property-scenario.ts";
+import { brownoutArb, regionFaultArb, type SpecOf, specArb, timingArb } from "./support/fault-arbitraries.ts";
+import { propertyScenario } from "./support/property-scenario.ts";
 
 // Issue 12's property, over random fault timelines on production's topology (MRSC control plane
 // in us-east-1, us-east-2, us-west-2; prod-us in us-east-1, prod-ie in eu-west-1):
@@ -13,9 +14,9 @@ import { propertyScenario, regionArb, type SpecOf, specArb, timingArb } from "./
 // replica, the whole control plane), slow regions (brownout's added latency), store outages, slow
 // control replicas (one, or all in an AWS region), store latency spikes with jitter, and clock
 // drift within the lease's bound. FENCING_PROPERTY_RUNS=500 runs the issue's 500 timelines.
-const DURATION_S = 60;
-const timing = timingArb(DURATION_S, 45, 40);
-const region = regionArb;
+/** Faults within the first 60 s, then 30 s with none for the system to settle. */
+const RUN = { durationS: 60, settleS: 30 };
+const timing = timingArb(RUN.durationS, 45, 40);
 const part = fc.constantFrom(
   "prod-us",
   "prod-ie",
@@ -33,8 +34,8 @@ const faultArb = fc.oneof(
     awsRegion: fc.constantFrom("us-east-1", "eu-west-1", "us-east-2", "us-west-2"),
     t: timing,
   }),
-  fc.record({ kind: fc.constant("region-down"), region, t: timing }),
-  fc.record({ kind: fc.constant("region-hang"), region, t: timing }),
+  regionFaultArb("region-down", timing),
+  regionFaultArb("region-hang", timing),
   fc
     .record({
       kind: fc.constant("partition"),
@@ -43,14 +44,8 @@ const faultArb = fc.oneof(
       t: timing,
     })
     .filter((f) => f.between[0] !== f.between[1]),
-  fc.record({
-    kind: fc.constant("brownout"),
-    region,
-    errorRate: fc.double({ min: 0, max: 0.3, noNaN: true }),
-    addedLatencyMs: fc.integer({ min: 0, max: 3000 }),
-    t: timing,
-  }),
-  fc.record({ kind: fc.constant("store-down"), region, t: timing }),
+  brownoutArb(timing, { errorRate: 0.3, addedLatencyMs: 3000 }),
+  regionFaultArb("store-down", timing),
   fc.oneof(
     fc.record({
       kind: fc.constant("control-replica-slow"),
@@ -65,12 +60,9 @@ const faultArb = fc.oneof(
       t: timing,
     }),
   ),
-  fc.record({
-    kind: fc.constant("store-latency-spike"),
-    region,
+  regionFaultArb("store-latency-spike", timing, {
     addedLatencyMs: fc.integer({ min: 0, max: 3000 }),
     jitterMs: fc.integer({ min: 0, max: 1000 }),
-    t: timing,
   }),
 );
 
@@ -81,12 +73,9 @@ const specs = specArb(faultArb, {
 });
 
 function scenarioOf(spec: SpecOf<typeof specs>) {
-  return propertyScenario({
+  return propertyScenario(spec, {
     name: "fencing-property",
-    durationS: DURATION_S,
-    settleS: 30,
-    replication: spec.replication,
-    faults: spec.faults,
+    run: RUN,
     rates: { usPerS: 8, euPerS: 6, writeShare: 0.5 },
     extra: { clockDriftPpm: spec.clockDriftPpm, router: { minPromotionIntervalMs: 5000 } },
   });

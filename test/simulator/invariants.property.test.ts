@@ -1,23 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../simulator/run/run-scenario.ts";
-import { propertyScenario, regionArb, type SpecOf, specArb, timingArb } from "./support/property-scenario.ts";
+import { brownoutArb, regionFaultArb, type SpecOf, specArb, timingArb } from "./support/fault-arbitraries.ts";
+import { propertyScenario } from "./support/property-scenario.ts";
 
-const DURATION_S = 100;
-const region = regionArb;
-const timing = timingArb(DURATION_S, 80, 60);
+/** Faults within the first 100 s, then 40 s with none for the system to settle and heal. */
+const RUN = { durationS: 100, settleS: 40 };
+const timing = timingArb(RUN.durationS, 80, 60);
 
 /** Any fault kind, on any target, anywhere on the timeline. */
 const faultArb = fc.oneof(
-  fc.record({ kind: fc.constant("region-down"), region, t: timing }),
-  fc.record({ kind: fc.constant("region-hang"), region, t: timing }),
-  fc.record({
-    kind: fc.constant("brownout"),
-    region,
-    errorRate: fc.double({ min: 0, max: 1, noNaN: true }),
-    addedLatencyMs: fc.integer({ min: 0, max: 500 }),
-    t: timing,
-  }),
+  regionFaultArb("region-down", timing),
+  regionFaultArb("region-hang", timing),
+  brownoutArb(timing, { errorRate: 1, addedLatencyMs: 500 }),
   fc.record({
     kind: fc.constant("partition"),
     between: fc.constantFrom(
@@ -29,25 +24,20 @@ const faultArb = fc.oneof(
     t: timing,
   }),
   fc.record({ kind: fc.constant("replication-paused"), t: timing }),
-  fc.record({ kind: fc.constant("store-down"), region, t: timing }),
+  regionFaultArb("store-down", timing),
   fc.record({ kind: fc.constant("router-restart"), t: timing }),
-  fc
-    .record({ kind: fc.constant("flapping"), region, periodS: fc.integer({ min: 4, max: 20 }), t: timing })
-    .map((f) => ({
-      ...f,
-      downS: Math.max(1, Math.floor(f.periodS / 3)),
-    })),
+  regionFaultArb("flapping", timing, { periodS: fc.integer({ min: 4, max: 20 }) }).map((f) => ({
+    ...f,
+    downS: Math.max(1, Math.floor(f.periodS / 3)),
+  })),
 );
 
 const specs = specArb(faultArb, { failback: fc.constantFrom("manual", "automatic") });
 
 function scenarioOf(spec: SpecOf<typeof specs>) {
-  return propertyScenario({
+  return propertyScenario(spec, {
     name: "property",
-    durationS: DURATION_S,
-    settleS: 40,
-    replication: spec.replication,
-    faults: spec.faults,
+    run: RUN,
     rates: { usPerS: 12, euPerS: 8, writeShare: 0.4 },
     extra: {
       router: { failback: { mode: spec.failback, holdDownMs: 10_000 }, minPromotionIntervalMs: 5000 },

@@ -1,16 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SeedSpreadResult } from "../../simulator/run/seed-spread.ts";
+import { type CliRun, runFailoverCli } from "../support/failover-cli.ts";
 
-function cli(...args: string[]) {
-  const out = spawnSync(process.execPath, ["bin/failover.js", "simulate", ...args], {
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
+function cli(...args: string[]): CliRun {
+  return runFailoverCli(["simulate", ...args], { timeoutMs: 120_000 });
 }
 
 describe("failover simulate --seeds", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { WriteAck } from "../../regions/service/items-routes.ts";
 import { healFault, injectFault, region, stackStatus } from "./support/control.ts";
 import { eventually } from "./support/http.ts";
+import { LIVE_FAULT_CASES } from "./support/live-fault-cases.ts";
 import { type Outcome, startLoop } from "./support/request-loop.ts";
 import { FAILOVER_WAIT_MS, STACK_SYNC_TIMEOUT_MS, stackPerTest } from "./support/test-stack.ts";
 
@@ -11,53 +12,6 @@ import { FAILOVER_WAIT_MS, STACK_SYNC_TIMEOUT_MS, stackPerTest } from "./support
 // - fencing: no region acknowledges a write after another region's first acknowledged write in
 //   a later epoch (observed in the regions themselves, at the instant of acknowledgement);
 // - RPO 0: every write acknowledged to any client is on the active region at the end.
-const FAULTS: {
-  name: string;
-  fault: Record<string, unknown>;
-  failsOver: boolean;
-  routerLocation?: string;
-}[] = [
-  { name: "region-down prod-us", fault: { kind: "region-down", region: "prod-us" }, failsOver: true },
-  { name: "region-hang prod-us", fault: { kind: "region-hang", region: "prod-us" }, failsOver: true },
-  {
-    name: "partition router->prod-us",
-    fault: { kind: "partition", between: ["router", "prod-us"], oneWay: true },
-    failsOver: true,
-  },
-  // The regions cannot replicate: prod-us records that it has no synchronous standby and goes on alone.
-  {
-    name: "partition prod-us<->prod-ie",
-    fault: { kind: "partition", between: ["prod-us", "prod-ie"] },
-    failsOver: false,
-  },
-  { name: "store-down prod-us", fault: { kind: "store-down", region: "prod-us" }, failsOver: true },
-  {
-    name: "brownout prod-us 90%",
-    fault: { kind: "brownout", region: "prod-us", errorRate: 0.9 },
-    failsOver: true,
-  },
-  // The router's and prod-us's nearest control replica answers 1.5 s late (renewals every 300 ms):
-  // leases may lapse and writes wait or are refused, none is lost or acknowledged out of epoch.
-  {
-    name: "control-replica-slow control-us-east-1 1500 ms",
-    fault: { kind: "control-replica-slow", replica: "control-us-east-1", addedLatencyMs: 1500 },
-    failsOver: false,
-  },
-  // Every store call of prod-us 150-250 ms late: commits land late and their answers later still.
-  {
-    name: "store-latency-spike prod-us 150 ms + 100 ms jitter",
-    fault: { kind: "store-latency-spike", region: "prod-us", addedLatencyMs: 150, jitterMs: 100 },
-    failsOver: false,
-  },
-  // All of us-east-1 (prod-us, its store, a control replica); the router runs in Ohio, outside it.
-  {
-    name: "aws-region-outage us-east-1",
-    fault: { kind: "aws-region-outage", awsRegion: "us-east-1" },
-    failsOver: true,
-    routerLocation: "ohio",
-  },
-];
-
 const stacks = stackPerTest();
 /** Writes acknowledged to clients that a run must cover to mean something. */
 const MIN_ACKNOWLEDGED = 40;
@@ -70,18 +24,16 @@ interface SeenAck extends WriteAck {
 // Async mode claims fencing only (what it may lose is the replication lag). It is the mode in
 // which the lease alone keeps the old active from acknowledging: in sync mode the old active
 // also needs its standby's confirmation or a compare-and-set on the record, both fenced.
-const ASYNC_FAULTS = FAULTS.filter(
-  (f) => f.name === "partition router->prod-us" || f.name === "region-hang prod-us",
-);
+const ASYNC_FAULTS = LIVE_FAULT_CASES.filter((f) => f.label === "partition-router-us" || f.label === "hang");
 
 describe("fencing and RPO 0 on the live stack, every fault kind", () => {
   const cases = [
-    ...FAULTS.map((f) => ({ ...f, mode: "sync" as const })),
+    ...LIVE_FAULT_CASES.map((f) => ({ ...f, mode: "sync" as const })),
     ...ASYNC_FAULTS.map((f) => ({ ...f, mode: "async" as const })),
   ];
-  for (const { name, fault, failsOver, mode, routerLocation } of cases) {
+  for (const { label, fault, failsOver, mode, routerLocation } of cases) {
     const claim = mode === "sync" ? "no acknowledged write lost" : "(async: fencing only)";
-    it(`${mode}, ${name}: no acknowledgement from a fenced region, ${claim}`, async () => {
+    it(`${mode}, ${label}: no acknowledgement from a fenced region, ${claim}`, async () => {
       const acks: SeenAck[] = [];
       const stack = await stacks.start({
         replication: { mode, syncTimeoutMs: STACK_SYNC_TIMEOUT_MS },
@@ -159,7 +111,7 @@ describe("fencing and RPO 0 on the live stack, every fault kind", () => {
       expect(acknowledged.length).toBeGreaterThan(MIN_ACKNOWLEDGED);
       const epochs = [...new Set(acks.map((a) => `${a.region}@${a.epoch}`))].join(" ");
       console.info(
-        `[measure] fencing ${mode} ${name}: ${acks.length} acknowledgements (${epochs}), ${acknowledged.length} acknowledged to clients, ${missing.length} lost, active ${active.name}`,
+        `[measure] fencing ${mode} ${label}: ${acks.length} acknowledgements (${epochs}), ${acknowledged.length} acknowledged to clients, ${missing.length} lost, active ${active.name}`,
       );
     });
   }

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { afterEach, beforeEach } from "vitest";
 import { type EnvironmentConfig, environmentSchema } from "../../config/schema.ts";
 import { ManualClock } from "../../core/clock.ts";
 import { type ControlStore, ControlStoreError, MemoryControlStore } from "../../core/control.ts";
@@ -182,4 +183,39 @@ function cuttableControl(control: ControlStore, cut: () => boolean): ControlStor
       return control.setSyncStandby(expected, next);
     },
   };
+}
+
+/**
+ * A pair replicating synchronously (500 ms timeout; `replication` adds to or overrides that),
+ * ready, whose standby prod-ie has then gone down: its connections are refused.
+ */
+export async function syncPairStandbyDown(replication: Record<string, unknown> = {}): Promise<RegionPair> {
+  const pair = regionPair(
+    testEnvironment({ replication: { mode: "sync", syncTimeoutMs: 500, ...replication } }),
+  );
+  await pair.us.app.request("/readyz");
+  pair.down.add("prod-ie");
+  return pair;
+}
+
+/**
+ * The setup the region tests share: a fresh default pair before each test of the calling file,
+ * stopped after it. What it returns stands for the running test's pair (its properties are read
+ * from that pair when used), so a file declares `const pair = regionPairEachTest()` once.
+ */
+export function regionPairEachTest(): RegionPair {
+  let current: RegionPair | undefined;
+  beforeEach(() => {
+    current = regionPair();
+  });
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return new Proxy({} as RegionPair, {
+    get(_, key) {
+      if (current === undefined) throw new Error("the region pair exists only while a test runs");
+      return Reflect.get(current, key);
+    },
+  });
 }

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { environmentSchema } from "../../../config/schema.ts";
 import { computePlan } from "../../../deploy/plan/compute-plan.ts";
 import { desiredState } from "../../../deploy/plan/desired-state.ts";
 import { planDestroy } from "../../../deploy/plan/plan-destroy.ts";
 import { type TableActual, type TableItem, tableKey } from "../../../deploy/plan/plan-types.ts";
 import { renderPlan } from "../../../deploy/plan/render-plan.ts";
-import { productionConfig } from "../support/aws-test-env.ts";
+import { productionConfig, withControlWitness } from "../support/aws-test-env.ts";
 import { appliedState, emptyState } from "./plan-fixtures.ts";
 
 // Issue 12: the control table as a multi-Region strongly consistent (MRSC) global table, as the
@@ -15,15 +14,7 @@ const controlItem = (items: { address: string }[]) =>
   items.find((i) => i.address === `dynamodb_table.us-east-1/${CONTROL}`) as TableItem;
 
 function witnessConfig() {
-  const base = productionConfig();
-  return environmentSchema.parse({
-    ...base,
-    control: {
-      ...base.control,
-      replicas: base.control.replicas!.slice(0, 2),
-      witness: { awsRegion: "us-west-2", location: "oregon" },
-    },
-  });
+  return withControlWitness(productionConfig());
 }
 
 describe("the MRSC control table in the plan", () => {

@@ -121,6 +121,21 @@ export function isolatedProductionConfig(
   };
 }
 
+/**
+ * `config` with its control record in two full replicas (the first two it lists) and a witness in
+ * Oregon: DynamoDB's other MRSC layout (a witness votes but holds no readable copy).
+ */
+export function withControlWitness(config: EnvironmentConfig): EnvironmentConfig {
+  return environmentSchema.parse({
+    ...config,
+    control: {
+      ...config.control,
+      replicas: config.control.replicas!.slice(0, 2),
+      witness: { awsRegion: "us-west-2", location: "oregon" },
+    },
+  });
+}
+
 /** Writes a config to a file, for the CLI's --config. */
 export function writeConfig(dir: string, config: EnvironmentConfig, name = `${config.name}.json`): string {
   const file = join(dir, name);
