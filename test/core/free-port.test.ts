@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../../core/free-port.ts";
+import { freePort, RESERVATIONS_DIR, reservePort } from "../../core/free-port.ts";
 
 function ephemeralLow(): number {
   try {
@@ -28,5 +30,31 @@ describe("freePort", () => {
       server.listen(port, "127.0.0.1", resolve);
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("reserves what it hands out: the same process is not handed the port again", async () => {
+    const port = await freePort();
+    expect(readFileSync(join(RESERVATIONS_DIR, String(port)), "utf8")).toBe(String(process.pid));
+    expect(reservePort(port)).toBe(false);
+  });
+
+  it("never hands out a port another live process holds, and takes over one a dead process left", () => {
+    const port = 10_000 + (process.pid % 20_000);
+    mkdirSync(RESERVATIONS_DIR, { recursive: true });
+    const file = join(RESERVATIONS_DIR, String(port));
+    writeFileSync(file, String(process.ppid)); // the parent runs as long as this test does
+    expect(reservePort(port)).toBe(false);
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
+    writeFileSync(file, dead.stdout.toString());
+    expect(reservePort(port)).toBe(true);
+    expect(readFileSync(file, "utf8")).toBe(String(process.pid));
+  });
+
+  it("releases a process's reservations when it exits", () => {
+    const script =
+      'import("./core/free-port.ts").then(async (m) => process.stdout.write(String(await m.freePort())))';
+    const port = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8" });
+    expect(Number(port)).toBeGreaterThanOrEqual(10_000);
+    expect(existsSync(join(RESERVATIONS_DIR, port))).toBe(false);
   });
 });
