@@ -2,10 +2,13 @@ import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 // Servers the tests talk to over HTTP (DynamoDB Local, moto for Route 53) are started once per
-// run by these global setups, on 127.0.0.1, and stopped afterwards.
-const globalSetup = ["test/support/dynamodb-local.global.ts", "test/support/moto.global.ts"].filter((f) =>
-  existsSync(f),
-);
+// run by these global setups, on 127.0.0.1, and stopped afterwards; the last one removes the
+// port reservations the workers left (core/free-port.ts).
+const globalSetup = [
+  "test/support/dynamodb-local.global.ts",
+  "test/support/moto.global.ts",
+  "test/support/port-reservations.global.ts",
+].filter((f) => existsSync(f));
 
 export default defineConfig({
   test: {

@@ -1,5 +1,14 @@
 import { randomInt } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,7 +68,10 @@ export function reservePort(port: number): boolean {
       const fd = openSync(file, "wx");
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      if (reserved.size === 0) process.once("exit", releaseAll);
+      if (reserved.size === 0) {
+        process.once("exit", releaseAll);
+        sweepStaleReservations();
+      }
       reserved.add(port);
       return true;
     } catch (error) {
@@ -135,4 +147,32 @@ function listenAndRelease(port: number, host: string): Promise<number> {
       server.close(() => resolve(bound));
     });
   });
+}
+
+/**
+ * Removes the reservations of processes that have died (a test worker is killed, not exited, so
+ * its exit hook never runs), and the folder once it is empty. Run by each process's first
+ * reservation and after the test suite (test/support/port-reservations.global.ts).
+ */
+export function sweepStaleReservations(): void {
+  let names: string[];
+  try {
+    names = readdirSync(RESERVATIONS_DIR);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const file = join(RESERVATIONS_DIR, name);
+    if (holderAlive(file)) continue;
+    try {
+      unlinkSync(file);
+    } catch {
+      // Another process swept it first.
+    }
+  }
+  try {
+    rmdirSync(RESERVATIONS_DIR);
+  } catch {
+    // Not empty: live processes hold ports.
+  }
 }

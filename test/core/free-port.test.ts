@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort, RESERVATIONS_DIR, reservePort } from "../../core/free-port.ts";
+import { freePort, RESERVATIONS_DIR, reservePort, sweepStaleReservations } from "../../core/free-port.ts";
 
 function ephemeralLow(): number {
   try {
@@ -56,5 +56,18 @@ describe("freePort", () => {
     const port = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8" });
     expect(Number(port)).toBeGreaterThanOrEqual(10_000);
     expect(existsSync(join(RESERVATIONS_DIR, port))).toBe(false);
+  });
+
+  it("sweeps the reservations of processes that have died, and keeps live ones", () => {
+    mkdirSync(RESERVATIONS_DIR, { recursive: true });
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
+    const stale = join(RESERVATIONS_DIR, "1");
+    const live = join(RESERVATIONS_DIR, "2");
+    writeFileSync(stale, dead.stdout.toString());
+    writeFileSync(live, String(process.ppid));
+    sweepStaleReservations();
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    rmSync(live);
   });
 });
