@@ -43,6 +43,10 @@ if [ -x scripts/loadtest-ci.sh ]; then
   bash scripts/loadtest-ci.sh || status=$?
 fi
 
+# The port reservations the test processes held (core/free-port.ts): vitest stops its workers
+# with a signal, so they could not remove their own.
+node --import tsx -e 'import("./core/free-port.ts").then((m) => m.sweepStaleReservations())' || true
+
 step "summary"
 node scripts/print-test-summary.mjs results/vitest.json results/failover-summary.json
 exit "$status"
