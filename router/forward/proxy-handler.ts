@@ -55,7 +55,9 @@ export function proxyHandler(deps: ProxyDeps): (c: Context) => Promise<Response>
       body,
       client: client.address ?? "unknown",
     };
-    return forward(deps, c, forwarded, requestId);
+    // Awaited, not returned: an async function that returns a promise adopts it through an extra
+    // job (two more microtask turns per request) where an await takes one (issue 18).
+    return await forward(deps, c, forwarded, requestId);
   };
 }
 
