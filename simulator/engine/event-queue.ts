@@ -32,7 +32,7 @@ function before(a: SimEvent, b: SimEvent): boolean {
 /**
  * A binary min-heap of events (an array, children of i at 2i+1 and 2i+2), written for SimEvent
  * alone: heap-js's generic one called a comparator function through its own methods for every
- * comparison, ~3-4% of a simulated request with the real code in the loop (`--cpu-prof` of
+ * comparison, ~2-3% of a simulated request with the real code in the loop (`--cpu-prof` of
  * bench/sim-bench-child.ts, issue 18). (atMs, seq) is unique, so any correct heap pops events
  * in the same order: runs stay byte-identical.
  */
