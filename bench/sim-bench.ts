@@ -152,7 +152,8 @@ function print(reports: Row[]): void {
     if (sources) {
       console.log(
         `the same code from the sources under tsx: ${cpuUs(sources).toFixed(1)} us CPU per request ` +
-          `(${(cpuUs(sources) / cpuUs(code)).toFixed(2)}x the bundle's)`,
+          `(${(cpuUs(sources) / cpuUs(code)).toFixed(2)}x the bundle's; over ${sources.minutes} minutes' requests ` +
+          `against ${code.minutes}, so with a larger share of JIT warm-up)`,
       );
     }
     // Issue 18 item 2: what the simulator adds per request (events, hops, clients, recorder,
