@@ -13,25 +13,31 @@
  *
  * Target (issue 4 (docs/issues.md)): one virtual hour in under 36 s on a 2-core machine (100x real time).
  *
+ * Every row runs the code as it ships: an esbuild bundle of bench/sim-bench-child.ts built with the
+ * router artifact's options (minified, names kept: deploy/artifacts/build-router-artifacts.ts),
+ * cached by simulator/run/worker-bundle.ts. One more row runs the code alone from the sources
+ * under tsx, as `failover simulate` and the tests do, for comparison (`--tsx`: every row both ways).
+ *
  *   npm run bench:sim                       # 10, 30, 60 minutes, the engine alone, the code alone
  *   npm run bench:sim -- --minutes 10       # just one duration
  */
 import { spawnSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cachedBundle } from "../simulator/run/worker-bundle.ts";
+import type { ChildReport, Mode } from "./sim-bench-child.ts";
 
-const SCENARIO = `
-name: bench-1000rps
-environment: production
-durationS: 3600
-settleS: 0
-latency: { table: inter-region, jitter: { distribution: lognormal, medianMs: 0.2, sigma: 1 } }
-clients:
-  - { name: us-users, location: virginia, ratePerS: 700, writeShare: 0.05 }
-  - { name: eu-users, location: ireland, ratePerS: 300, writeShare: 0.05 }
-`;
+/** How a row's code was loaded: the bundle (what counts) or the TypeScript sources through tsx. */
+type Build = "bundle" | "tsx";
 
-type Mode = "real" | "engine" | "code";
+interface Row extends ChildReport {
+  build: Build;
+}
+
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), "sim-bench-child.ts");
+/** The code alone from the sources: 10 minutes' requests are enough to compare per request. */
+const TSX_FLOOR_MINUTES = 10;
 
 const MODE_LABELS: Record<Mode, string> = {
   real: "real router + regions",
@@ -39,51 +45,29 @@ const MODE_LABELS: Record<Mode, string> = {
   code: "real code alone (no simulator)",
 };
 
-interface ChildReport {
-  mode: Mode;
-  minutes: number;
-  wallS: number;
-  /** CPU seconds the run used (user + system): on a shared machine, wall time includes waiting for a core. */
-  cpuS: number;
-  requests: number;
-  events: number;
-  maxRssMb: number;
-  samples: { minute: number; heapMb: number; rssMb: number }[];
-  storeMb: number;
-  items: number;
-  successRate: number;
-}
-
 const args = process.argv.slice(2);
-if (args[0] === "--child") {
-  const minutes = Number(args[2]);
-  const report =
-    args[1] === "engine"
-      ? await engineOnly(minutes)
-      : args[1] === "code"
-        ? await codeAlone(minutes)
-        : await realSystem(minutes);
-  process.stdout.write(`${JSON.stringify(report)}\n`);
-} else {
-  await parent();
-}
+await parent();
 
 async function parent(): Promise<void> {
   const minutesArg = args.indexOf("--minutes");
   const minutes = minutesArg >= 0 ? args[minutesArg + 1]!.split(",").map(Number) : [10, 30, 60];
-  const self = fileURLToPath(import.meta.url);
-  const reports: ChildReport[] = [];
-  const runs: [Mode, number][] = [
-    ...minutes.map((m) => ["real", m] as [Mode, number]),
-    ["engine", 60],
-    ["code", 60],
+  const everyRowFromSources = args.includes("--tsx");
+  const bundle = await cachedBundle(CHILD, "sim-bench-child", { minify: true, keepNames: true });
+  const reports: Row[] = [];
+  const runs: [Mode, number, Build][] = [
+    ...minutes.map((m) => ["real", m, "bundle"] as [Mode, number, Build]),
+    ["engine", 60, "bundle"],
+    ["code", 60, "bundle"],
   ];
-  for (const [mode, m] of runs) {
-    process.stderr.write(`running ${MODE_LABELS[mode]}, ${m} virtual minutes' requests...\n`);
+  if (everyRowFromSources) runs.push(...runs.map(([mode, m]) => [mode, m, "tsx"] as [Mode, number, Build]));
+  else runs.push(["code", TSX_FLOOR_MINUTES, "tsx"]);
+  for (const [mode, m, build] of runs) {
+    process.stderr.write(`running ${label(mode, build)}, ${m} virtual minutes' requests...\n`);
+    const code = build === "bundle" ? [bundle] : ["--import", "tsx", CHILD];
     const child = spawnSync(
       process.execPath,
       // The young-generation size `failover simulate` runs with (see bin/failover.js).
-      ["--max-semi-space-size=64", "--expose-gc", "--import", "tsx", self, "--child", mode, String(m)],
+      ["--max-semi-space-size=64", "--expose-gc", ...code, mode, String(m)],
       {
         encoding: "utf8",
         maxBuffer: 1 << 24,
@@ -92,18 +76,27 @@ async function parent(): Promise<void> {
     const line = child.stdout.trim().split("\n").pop() ?? "";
     if (child.status !== 0 || !line.startsWith("{")) {
       process.stderr.write(child.stderr);
-      throw new Error(`bench child failed (${mode}, ${m} min)`);
+      throw new Error(`bench child failed (${mode}, ${m} min, ${build})`);
     }
-    reports.push(JSON.parse(line) as ChildReport);
+    reports.push({ ...(JSON.parse(line) as ChildReport), build });
   }
   print(reports);
 }
 
-function print(reports: ChildReport[]): void {
+function label(mode: Mode, build: Build): string {
+  return build === "bundle" ? MODE_LABELS[mode] : `${MODE_LABELS[mode]}, tsx sources`;
+}
+
+/** CPU microseconds per request. */
+function cpuUs(r: ChildReport): number {
+  return (r.cpuS * 1e6) / r.requests;
+}
+
+function print(reports: Row[]): void {
   const rows = reports.map((r) => {
     const virtualS = r.minutes * 60;
     return [
-      MODE_LABELS[r.mode],
+      label(r.mode, r.build),
       `${r.minutes} min`,
       r.requests.toLocaleString("en-US"),
       `${r.wallS.toFixed(1)} s`,
@@ -140,29 +133,38 @@ function print(reports: ChildReport[]): void {
       `\n${r.minutes} min: heap/RSS MB after GC every 5 virtual minutes: ${samples}; success ${(r.successRate * 100).toFixed(3)}%`,
     );
   }
-  const hour = reports.find((r) => r.mode === "real" && r.minutes === 60);
+  const hour = reports.find((r) => r.mode === "real" && r.minutes === 60 && r.build === "bundle");
   if (hour) {
     console.log(
       `\none virtual hour took ${hour.wallS.toFixed(1)} s wall, ${hour.cpuS.toFixed(1)} s CPU (target: under 36 s, 100x real time)`,
     );
   }
-  const code = reports.find((r) => r.mode === "code");
+  const code = reports.find((r) => r.mode === "code" && r.build === "bundle");
   if (code) {
     const usPerRequest = (code.wallS * 1e6) / code.requests;
-    const cpuUsPerRequest = (code.cpuS * 1e6) / code.requests;
     console.log(
       `the real router and region code alone, with no simulator, took ${code.wallS.toFixed(1)} s for ` +
-        `${code.minutes} minutes' requests (${usPerRequest.toFixed(1)} us each; ${cpuUsPerRequest.toFixed(1)} us CPU, ` +
+        `${code.minutes} minutes' requests (${usPerRequest.toFixed(1)} us each; ${cpuUs(code).toFixed(1)} us CPU, ` +
         `target 5 us): no simulator that runs this code on one core can do better than ` +
         `${((code.minutes * 60) / code.wallS).toFixed(0)}x`,
     );
-    // Issue 18 item 2: what the simulator adds per request (events, hops, clients, recorder,
-    // replication, health checks) against what the code alone costs, both in CPU time.
-    for (const r of reports.filter((x) => x.mode === "real")) {
-      const realUs = (r.cpuS * 1e6) / r.requests;
+    const sources = reports.find((r) => r.mode === "code" && r.build === "tsx");
+    if (sources) {
       console.log(
-        `${r.minutes} min with the simulator: ${realUs.toFixed(1)} us CPU per request, so the simulator's own ` +
-          `cost is ${(realUs - cpuUsPerRequest).toFixed(1)} us (target: at or below the code's ${cpuUsPerRequest.toFixed(1)} us)`,
+        `the same code from the sources under tsx: ${cpuUs(sources).toFixed(1)} us CPU per request ` +
+          `(${(cpuUs(sources) / cpuUs(code)).toFixed(2)}x the bundle's; over ${sources.minutes} minutes' requests ` +
+          `against ${code.minutes}, so with a larger share of JIT warm-up)`,
+      );
+    }
+    // Issue 18 item 2: what the simulator adds per request (events, hops, clients, recorder,
+    // replication, health checks) against what the code alone costs, both in CPU time and both
+    // from the same build.
+    for (const r of reports.filter((x) => x.mode === "real")) {
+      const floor = reports.find((x) => x.mode === "code" && x.build === r.build) ?? code;
+      const suffix = r.build === "bundle" ? "" : " (tsx sources)";
+      console.log(
+        `${r.minutes} min with the simulator${suffix}: ${cpuUs(r).toFixed(1)} us CPU per request, so the simulator's own ` +
+          `cost is ${(cpuUs(r) - cpuUs(floor)).toFixed(1)} us (target: at or below the code's ${cpuUs(floor).toFixed(1)} us)`,
       );
     }
   }
@@ -170,143 +172,4 @@ function print(reports: ChildReport[]): void {
   console.log(
     `load average at the end: ${load?.toFixed(2)} on ${availableParallelism()} cores (other work on the machine inflates wall time)`,
   );
-}
-
-function cpuSeconds(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1e6;
-}
-
-function memorySample(minute: number): { minute: number; heapMb: number; rssMb: number } {
-  (globalThis as { gc?: () => void }).gc?.();
-  const m = process.memoryUsage();
-  return { minute, heapMb: Math.round(m.heapUsed / 1e6), rssMb: Math.round(m.rss / 1e6) };
-}
-
-async function realSystem(minutes: number): Promise<ChildReport> {
-  const { parseScenarioText } = await import("../simulator/scenario/load-scenario.ts");
-  const { Simulation } = await import("../simulator/run/simulation.ts");
-  const file = parseScenarioText(SCENARIO, "bench", process.cwd(), { scaleTime: minutes / 60 });
-  const sim = new Simulation(file.scenarios[0]!, 1);
-  const samples = [memorySample(0)];
-  for (let m = 5; m <= minutes; m += 5)
-    sim.engine.clock.at(m * 60_000 - 1, () => samples.push(memorySample(m)));
-  const started = performance.now();
-  const cpu0 = process.cpuUsage();
-  await sim.run();
-  const wallS = (performance.now() - started) / 1000;
-  const cpuS = cpuSeconds(cpu0);
-  const before = memorySample(minutes).heapMb;
-  let items = 0;
-  for (const cell of sim.system.cells) {
-    for (const region of cell.regions.values()) {
-      items += region.store.size();
-      await region.store.clear();
-    }
-  }
-  const storeMb = before - memorySample(minutes).heapMb;
-  const total = sim.recorder.ok + sim.recorder.failed;
-  return {
-    mode: "real",
-    minutes,
-    wallS,
-    cpuS,
-    requests: total,
-    events: sim.engine.eventsRun,
-    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    samples,
-    storeMb,
-    items,
-    successRate: sim.recorder.ok / Math.max(1, total),
-  };
-}
-
-/** The same arrivals and two network hops per request, with stand-in apps instead of the real code. */
-async function engineOnly(minutes: number): Promise<ChildReport> {
-  const { seededRandom } = await import("../core/random.ts");
-  const { SimEngine } = await import("../simulator/engine/engine.ts");
-  const { FaultState } = await import("../simulator/faults/fault-state.ts");
-  const { LinkModel } = await import("../simulator/latency/link.ts");
-  const { loadLatencyTable } = await import("../simulator/latency/load-latency-table.ts");
-  const { SimNetwork } = await import("../simulator/transport/sim-network.ts");
-  const engine = new SimEngine();
-  const links = new LinkModel(
-    loadLatencyTable("inter-region"),
-    { distribution: "lognormal", medianMs: 0.2, sigma: 1, capMs: 10_000 },
-    1,
-  );
-  const net = new SimNetwork(
-    engine.clock,
-    links,
-    new FaultState([]),
-    { readMs: 0.5, writeMs: 1.5 },
-    seededRandom(2),
-  );
-  type Ep = import("../simulator/transport/endpoint.ts").Endpoint;
-  const answer = new Response("ok");
-  const region: Ep = {
-    id: "prod-us",
-    kind: "region",
-    location: "virginia",
-    name: "prod-us",
-    fetch: async () => answer,
-  };
-  const edge: Ep = {
-    id: "edge",
-    kind: "router",
-    location: "virginia",
-    name: "edge",
-    fetch: (request) =>
-      net.send(edge, region, request, { connectTimeoutMs: 1000, responseTimeoutMs: 10_000 }),
-  };
-  const client: Ep = { id: "client", kind: "client", location: "virginia", name: "client" };
-  const random = seededRandom(3);
-  const request = new Request("http://items.sim/items");
-  const stopMs = minutes * 60_000;
-  let sent = 0;
-  let ok = 0;
-  const arrive = () => {
-    sent++;
-    net.send(client, edge, request, { connectTimeoutMs: 3000, responseTimeoutMs: 30_000 }).then(() => ok++);
-    const next = engine.clock.exactMs - Math.log(1 - random.next());
-    if (next < stopMs) engine.clock.at(next, arrive);
-  };
-  engine.clock.at(0, arrive);
-  const started = performance.now();
-  const cpu0 = process.cpuUsage();
-  await engine.runUntil({ untilMs: stopMs + 1000 });
-  const wallS = (performance.now() - started) / 1000;
-  const cpuS = cpuSeconds(cpu0);
-  return {
-    mode: "engine",
-    minutes,
-    wallS,
-    cpuS,
-    requests: sent,
-    events: engine.eventsRun,
-    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    samples: [],
-    storeMb: 0,
-    items: 0,
-    successRate: ok / Math.max(1, sent),
-  };
-}
-
-/** The bench's request mix through the real router and region code, with no simulator (a floor). */
-async function codeAlone(minutes: number): Promise<ChildReport> {
-  const { realCodeFloor } = await import("./real-code-floor.ts");
-  const result = await realCodeFloor(minutes * 60 * 1000, 0.05);
-  return {
-    mode: "code",
-    minutes,
-    wallS: result.wallS,
-    cpuS: result.cpuS,
-    requests: result.requests,
-    events: 0,
-    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    samples: [],
-    storeMb: 0,
-    items: 0,
-    successRate: 1,
-  };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { EnvironmentConfig } from "../../config/schema.ts";
-import { type Clock, clockTimeout } from "../../core/clock.ts";
+import { type Clock, clockTimeout, type TimerHandle } from "../../core/clock.ts";
 import {
   type CancelSlot,
   type RawResponse,
@@ -49,8 +49,16 @@ export async function sendAttempt(
   if (!region)
     return { kind: "failed", error: new TransportError("unknown", route.region, "not a configured region") };
   try {
-    const send = deps.transport.raw ? sendRaw : sendWithSignal;
-    const response = await send(deps, forwarded, route, region.endpoint, write);
+    let response: RawResponse;
+    if (deps.transport.raw) {
+      // Awaited here, not inside an async helper: one promise and one turn fewer per attempt (issue 18).
+      const raw = startRaw(deps, forwarded, route, region.endpoint, write);
+      try {
+        response = await raw.sending;
+      } finally {
+        raw.deadline.cancel();
+      }
+    } else response = await sendWithSignal(deps, forwarded, route, region.endpoint, write);
     // Only a 503 or 409 can be a refusal: other reads skip the check (the read path's speed).
     if (!write && response.status !== 503 && response.status !== 409) {
       deps.coordinator.reportResult(route.region, outcomeOfStatus(response.status), forwarded.client);
@@ -111,21 +119,34 @@ const sendWithSignal: Send = async (deps, forwarded, route, endpoint, write) => 
 
 /**
  * A transport with a raw path (core/transport.ts): the same deadline on the same clock, ended
- * through the cancel slot instead of an AbortSignal, and no Request built at all.
+ * through the cancel slot instead of an AbortSignal, and no Request built at all. Starts the
+ * send; the caller awaits it and then cancels the deadline.
  */
-const sendRaw: Send = async (deps, forwarded, route, endpoint, write) => {
+function startRaw(
+  deps: ForwardDeps,
+  forwarded: ForwardedRequest,
+  route: Route,
+  endpoint: string,
+  write: boolean,
+): { sending: Promise<RawResponse>; deadline: TimerHandle } {
   const { connectTimeoutMs, responseTimeoutMs } = deps.config.router;
   const cancel: CancelSlot = {};
-  const timer = deps.clock.setTimer(connectTimeoutMs + responseTimeoutMs, () =>
+  const deadline = deps.clock.setTimer(connectTimeoutMs + responseTimeoutMs, () =>
     cancel.cancel?.(timeoutError(deps, route)),
   );
   try {
     const request = upstreamRequest(forwarded, endpoint, route.epoch, tagsEpoch(route, write));
-    return await deps.transport.raw!(route.region, request, { connectTimeoutMs, responseTimeoutMs, cancel });
-  } finally {
-    timer.cancel();
+    const sending = deps.transport.raw!(route.region, request, {
+      connectTimeoutMs,
+      responseTimeoutMs,
+      cancel,
+    });
+    return { sending, deadline };
+  } catch (error) {
+    deadline.cancel();
+    throw error;
   }
-};
+}
 
 /**
  * Writes always carry the router's epoch (fencing); reads do too (issue 12), so a region that

@@ -30,17 +30,21 @@ export function clientResponse(raw: RawResponse, served: Served): Response {
   const connection = raw.headers.connection;
   const listed = connectionListed(typeof connection === "string" ? connection : null);
   const out: Record<string, string> = {};
-  const repeated: [string, string][] = [];
+  // Made only for a repeated field (rare): not an array per response.
+  let repeated: [string, string][] | undefined;
   for (const name in raw.headers) {
     if (isHopByHop(name) || listed?.has(name)) continue;
     const value = raw.headers[name]!;
     if (typeof value === "string") out[name] = value;
-    else for (const v of value) repeated.push([name, v]);
+    else {
+      repeated ??= [];
+      for (const v of value) repeated.push([name, v]);
+    }
   }
   out["x-served-by"] = served.region;
   out["x-served-reason"] = served.reason;
   out["x-request-id"] = served.requestId;
-  if (repeated.length === 0) return new Response(raw.body, { status: raw.status, headers: out });
+  if (repeated === undefined) return new Response(raw.body, { status: raw.status, headers: out });
   // Set-Cookie and other repeated fields need Headers: a record would join them with commas.
   const headers = new Headers(out);
   for (const [name, value] of repeated) headers.append(name, value);

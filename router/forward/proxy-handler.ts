@@ -24,39 +24,72 @@ export interface ProxyDeps extends ForwardDeps {
  * every failure answered with JSON {error, detail}, never a stack trace.
  */
 export function proxyHandler(deps: ProxyDeps): (c: Context) => Promise<Response> {
-  const { coordinator, clock } = deps;
-  return async function proxy(c: Context): Promise<Response> {
+  const { clock } = deps;
+  // Not an async function: the commonest request (no body, control record loaded) gets
+  // forward()'s own promise back, with no wrapper promise and no extra microtask turn (issue 18).
+  // Whatever throws before that reaches the app's onError as a rejection would: Hono's dispatch
+  // and core/direct-context.ts catch a handler's synchronous throw the same way.
+  return function proxy(c: Context): Promise<Response> {
     const raw = c.req.raw;
     // Internal and ambiguous paths and unsupported methods are refused here (request-guard.ts).
     const verdict = judgeRequest(c, deps.metrics);
-    if (verdict !== undefined && typeof verdict !== "string") return verdict;
+    if (verdict !== undefined && typeof verdict !== "string") return Promise.resolve(verdict);
     // undefined: a path the router serves itself, asked with a method it has no route for.
     const pathAndQuery =
       verdict ?? (c.get(FORWARD_PATH_KEY) as string | undefined) ?? pathAndQueryOf(raw.url);
     const requestId = requestIdFor(raw.headers.get("x-request-id"), clock, deps.random);
     // GET and HEAD carry no body: skip the read (and its await) on the router's commonest path.
-    const bodiless = raw.method === "GET" || raw.method === "HEAD";
-    const body = bodiless ? undefined : await readClientBody(deps, c, requestId, raw);
-    if (body instanceof Response) return body;
-    const client = {
-      requestId,
-      address: clientAddress(c.env),
-      host: raw.headers.get("host") ?? authorityOf(raw.url),
-      proto: raw.url.startsWith("https:") ? ("https" as const) : ("http" as const),
-    };
-    const headers = forwardHeaders(raw.headers, client, nodeRawHeaders(c.env));
-    tagWriteIdentity(headers, raw.method, deps.config, clock, deps.random);
-    if (!coordinator.currentRecord()) await coordinator.ready();
-    deps.budget.recordRequest(clock.nowMs());
-    const forwarded = {
-      method: raw.method,
-      pathAndQuery,
-      headers,
-      body,
-      client: client.address ?? "unknown",
-    };
-    return forward(deps, c, forwarded, requestId);
+    if (raw.method === "GET" || raw.method === "HEAD")
+      return forwardRequest(deps, c, raw, pathAndQuery, requestId, undefined);
+    return readThenForward(deps, c, raw, pathAndQuery, requestId);
   };
+}
+
+async function readThenForward(
+  deps: ProxyDeps,
+  c: Context,
+  raw: Request,
+  pathAndQuery: string,
+  requestId: string,
+): Promise<Response> {
+  const body = await readClientBody(deps, c, requestId, raw);
+  if (body instanceof Response) return body;
+  return await forwardRequest(deps, c, raw, pathAndQuery, requestId, body);
+}
+
+/** The request as it goes upstream (headers, identity), then forward() once the control record is loaded. */
+function forwardRequest(
+  deps: ProxyDeps,
+  c: Context,
+  raw: Request,
+  pathAndQuery: string,
+  requestId: string,
+  body: Uint8Array<ArrayBuffer> | undefined,
+): Promise<Response> {
+  const { coordinator, clock } = deps;
+  const client = {
+    requestId,
+    address: clientAddress(c.env),
+    host: raw.headers.get("host") ?? authorityOf(raw.url),
+    proto: raw.url.startsWith("https:") ? ("https" as const) : ("http" as const),
+  };
+  const headers = forwardHeaders(raw.headers, client, nodeRawHeaders(c.env));
+  tagWriteIdentity(headers, raw.method, deps.config, clock, deps.random);
+  const forwarded = {
+    method: raw.method,
+    pathAndQuery,
+    headers,
+    body,
+    client: client.address ?? "unknown",
+  };
+  if (!coordinator.currentRecord()) {
+    return coordinator.ready().then(() => {
+      deps.budget.recordRequest(clock.nowMs());
+      return forward(deps, c, forwarded, requestId);
+    });
+  }
+  deps.budget.recordRequest(clock.nowMs());
+  return forward(deps, c, forwarded, requestId);
 }
 
 /** The request body (bounded by maxBodyBytes), or the 413/400 answer. */

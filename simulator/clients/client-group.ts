@@ -57,7 +57,8 @@ export class ClientGroup {
   retriesSent = 0;
   private readonly meanGapMs: number;
 
-  private readonly peerAddresses: string[] = [];
+  /** Each user's send options, built once: the network only reads them. */
+  private readonly userOptions: SimSendOptions[] = [];
 
   constructor(
     readonly spec: ResolvedClient,
@@ -96,90 +97,68 @@ export class ClientGroup {
       const id = this.deps.knownIds.pick(random);
       readUrl = id ? `${ORIGIN}/items/${id}` : `${ORIGIN}/items?limit=1`;
     }
-    this.sendAttempt(seq, sendMs, write, writeIndex, readUrl, 0);
+    this.sendAttempt(new UserRequest(seq, sendMs, write, writeIndex, readUrl));
   }
 
   /** One attempt; a retry (spec.retries) sends the same request again: same URL, same Idempotency-Key. */
-  private sendAttempt(
-    seq: number,
-    sendMs: number,
-    write: boolean,
-    writeIndex: number,
-    readUrl: string,
-    attempt: number,
-  ): void {
+  private sendAttempt(user: UserRequest): void {
     let request: Request;
-    if (write) {
-      const headers = { "content-type": JSON_HEADERS, "idempotency-key": `${WRITE_KEY_PREFIX}${writeIndex}` };
-      const body = `{"data":{"client":"${this.spec.name}","n":${writeIndex}}}`;
+    if (user.write) {
+      const headers = {
+        "content-type": JSON_HEADERS,
+        "idempotency-key": `${WRITE_KEY_PREFIX}${user.writeIndex}`,
+      };
+      const body = `{"data":{"client":"${this.spec.name}","n":${user.writeIndex}}}`;
       request = this.request(`${ORIGIN}/items`, "POST", headers, body);
-    } else request = this.request(readUrl, "GET", NO_HEADERS);
-    const target = this.deps.target.endpointFor(seq);
-    const options = {
-      connectTimeoutMs: this.spec.connectTimeoutMs,
-      responseTimeoutMs: this.spec.timeoutMs,
-      peerAddress: this.peerAddress(seq % USERS_PER_GROUP),
-    };
+    } else request = this.request(user.readUrl, "GET", NO_HEADERS);
+    const target = this.deps.target.endpointFor(user.seq);
+    const options = this.sendOptions(user.seq % USERS_PER_GROUP);
     // Methods and anonymous arrows, not named local closures: tsx (esbuild's keepNames) names
     // each of those with a defineProperty at every creation, twice per request (issue 18).
     const lookupMs = this.deps.target.lookupMs?.() ?? 0;
     if (lookupMs > 0) {
-      this.deps.clock.at(this.deps.clock.exactMs + lookupMs, () =>
-        this.go(target, request, options, seq, sendMs, write, writeIndex, readUrl, attempt),
-      );
-    } else this.go(target, request, options, seq, sendMs, write, writeIndex, readUrl, attempt);
+      this.deps.clock.at(this.deps.clock.exactMs + lookupMs, () => this.go(target, request, options, user));
+    } else this.go(target, request, options, user);
   }
 
-  private go(
-    target: Endpoint,
-    request: Request,
-    options: SimSendOptions,
-    seq: number,
-    sendMs: number,
-    write: boolean,
-    writeIndex: number,
-    readUrl: string,
-    attempt: number,
-  ): void {
+  private go(target: Endpoint, request: Request, options: SimSendOptions, user: UserRequest): void {
     this.deps.network.send(this.endpoint, target, request, options).then(
       (response) => {
-        if (response.status >= 500 && this.retry(seq, sendMs, write, writeIndex, readUrl, attempt)) return;
-        this.answered(response, sendMs, write, writeIndex);
+        if (response.status >= 500 && this.retry(user)) return;
+        this.answered(response, user);
       },
       (error: unknown) => {
-        this.deps.target.failed?.(seq);
-        if (!this.retry(seq, sendMs, write, writeIndex, readUrl, attempt)) this.failed(error, sendMs);
+        this.deps.target.failed?.(user.seq);
+        if (!this.retry(user)) this.failed(error, user.sendMs);
       },
     );
   }
 
   /** Schedules the next attempt if the spec allows one; false when it does not. */
-  private retry(
-    seq: number,
-    sendMs: number,
-    write: boolean,
-    writeIndex: number,
-    readUrl: string,
-    attempt: number,
-  ): boolean {
+  private retry(user: UserRequest): boolean {
     const retries = this.spec.retries;
-    if (!retries || attempt >= retries.max || this.deps.clock.exactMs >= this.deps.stopAtMs) return false;
+    if (!retries || user.attempt >= retries.max || this.deps.clock.exactMs >= this.deps.stopAtMs)
+      return false;
     this.retriesSent++;
-    const backoffMs = retries.backoffMs * retries.backoffMultiplier ** attempt;
-    this.deps.clock.at(this.deps.clock.exactMs + backoffMs, () =>
-      this.sendAttempt(seq, sendMs, write, writeIndex, readUrl, attempt + 1),
-    );
+    const backoffMs = retries.backoffMs * retries.backoffMultiplier ** user.attempt;
+    // The same record goes on: an attempt starts only once the one before it has ended.
+    user.attempt++;
+    this.deps.clock.at(this.deps.clock.exactMs + backoffMs, () => this.sendAttempt(user));
     return true;
   }
 
-  /** User `user`'s address, built once (not a new string per request). */
-  private peerAddress(user: number): string {
-    let address = this.peerAddresses[user];
-    if (address === undefined) {
-      address = `${this.endpoint.id}#${user}`;
-      this.peerAddresses[user] = address;
+  /** User `user`'s timeouts and address, built once (not a new object and string per request). */
+  private sendOptions(user: number): SimSendOptions {
+    let options = this.userOptions[user];
+    if (options === undefined) {
+      options = {
+        connectTimeoutMs: this.spec.connectTimeoutMs,
+        responseTimeoutMs: this.spec.timeoutMs,
+        peerAddress: `${this.endpoint.id}#${user}`,
+      };
+      this.userOptions[user] = options;
     }
-    return address;
+    return options;
   }
 
   private request(url: string, method: string, headers: Record<string, string>, body?: string): Request {
@@ -188,8 +167,9 @@ export class ClientGroup {
     return new WireRequest(url, method, headers, body) as unknown as Request;
   }
 
-  private answered(response: Response, sendMs: number, write: boolean, writeIndex: number): void {
+  private answered(response: Response, user: UserRequest): void {
     const { clock, recorder, ledger } = this.deps;
+    const { sendMs, write, writeIndex } = user;
     const status = response.status;
     const latencyMs = clock.exactMs - sendMs;
     const ok = (status >= 200 && status < 300) || (!write && status === 404);
@@ -222,6 +202,29 @@ export class ClientGroup {
       `client ${kind}`,
     );
   }
+}
+
+/**
+ * One user's request, through every attempt at it: what a retry sends again (the same URL, the
+ * same write and so the same Idempotency-Key) and what the answer is recorded against. One
+ * object per request, in place of six values handed from call to call and captured by each
+ * closure (duplicates D3).
+ */
+class UserRequest {
+  /** 0 for the first attempt; a retry is sent only after the attempt before it has ended. */
+  attempt = 0;
+
+  constructor(
+    /** The group's request number: which of its users sends it, and its DNS answer's turn. */
+    readonly seq: number,
+    /** Run time (exact ms) the user sent it: latency and the report's timeline count from here. */
+    readonly sendMs: number,
+    readonly write: boolean,
+    /** The write's index in the ledger (its Idempotency-Key); -1 for a read. */
+    readonly writeIndex: number,
+    /** A read's URL; "" for a write. */
+    readonly readUrl: string,
+  ) {}
 }
 
 function errorCode(text: string): string {

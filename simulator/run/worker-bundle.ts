@@ -19,12 +19,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const PACKAGE_ROOT = resolve(HERE, "../..");
 const TSX_ENTRY = join(HERE, "run-worker-entry.mjs");
 const CACHE_DIR = join(PACKAGE_ROOT, "node_modules", ".cache", "failover");
-// One bundle per Node version (built for it), so two Nodes on one checkout (the machine's and the
-// project's, README) do not rebuild each other's.
-const BUNDLE = join(CACHE_DIR, `run-worker-node${process.versions.node}.mjs`);
-const INPUTS = join(CACHE_DIR, `run-worker-node${process.versions.node}.inputs.json`);
 /** Bump when the build below changes, so a bundle built the old way is not reused. */
-const BUILD_VERSION = 1;
+const BUILD_VERSION = 2;
 
 export interface InputStamp {
   path: string;
@@ -35,7 +31,16 @@ export interface InputStamp {
 interface Inputs {
   version: number;
   node: string;
+  /** The build's options, so a bundle built with other options is not reused. */
+  options: string;
   files: InputStamp[];
+}
+
+/** Options a caller may set; the rest of the build is fixed below. */
+export interface BundleOptions {
+  /** As the shipped router artifact is built (deploy/artifacts/build-router-artifacts.ts). */
+  minify?: boolean;
+  keepNames?: boolean;
 }
 
 let pending: Promise<string> | undefined;
@@ -43,16 +48,35 @@ let pending: Promise<string> | undefined;
 /** The worker's entry file: the bundle if it is (or can be made) current, else the tsx entry. Built at most once per process. */
 export function workerEntry(): Promise<string> {
   if (process.env.FAILOVER_WORKER_TSX === "1") return Promise.resolve(TSX_ENTRY);
-  pending ??= currentBundle().catch(() => TSX_ENTRY);
+  pending ??= cachedBundle(join(HERE, "run-worker.ts"), "run-worker").catch(() => TSX_ENTRY);
   return pending;
 }
 
-async function currentBundle(): Promise<string> {
-  if (bundleIsCurrent()) return BUNDLE;
+/**
+ * A current bundle of `entry` (a TypeScript file of this package) and everything it imports,
+ * cached as node_modules/.cache/failover/<name>-node<version>.mjs. Also used by
+ * bench/sim-bench.ts, which measures the code as it is built, not as tsx runs the sources.
+ */
+export async function cachedBundle(
+  entry: string,
+  name: string,
+  options: BundleOptions = {},
+): Promise<string> {
+  // One bundle per Node version (built for it), so two Nodes on one checkout (the machine's and
+  // the project's, README) do not rebuild each other's.
+  const bundle = join(CACHE_DIR, `${name}-node${process.versions.node}.mjs`);
+  const inputsFile = join(CACHE_DIR, `${name}-node${process.versions.node}.inputs.json`);
+  const optionsKey = JSON.stringify({
+    minify: options.minify ?? false,
+    keepNames: options.keepNames ?? false,
+  });
+  if (bundleIsCurrent(bundle, inputsFile, optionsKey)) return bundle;
   const esbuild = await import("esbuild");
   const built = await esbuild.build({
-    entryPoints: [join(HERE, "run-worker.ts")],
+    entryPoints: [entry],
     bundle: true,
+    minify: options.minify ?? false,
+    keepNames: options.keepNames ?? false,
     platform: "node",
     format: "esm",
     target: `node${process.versions.node.split(".")[0]}`,
@@ -71,23 +95,24 @@ async function currentBundle(): Promise<string> {
   });
   const code = built.outputFiles[0]!.contents;
   const files = Object.keys(built.metafile.inputs).map((input) => stamp(resolve(PACKAGE_ROOT, input)));
-  const inputs: Inputs = { version: BUILD_VERSION, node: process.versions.node, files };
+  const inputs: Inputs = { version: BUILD_VERSION, node: process.versions.node, options: optionsKey, files };
   mkdirSync(CACHE_DIR, { recursive: true });
   // Written under a temporary name and renamed, so a process starting workers at the same time
   // sees the old bundle or the new one, never half of one.
   const tmp = `.${process.pid}-${Date.now()}`;
-  writeFileSync(BUNDLE + tmp, code);
-  writeFileSync(INPUTS + tmp, JSON.stringify(inputs));
-  renameSync(BUNDLE + tmp, BUNDLE);
-  renameSync(INPUTS + tmp, INPUTS);
-  return BUNDLE;
+  writeFileSync(bundle + tmp, code);
+  writeFileSync(inputsFile + tmp, JSON.stringify(inputs));
+  renameSync(bundle + tmp, bundle);
+  renameSync(inputsFile + tmp, inputsFile);
+  return bundle;
 }
 
-function bundleIsCurrent(): boolean {
+function bundleIsCurrent(bundle: string, inputsFile: string, optionsKey: string): boolean {
   try {
-    const inputs = JSON.parse(readFileSync(INPUTS, "utf8")) as Inputs;
+    const inputs = JSON.parse(readFileSync(inputsFile, "utf8")) as Inputs;
     if (inputs.version !== BUILD_VERSION || inputs.node !== process.versions.node) return false;
-    statSync(BUNDLE);
+    if (inputs.options !== optionsKey) return false;
+    statSync(bundle);
     return unchanged(inputs.files);
   } catch {
     return false;

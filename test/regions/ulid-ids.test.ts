@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isUlid } from "../../regions/service/ids.ts";
 
@@ -37,5 +38,21 @@ describe("ULID ids", () => {
     expect(isUlid("01HNZXD07M5CEN5XA66EMZSRZI")).toBe(false); // I is not Crockford
     expect(isUlid("81HNZXD07M5CEN5XA66EMZSRZW")).toBe(false); // time overflow
     expect(isUlid("42")).toBe(false);
+  });
+
+  it("answers as the regular expression it replaced, for any string of 0-28 likely characters", () => {
+    const pattern = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+    // Crockford's alphabet, its excluded letters, lower case and a few others, mostly 26 long.
+    const char = fc.constantFrom(..."0123456789ABCDEFGHJKMNPQRSTVWXYZILOUaz8/\u00e9\u0000".split(""));
+    const value = fc.oneof(
+      fc.array(char, { minLength: 26, maxLength: 26 }).map((cs) => cs.join("")),
+      fc.array(char, { maxLength: 28 }).map((cs) => cs.join("")),
+    );
+    fc.assert(
+      fc.property(value, (v) => isUlid(v) === pattern.test(v)),
+      { numRuns: 20_000 },
+    );
+    expect(isUlid(`0${"Z".repeat(25)}`)).toBe(true);
+    expect(isUlid(`7${"0".repeat(25)}`)).toBe(true);
   });
 });

@@ -128,6 +128,11 @@ describe("region URLs", () => {
   it("reads the authority for Forwarded", () => {
     expect(authorityOf("http://a:b@edge.test:8080/x")).toBe("edge.test:8080");
     expect(authorityOf("/x")).toBeUndefined();
+    expect([
+      authorityOf("http://h.test?x=/"),
+      authorityOf("http://h.test#/"),
+      authorityOf("http://h.test"),
+    ]).toEqual(["h.test", "h.test", "h.test"]);
   });
 });
 

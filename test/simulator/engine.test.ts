@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sleep } from "../../core/clock.ts";
 import { SimEngine } from "../../simulator/engine/engine.ts";
@@ -15,6 +16,49 @@ describe("event queue", () => {
     queue.schedule(0.5, () => order.push("z0.5"));
     for (let e = queue.pop(); e; e = queue.pop()) e.run();
     expect(order).toEqual(["z0.5", "a1", "b5", "c5", "d5"]);
+  });
+
+  it("pops any mix of times, ties, cancels and pushes between pops in (time, insertion) order", () => {
+    // Few distinct times, so ties are common; each op schedules, pops or cancels.
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("push" as const), atMs: fc.integer({ min: 0, max: 8 }) }),
+      fc.record({ kind: fc.constant("pop" as const) }),
+      fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const queue = new EventQueue();
+        const live: { atMs: number; seq: number; cancel: () => void }[] = [];
+        let seq = 0;
+        const popped: number[] = [];
+        const expected: number[] = [];
+        const takeExpected = () => {
+          live.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
+          const next = live.shift();
+          if (next) expected.push(next.seq);
+        };
+        for (const o of ops) {
+          if (o.kind === "push") {
+            const mine = seq++;
+            const event = queue.schedule(o.atMs, () => popped.push(mine));
+            live.push({ atMs: o.atMs, seq: mine, cancel: () => event.cancel() });
+          } else if (o.kind === "pop") {
+            queue.pop()?.run();
+            takeExpected();
+          } else if (live.length > 0) {
+            const [gone] = live.splice(o.pick % live.length, 1);
+            gone!.cancel();
+          }
+          expect(queue.size).toBe(live.length);
+        }
+        while (queue.size > 0) {
+          queue.pop()!.run();
+          takeExpected();
+        }
+        expect(popped).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("skips cancelled events and counts only live ones", () => {

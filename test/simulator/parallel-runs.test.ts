@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RunJob, runJobs } from "../../simulator/run/run-jobs.ts";
 import type { ThreadCost } from "../../simulator/run/thread-cost.ts";
-import { stamp, unchanged, workerEntry } from "../../simulator/run/worker-bundle.ts";
+import { cachedBundle, stamp, unchanged, workerEntry } from "../../simulator/run/worker-bundle.ts";
 import { SCENARIOS_DIR } from "../../simulator/scenario/load-scenario.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sim-parallel-"));
@@ -94,5 +94,17 @@ describe("independent runs on worker threads", () => {
     utimesSync(file, new Date(), new Date(Date.now() + 5_000));
     expect(unchanged(stamps)).toBe(false);
     expect(unchanged([{ ...stamps[0]!, path: join(dir, "gone.ts") }])).toBe(false);
+  });
+
+  it("a bundle built with other options is built again, not reused (bench:sim builds as the artifact is)", async () => {
+    const file = join(dir, "named.ts");
+    writeFileSync(file, "export function named() { return 1; }\n");
+    const name = `test-options-${process.pid}`;
+    const namesKept = readFileSync(await cachedBundle(file, name, { keepNames: true }), "utf8");
+    expect(namesKept).toContain('__name(named, "named")');
+    const plain = readFileSync(await cachedBundle(file, name), "utf8");
+    expect(plain).not.toContain("__name(");
+    rmSync(join("node_modules", ".cache", "failover", `${name}-node${process.versions.node}.mjs`));
+    rmSync(join("node_modules", ".cache", "failover", `${name}-node${process.versions.node}.inputs.json`));
   });
 });
