@@ -7,6 +7,7 @@ import { runScenario } from "../../simulator/run/run-scenario.ts";
 import { parseScenarioText, SCENARIOS_DIR } from "../../simulator/scenario/load-scenario.ts";
 import type { StackOptions } from "../../stack/start-stack.ts";
 import { SATURATE_S } from "../lib/calibration-timing.ts";
+import { TOTAL_WRITE_SHARE } from "../lib/traffic-mix.ts";
 import { type Calibration, calibrateCapacity } from "./calibrate-capacity.ts";
 import {
   k6Samples,
@@ -69,7 +70,7 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
   run.log(
     `calibration: router pool ${calibration.concurrency} workers, service lognormal median ` +
       `${calibration.serviceMedianMs} ms sigma ${calibration.serviceSigma} (mean ${calibration.serviceMeanMs} ms; ` +
-      `saturation ${calibration.saturationPerS} reads/s)`,
+      `back to back ${calibration.busyServiceMeanMs} ms; saturation ${calibration.saturationPerS} reads/s)`,
   );
   const live = latencyFigures(k6Samples(readFileSync(run.requestsFile, "utf8")));
   run.log(`simulating the same outage with ${SIM_SEEDS} seeds...`);
@@ -138,12 +139,14 @@ interface K6Metric {
 /** The calibration phase's figures (k6 summary) against the simulator's idle reads. */
 async function calibrateFromRun(run: LiveRun, metrics: Record<string, K6Metric>): Promise<Calibration> {
   const idle = metrics.calibration_idle_ms?.values;
+  const spaced = metrics.calibration_spaced_ms?.values;
   const saturate = metrics.calibration_saturate_requests?.values;
-  if (!idle || !saturate)
+  if (!idle || !spaced || !saturate)
     throw new Error(`${run.summaryFile}: no calibration figures (was the script run with CALIBRATE=1?)`);
   const simIdle = await simulateIdleReads(run);
   return calibrateCapacity({
     liveIdle: { p50Ms: idle.med!, p75Ms: idle["p(75)"]! },
+    liveSpaced: { p50Ms: spaced.med!, p75Ms: spaced["p(75)"]! },
     simIdle,
     saturation: { requests: saturate.count!, durationS: SATURATE_S },
   });
@@ -245,7 +248,8 @@ function comparisonScenario(
         name: "k6",
         location: run.stack.clientLocation,
         ratePerS: options.idle ? IDLE_RATE_PER_S : run.ratePerS,
-        writeShare: options.idle ? 0 : 0.3,
+        // The k6 script's whole mix, its creates without an Idempotency-Key included.
+        writeShare: options.idle ? 0 : TOTAL_WRITE_SHARE,
         // k6's constant-arrival-rate: one iteration every 1/rate s, whether or not earlier ones
         // were answered (open loop; maxVUs 200 is more than the outage ever holds).
         arrival: "uniform",
