@@ -43,6 +43,8 @@ export interface Calibration {
   serviceMeanMs: number;
   /** Back to back: the mean excess that holds a worker at saturation (the worker count's). */
   busyServiceMeanMs: number;
+  /** The live spaced reads it came from (p50 / p75). */
+  spacedReadsMs: { p50Ms: number; p75Ms: number };
   saturationPerS: number;
   concurrency: number;
   /** The capacity block the comparison's scenario takes. */
@@ -76,6 +78,7 @@ export function calibrateCapacity(input: CalibrationInput): Calibration {
     serviceSigma: round(serviceSigma),
     serviceMeanMs: round(service.meanMs),
     busyServiceMeanMs: round(busy.meanMs),
+    spacedReadsMs: { p50Ms: round(liveSpaced.p50Ms), p75Ms: round(liveSpaced.p75Ms) },
     saturationPerS: round(saturationPerS),
     concurrency,
     capacity: {

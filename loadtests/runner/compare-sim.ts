@@ -13,6 +13,8 @@ import {
   k6Samples,
   LATENCY_ROWS,
   latencyFigures,
+  type PhaseMix,
+  phaseMix,
   quantileMs,
   type RequestSample,
   simulatedSample,
@@ -72,7 +74,9 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
       `${calibration.serviceMedianMs} ms sigma ${calibration.serviceSigma} (mean ${calibration.serviceMeanMs} ms; ` +
       `back to back ${calibration.busyServiceMeanMs} ms; saturation ${calibration.saturationPerS} reads/s)`,
   );
-  const live = latencyFigures(k6Samples(readFileSync(run.requestsFile, "utf8")));
+  const liveSamples = k6Samples(readFileSync(run.requestsFile, "utf8"));
+  const live = latencyFigures(liveSamples);
+  const liveBefore = phaseMix(liveSamples, "before");
   run.log(`simulating the same outage with ${SIM_SEEDS} seeds...`);
   const sims = [];
   for (let seed = 1; seed <= SIM_SEEDS; seed++)
@@ -109,6 +113,7 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
   const liveErrors = summary.metrics["http_req_failed{idempotent:yes}"]?.values.passes ?? 0;
   const simErrors = sims.reduce((n, s) => n + s.failed, 0);
   printTable(rows, run, calibration, liveErrors, simErrors);
+  run.log(describeMix(liveBefore, calibration));
   // Which detector fired decides the promotion's time (passive trip: ms; three fast probes: ~200 ms).
   run.log(`live promotion: ${run.promotedBecause ?? "-"}`);
   run.log(`simulated promotion (seed 1): ${sims[0]?.promotedBecause ?? "-"}`);
@@ -119,6 +124,7 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
       {
         rows,
         calibration,
+        liveBefore,
         loadAverage: run.loadAverage,
         stackProcess: run.stackProcess,
         seeds: SIM_SEEDS,
@@ -134,6 +140,21 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
 
 interface K6Metric {
   values: Record<string, number>;
+}
+
+/**
+ * The live "before" window's draw: its write share (the script sends TOTAL_WRITE_SHARE) puts
+ * the mix's p50 on a different read each run; its reads beside the calibration's spaced reads
+ * (alike when the traffic's writes, replication and probes do not slow the reads).
+ */
+function describeMix(mix: PhaseMix, calibration: Calibration): string {
+  const ms = (v: number | null) => (v === null ? "-" : v.toFixed(2));
+  const { spacedReadsMs } = calibration;
+  return (
+    `live before: ${mix.requests} requests, write share ${mix.writeShare.toFixed(3)} (sent: ${TOTAL_WRITE_SHARE.toFixed(3)}), ` +
+    `so its p50 is the reads' p${Math.round(mix.p50AtReadQuantile * 100)}; reads p50 / p75 ${ms(mix.readP50Ms)} / ${ms(mix.readP75Ms)} ms ` +
+    `(calibration's spaced reads ${ms(spacedReadsMs.p50Ms)} / ${ms(spacedReadsMs.p75Ms)} ms)`
+  );
 }
 
 /** The calibration phase's figures (k6 summary) against the simulator's idle reads. */
