@@ -88,6 +88,8 @@ export interface PhaseMix {
   readP75Ms: number | null;
   /** The reads' percentile the mix's p50 falls on: 0.5 / (1 - writeShare), writes being the slower. */
   p50AtReadQuantile: number;
+  /** The mix's p50 had the window drawn exactly `sentShare` writes: the reads' 0.5 / (1 - sentShare) quantile. */
+  p50AtSentShareMs: number | null;
 }
 
 /**
@@ -96,7 +98,7 @@ export interface PhaseMix {
  * and the mix's median sits on the reads' 0.5 / (1 - share) quantile (0.71-0.75 over that
  * spread), a different read each run. Successful requests whose method k6 tagged.
  */
-export function phaseMix(samples: Iterable<RequestSample>, phase: LoadPhase): PhaseMix {
+export function phaseMix(samples: Iterable<RequestSample>, phase: LoadPhase, sentShare: number): PhaseMix {
   const reads: number[] = [];
   let writes = 0;
   for (const s of samples) {
@@ -113,5 +115,6 @@ export function phaseMix(samples: Iterable<RequestSample>, phase: LoadPhase): Ph
     readP50Ms: quantileMs(reads, 0.5),
     readP75Ms: quantileMs(reads, 0.75),
     p50AtReadQuantile: writeShare < 1 ? Math.min(1, 0.5 / (1 - writeShare)) : 1,
+    p50AtSentShareMs: quantileMs(reads, Math.min(1, 0.5 / (1 - sentShare))),
   };
 }

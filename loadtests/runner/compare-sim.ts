@@ -76,7 +76,7 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
   );
   const liveSamples = k6Samples(readFileSync(run.requestsFile, "utf8"));
   const live = latencyFigures(liveSamples);
-  const liveBefore = phaseMix(liveSamples, "before");
+  const liveBefore = phaseMix(liveSamples, "before", TOTAL_WRITE_SHARE);
   run.log(`simulating the same outage with ${SIM_SEEDS} seeds...`);
   const sims = [];
   for (let seed = 1; seed <= SIM_SEEDS; seed++)
@@ -152,7 +152,8 @@ function describeMix(mix: PhaseMix, calibration: Calibration): string {
   const { spacedReadsMs } = calibration;
   return (
     `live before: ${mix.requests} requests, write share ${mix.writeShare.toFixed(3)} (sent: ${TOTAL_WRITE_SHARE.toFixed(3)}), ` +
-    `so its p50 is the reads' p${Math.round(mix.p50AtReadQuantile * 100)}; reads p50 / p75 ${ms(mix.readP50Ms)} / ${ms(mix.readP75Ms)} ms ` +
+    `so its p50 is the reads' p${Math.round(mix.p50AtReadQuantile * 100)} (at the sent share: ${ms(mix.p50AtSentShareMs)} ms); ` +
+    `reads p50 / p75 ${ms(mix.readP50Ms)} / ${ms(mix.readP75Ms)} ms ` +
     `(calibration's spaced reads ${ms(spacedReadsMs.p50Ms)} / ${ms(spacedReadsMs.p75Ms)} ms)`
   );
 }

@@ -87,7 +87,7 @@ describe("compare-sim rows", () => {
     ].join("\n");
     const samples = k6Samples(lines);
     expect(samples[0]).toEqual({ phase: "before", latencyMs: 1, ok: true, write: false });
-    const mix = phaseMix(samples, "before");
+    const mix = phaseMix(samples, "before", 0.2);
     // By hand: share 3 / 9 = 0.333; reads' p50 = 3rd of 6 = 3, p75 = ceil(4.5) = 5th = 5;
     // the mix's p50 (5th of 9) is the reads' 0.5 / (1 - 1/3) = 0.75 quantile.
     expect(mix.requests).toBe(9);
@@ -95,6 +95,8 @@ describe("compare-sim rows", () => {
     expect(mix.readP50Ms).toBe(3);
     expect(mix.readP75Ms).toBe(5);
     expect(mix.p50AtReadQuantile).toBeCloseTo(0.75, 6);
+    // Had it drawn 20% writes: the reads' 0.5 / 0.8 = 0.625 quantile, ceil(3.75) = 4th = 4 ms.
+    expect(mix.p50AtSentShareMs).toBe(4);
     expect(latencyFigures(samples).get("p50 before")).toBe(5);
   });
 });
