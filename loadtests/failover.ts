@@ -87,8 +87,8 @@ export const options: Options = {
     time_to_recover_ms: [{ threshold: `max<${RECOVER_BOUND_MS}`, abortOnFail: false }],
     "checks{check:fault injected}": ["rate==1"],
   },
-  // p(75): the calibration's idle reads (loadtests/runner/calibrate-capacity.ts).
-  summaryTrendStats: ["avg", "min", "med", "p(75)", "max", "p(95)", "p(99)"],
+  // p(25) and p(75): the calibration's reads (loadtests/runner/calibrate-capacity.ts).
+  summaryTrendStats: ["avg", "min", "p(25)", "med", "p(75)", "max", "p(95)", "p(99)"],
 };
 
 export function traffic(data: CalibrationData): void {

@@ -13,11 +13,15 @@ import type { CapacitySpec } from "../../simulator/capacity/capacity-schema.ts";
  *   idle since the previous one (as the traffic's do, 20 ms apart at 50/s) took 0.7-1.3 ms
  *   longer than one sent the moment the previous one was answered, in the router's own
  *   request-to-response time as much as in k6's (README, "The simulator against the live
- *   stack"). Lognormal, median = live p50 - sim p50, and sigma from the p75s,
- *   ln((live p75 - sim p75) / median) / z(0.75), z(0.75) = 0.6745. The p75, not a tail
- *   percentile: the rows read the reads' body (the p50 of a 30%-write mix is about the reads'
- *   71st percentile; its p95 is among the writes), and the live reads have a tight body and a
- *   long tail that no lognormal through p50 and p95 follows;
+ *   stack"). Lognormal, median = live p50 - sim p50, and sigma from the lower quartiles,
+ *   ln(median / (live p25 - sim p25)) / z(0.75), z(0.75) = 0.6745 (a lognormal is symmetric
+ *   in log space, so either half gives sigma). The body, not a tail percentile: the rows read
+ *   the reads' body (the p50 of a 31%-write mix is about the reads' 73rd percentile; its p95 is
+ *   among the writes), and the live reads have a tight body and a long tail that no lognormal
+ *   through p50 and p95 follows. The lower half, not the p75: a burst of another process's
+ *   work in the calibration window adds slow reads, which move the p75 far into the tail
+ *   (spaced reads p50 7.1, p75 8.6 ms: sigma 0.36 where the traffic's reads had 0.14) and the
+ *   p25 and p50 alike by a little;
  * - workers: Little's law for the workers alone at saturation (busy workers = throughput x
  *   service time, all of them busy): c = X_max x mean busy service time, with X_max the
  *   requests per second the closed loop got through, and the busy service time the same
@@ -26,13 +30,20 @@ import type { CapacitySpec } from "../../simulator/capacity/capacity-schema.ts";
  *   part of the excess that is waiting (timers, the kernel) and not CPU shows up as more
  *   workers than the one event loop.
  */
+/** A set of reads' quartiles, ms. */
+export interface ReadQuartiles {
+  p25Ms: number;
+  p50Ms: number;
+  p75Ms: number;
+}
+
 export interface CalibrationInput {
   /** k6, one VU, one read after another through the router, back to back (workers). */
-  liveIdle: { p50Ms: number; p75Ms: number };
+  liveIdle: ReadQuartiles;
   /** k6, one VU, one read every 1 / rate s through the router (service time). */
-  liveSpaced: { p50Ms: number; p75Ms: number };
+  liveSpaced: ReadQuartiles;
   /** The simulator, the same reads one at a time, no capacity model. */
-  simIdle: { p50Ms: number; p75Ms: number };
+  simIdle: ReadQuartiles;
   /** k6 closed loop with no pause: reads completed and the time they took. */
   saturation: { requests: number; durationS: number };
 }
@@ -43,15 +54,15 @@ export interface Calibration {
   serviceMeanMs: number;
   /** Back to back: the mean excess that holds a worker at saturation (the worker count's). */
   busyServiceMeanMs: number;
-  /** The live spaced reads it came from (p50 / p75). */
-  spacedReadsMs: { p50Ms: number; p75Ms: number };
+  /** The live spaced reads it came from. */
+  spacedReadsMs: ReadQuartiles;
   saturationPerS: number;
   concurrency: number;
   /** The capacity block the comparison's scenario takes. */
   capacity: CapacitySpec;
 }
 
-/** z for the 75th percentile of a standard normal. */
+/** z for the 75th percentile of a standard normal (-z for the 25th). */
 const Z75 = 0.6745;
 /** Smallest service time and spread the schema accepts (both must be positive). */
 const MIN_MEDIAN_MS = 0.01;
@@ -67,9 +78,9 @@ export function calibrateCapacity(input: CalibrationInput): Calibration {
   const concurrency = Math.max(1, Math.round((saturationPerS * busy.meanMs) / 1000));
   const round = (v: number) => Math.round(v * 1000) / 1000;
   const source =
-    `failover loadtest calibration phase: spaced reads ${fmt(liveSpaced.p50Ms)} / ${fmt(liveSpaced.p75Ms)} ms, ` +
-    `back-to-back reads ${fmt(liveIdle.p50Ms)} / ${fmt(liveIdle.p75Ms)} ms (p50 / p75) ` +
-    `live against ${fmt(simIdle.p50Ms)} / ${fmt(simIdle.p75Ms)} ms simulated; ` +
+    `failover loadtest calibration phase: spaced reads ${fmt(liveSpaced.p25Ms)} / ${fmt(liveSpaced.p50Ms)} ms, ` +
+    `back-to-back reads ${fmt(liveIdle.p25Ms)} / ${fmt(liveIdle.p50Ms)} ms (p25 / p50) ` +
+    `live against ${fmt(simIdle.p25Ms)} / ${fmt(simIdle.p50Ms)} ms simulated; ` +
     `saturation ${fmt(saturationPerS)} reads/s (loadtests/runner/calibrate-capacity.ts)`;
   const serviceMedianMs = service.medianMs;
   const serviceSigma = service.sigma;
@@ -78,7 +89,11 @@ export function calibrateCapacity(input: CalibrationInput): Calibration {
     serviceSigma: round(serviceSigma),
     serviceMeanMs: round(service.meanMs),
     busyServiceMeanMs: round(busy.meanMs),
-    spacedReadsMs: { p50Ms: round(liveSpaced.p50Ms), p75Ms: round(liveSpaced.p75Ms) },
+    spacedReadsMs: {
+      p25Ms: round(liveSpaced.p25Ms),
+      p50Ms: round(liveSpaced.p50Ms),
+      p75Ms: round(liveSpaced.p75Ms),
+    },
     saturationPerS: round(saturationPerS),
     concurrency,
     capacity: {
@@ -101,14 +116,21 @@ export function calibrateCapacity(input: CalibrationInput): Calibration {
   };
 }
 
-/** The live reads' excess over the simulated ones as a lognormal: median from the p50s, sigma from the p75s. */
+/**
+ * The live reads' excess over the simulated ones as a lognormal: median from the p50s, sigma
+ * from the p25s. No spread to fit (a lower quartile's excess at or above the median's, or none
+ * at all): the smallest sigma.
+ */
 function excessLognormal(
-  live: { p50Ms: number; p75Ms: number },
-  sim: { p50Ms: number; p75Ms: number },
+  live: ReadQuartiles,
+  sim: ReadQuartiles,
 ): { medianMs: number; sigma: number; meanMs: number } {
   const medianMs = Math.max(MIN_MEDIAN_MS, live.p50Ms - sim.p50Ms);
-  const excessP75Ms = live.p75Ms - sim.p75Ms;
-  const sigma = excessP75Ms > medianMs ? Math.log(excessP75Ms / medianMs) / Z75 : MIN_SIGMA;
+  const excessP25Ms = live.p25Ms - sim.p25Ms;
+  const sigma =
+    excessP25Ms > 0 && excessP25Ms < medianMs
+      ? Math.max(MIN_SIGMA, Math.log(medianMs / excessP25Ms) / Z75)
+      : MIN_SIGMA;
   return { medianMs, sigma, meanMs: medianMs * Math.exp((sigma * sigma) / 2) };
 }
 

@@ -8,7 +8,7 @@ import { parseScenarioText, SCENARIOS_DIR } from "../../simulator/scenario/load-
 import type { StackOptions } from "../../stack/start-stack.ts";
 import { SATURATE_S } from "../lib/calibration-timing.ts";
 import { TOTAL_WRITE_SHARE } from "../lib/traffic-mix.ts";
-import { type Calibration, calibrateCapacity } from "./calibrate-capacity.ts";
+import { type Calibration, calibrateCapacity, type ReadQuartiles } from "./calibrate-capacity.ts";
 import {
   k6Samples,
   LATENCY_ROWS,
@@ -167,14 +167,14 @@ async function calibrateFromRun(run: LiveRun, metrics: Record<string, K6Metric>)
     throw new Error(`${run.summaryFile}: no calibration figures (was the script run with CALIBRATE=1?)`);
   const simIdle = await simulateIdleReads(run);
   return calibrateCapacity({
-    liveIdle: { p50Ms: idle.med!, p75Ms: idle["p(75)"]! },
-    liveSpaced: { p50Ms: spaced.med!, p75Ms: spaced["p(75)"]! },
+    liveIdle: { p25Ms: idle["p(25)"]!, p50Ms: idle.med!, p75Ms: idle["p(75)"]! },
+    liveSpaced: { p25Ms: spaced["p(25)"]!, p50Ms: spaced.med!, p75Ms: spaced["p(75)"]! },
     simIdle,
     saturation: { requests: saturate.count!, durationS: SATURATE_S },
   });
 }
 
-async function simulateIdleReads(run: LiveRun): Promise<{ p50Ms: number; p75Ms: number }> {
+async function simulateIdleReads(run: LiveRun): Promise<ReadQuartiles> {
   const latencies: number[] = [];
   await runScenario(comparisonScenario(run, { idle: true }), {
     seed: 1,
@@ -185,7 +185,11 @@ async function simulateIdleReads(run: LiveRun): Promise<{ p50Ms: number; p75Ms: 
     },
   });
   latencies.sort((a, b) => a - b);
-  return { p50Ms: quantileMs(latencies, 0.5) ?? 0, p75Ms: quantileMs(latencies, 0.75) ?? 0 };
+  return {
+    p25Ms: quantileMs(latencies, 0.25) ?? 0,
+    p50Ms: quantileMs(latencies, 0.5) ?? 0,
+    p75Ms: quantileMs(latencies, 0.75) ?? 0,
+  };
 }
 
 interface SimOutcome {
