@@ -12,7 +12,7 @@ export const IDLE_S = 2;
 /**
  * Then sequential reads again, one at a time, but spaced as the traffic's arrivals are (one
  * every 1 / rate s): a request's cost when it arrives at a stack that has been idle since the
- * previous one, as the traffic's do (the service time). Measured on this machine: 0.7-1.3 ms
+ * previous one, as the traffic's do (the service time). Measured on this machine: 0.2-1.5 ms
  * more per read than back to back (README, "The simulator against the live stack"). 5 s, about
  * 250 reads at 50/s: a 3 s window that caught another process's burst set the spread for the
  * whole run (sigma 0.35 against 0.03-0.2).

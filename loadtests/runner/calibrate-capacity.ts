@@ -10,7 +10,7 @@ import type { CapacitySpec } from "../../simulator/capacity/capacity-schema.ts";
  *   charges for the same read (its network and database time, measured by running the
  *   simulator on the same reads), for reads sent one at a time and spaced as the traffic's
  *   arrivals are (one every 1 / rate s). Spaced, not back to back: a read that finds the stack
- *   idle since the previous one (as the traffic's do, 20 ms apart at 50/s) took 0.7-1.3 ms
+ *   idle since the previous one (as the traffic's do, 20 ms apart at 50/s) took 0.2-1.5 ms
  *   longer than one sent the moment the previous one was answered, in the router's own
  *   request-to-response time as much as in k6's (README, "The simulator against the live
  *   stack"). Lognormal, median = live p50 - sim p50, and sigma from the lower quartiles,

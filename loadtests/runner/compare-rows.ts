@@ -94,9 +94,10 @@ export interface PhaseMix {
 
 /**
  * Why a live "p50 before" moves from run to run: k6 draws each request's kind at random, so a
- * 10 s window of ~500 requests has a write share of 0.314 +- 0.021 (one standard deviation, sqrt(0.314 x 0.686 / 500)),
- * and the mix's median sits on the reads' 0.5 / (1 - share) quantile (0.71-0.75 over that
- * spread), a different read each run. Successful requests whose method k6 tagged.
+ * 10 s window of ~500 requests has a write share of 0.314 +- 0.021 (one standard deviation,
+ * sqrt(0.314 x 0.686 / 500)), and the mix's median sits on the reads' 0.5 / (1 - share)
+ * quantile (0.71-0.75 over that spread), a different read each run. Successful requests whose
+ * method k6 tagged.
  */
 export function phaseMix(samples: Iterable<RequestSample>, phase: LoadPhase, sentShare: number): PhaseMix {
   const reads: number[] = [];
