@@ -12,6 +12,7 @@ import {
   type CalibrationData,
   calibrateIdle,
   calibrateSaturate,
+  calibrateSpaced,
   calibrateWarmup,
   calibrationScenarios,
 } from "./lib/calibration.ts";
@@ -19,6 +20,7 @@ import { ACTIVE_REGION, BASE_URL, CONTROL_URL, envNumber, STANDBY_REGION } from 
 import { createItem, createSetupItems, knowItems, mixedRequest } from "./lib/items.ts";
 import { loadPhaseAt } from "./lib/phases.ts";
 import { writeSummary } from "./lib/summary.ts";
+import { NON_IDEMPOTENT_SHARE, WRITE_SHARE } from "./lib/traffic-mix.ts";
 
 const RATE_PER_S = envNumber("RATE_PER_S", 50);
 const DURATION_S = envNumber("DURATION_S", 30);
@@ -26,8 +28,6 @@ const FAULT_AT_S = envNumber("FAULT_AT_S", 10);
 const FAULT_FOR_S = envNumber("FAULT_FOR_S", 15);
 /** Bound on time to recover: the router's probe interval x fall + timeout, with margin. */
 const RECOVER_BOUND_MS = envNumber("RECOVER_BOUND_MS", 5000);
-/** Share of writes sent without an Idempotency-Key: these may fail fast (503), never hang. */
-const NON_IDEMPOTENT_SHARE = 0.02;
 /**
  * CALIBRATE=1 (`failover loadtest failover --compare-sim`): first measure the stack's own cost
  * per request (lib/calibration.ts), then start the traffic CALIBRATION_S later.
@@ -87,15 +87,16 @@ export const options: Options = {
     time_to_recover_ms: [{ threshold: `max<${RECOVER_BOUND_MS}`, abortOnFail: false }],
     "checks{check:fault injected}": ["rate==1"],
   },
-  // p(75): the calibration's idle reads (loadtests/runner/calibrate-capacity.ts).
-  summaryTrendStats: ["avg", "min", "med", "p(75)", "max", "p(95)", "p(99)"],
+  // p(25) and p(75): the calibration's reads (loadtests/runner/calibrate-capacity.ts).
+  summaryTrendStats: ["avg", "min", "p(25)", "med", "p(75)", "max", "p(95)", "p(99)"],
 };
 
 export function traffic(data: CalibrationData): void {
   knowItems(data.ids);
   const tags = { phase: phaseNow() };
+  // Creates without an Idempotency-Key: these may fail fast (503), never hang.
   if (Math.random() < NON_IDEMPOTENT_SHARE) createItem(tags, false);
-  else mixedRequest(0.3, tags);
+  else mixedRequest(WRITE_SHARE, tags);
 }
 
 /** before, during or after the fault, by the definition the simulator's side uses too. */
@@ -108,7 +109,7 @@ export function setup(): CalibrationData {
 }
 
 // The calibration scenarios' exec functions must be exports of the script itself.
-export { calibrateIdle, calibrateSaturate, calibrateWarmup };
+export { calibrateIdle, calibrateSaturate, calibrateSpaced, calibrateWarmup };
 
 export function outage(): void {
   const res = http.post(

@@ -2,16 +2,19 @@
 // what the live stack itself costs per request, for `--compare-sim` to give the simulator's
 // capacity model (loadtests/runner/calibrate-capacity.ts). Not part of the compared table: its
 // requests carry no phase tag and are recorded in their own metrics.
+import { sleep } from "k6";
 import http from "k6/http";
 import { Counter, Trend } from "k6/metrics";
 import type { Scenario } from "k6/options";
-import { IDLE_S, SATURATE_S, SATURATE_VUS, WARMUP_S } from "./calibration-timing.ts";
+import { IDLE_S, SATURATE_S, SATURATE_VUS, SPACED_S, WARMUP_S } from "./calibration-timing.ts";
 import { BASE_URL } from "./env.ts";
 import { knowItems, mixedRequest } from "./items.ts";
+import { WRITE_SHARE } from "./traffic-mix.ts";
 
 export { CALIBRATION_S } from "./calibration-timing.ts";
 
 const idleMs = new Trend("calibration_idle_ms", true);
+const spacedMs = new Trend("calibration_spaced_ms", true);
 const saturateMs = new Trend("calibration_saturate_ms", true);
 const saturateRequests = new Counter("calibration_saturate_requests");
 
@@ -41,6 +44,17 @@ export function calibrationScenarios(ratePerS: number): Record<string, Scenario>
       startTime: `${SATURATE_S}s`,
       gracefulStop: "1s",
     },
+    // One VU, one read every 1 / ratePerS s: no request waits for another, and the stack is idle
+    // between two as long as between two of the traffic's arrivals (calibration-timing.ts: SPACED_S).
+    calibrate_spaced: {
+      executor: "constant-vus",
+      exec: "calibrateSpaced",
+      vus: 1,
+      duration: `${SPACED_S}s`,
+      startTime: `${SATURATE_S + IDLE_S}s`,
+      gracefulStop: "1s",
+      env: { CALIBRATE_INTERVAL_MS: String(1000 / ratePerS) },
+    },
     // The traffic's mix at its rate, unmeasured (calibration-timing.ts: WARMUP_S).
     calibrate_warmup: {
       executor: "constant-arrival-rate",
@@ -48,7 +62,7 @@ export function calibrationScenarios(ratePerS: number): Record<string, Scenario>
       rate: ratePerS,
       timeUnit: "1s",
       duration: `${WARMUP_S}s`,
-      startTime: `${IDLE_S + SATURATE_S}s`,
+      startTime: `${SATURATE_S + IDLE_S + SPACED_S}s`,
       preAllocatedVUs: 20,
       maxVUs: 200,
     },
@@ -67,6 +81,16 @@ export function calibrateIdle(data: CalibrationData): void {
   if (ms !== undefined) idleMs.add(ms);
 }
 
+/** Sends one read every CALIBRATE_INTERVAL_MS (the traffic's mean gap), from the previous one's send. */
+export function calibrateSpaced(data: CalibrationData): void {
+  const intervalMs = Number(__ENV.CALIBRATE_INTERVAL_MS);
+  const sentMs = Date.now();
+  const ms = readOne(data, "spaced");
+  if (ms !== undefined) spacedMs.add(ms);
+  const leftMs = intervalMs - (Date.now() - sentMs);
+  if (leftMs > 0) sleep(leftMs / 1000);
+}
+
 export function calibrateSaturate(data: CalibrationData): void {
   const ms = readOne(data, "saturate");
   if (ms === undefined) return;
@@ -77,5 +101,5 @@ export function calibrateSaturate(data: CalibrationData): void {
 /** Writes here are acknowledged like the traffic's, and read back after the run like them. */
 export function calibrateWarmup(data: CalibrationData): void {
   knowItems(data.ids);
-  mixedRequest(0.3, { calibration: "warmup" });
+  mixedRequest(WRITE_SHARE, { calibration: "warmup" });
 }

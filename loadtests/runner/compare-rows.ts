@@ -10,6 +10,8 @@ export interface RequestSample {
   phase: LoadPhase;
   latencyMs: number;
   ok: boolean;
+  /** Live only (k6 tags the method): a write, not a read. */
+  write?: boolean;
 }
 
 export interface LatencyRow {
@@ -62,7 +64,12 @@ export function k6Samples(jsonLines: string): RequestSample[] {
     const tags = point.data.tags ?? {};
     const phase = tags.phase as LoadPhase | undefined;
     if (!phase || !LOAD_PHASES.includes(phase) || tags.probe === "yes") continue;
-    samples.push({ phase, latencyMs: point.data.value, ok: tags.expected_response === "true" });
+    samples.push({
+      phase,
+      latencyMs: point.data.value,
+      ok: tags.expected_response === "true",
+      ...(tags.method ? { write: tags.method !== "GET" } : {}),
+    });
   }
   return samples;
 }
@@ -71,4 +78,44 @@ interface K6Point {
   type: string;
   metric: string;
   data: { value: number; tags?: Record<string, string> };
+}
+
+/** A phase's mix on the live side: how many writes it drew, and what its reads took. */
+export interface PhaseMix {
+  requests: number;
+  writeShare: number;
+  readP50Ms: number | null;
+  readP75Ms: number | null;
+  /** The reads' percentile the mix's p50 falls on: 0.5 / (1 - writeShare), writes being the slower. */
+  p50AtReadQuantile: number;
+  /** The mix's p50 had the window drawn exactly `sentShare` writes: the reads' 0.5 / (1 - sentShare) quantile. */
+  p50AtSentShareMs: number | null;
+}
+
+/**
+ * Why a live "p50 before" moves from run to run: k6 draws each request's kind at random, so a
+ * 10 s window of ~500 requests has a write share of 0.314 +- 0.021 (one standard deviation,
+ * sqrt(0.314 x 0.686 / 500)), and the mix's median sits on the reads' 0.5 / (1 - share)
+ * quantile (0.71-0.75 over that spread), a different read each run. Successful requests whose
+ * method k6 tagged.
+ */
+export function phaseMix(samples: Iterable<RequestSample>, phase: LoadPhase, sentShare: number): PhaseMix {
+  const reads: number[] = [];
+  let writes = 0;
+  for (const s of samples) {
+    if (!s.ok || s.phase !== phase || s.write === undefined) continue;
+    if (s.write) writes++;
+    else reads.push(s.latencyMs);
+  }
+  reads.sort((a, b) => a - b);
+  const requests = reads.length + writes;
+  const writeShare = requests > 0 ? writes / requests : 0;
+  return {
+    requests,
+    writeShare,
+    readP50Ms: quantileMs(reads, 0.5),
+    readP75Ms: quantileMs(reads, 0.75),
+    p50AtReadQuantile: writeShare < 1 ? Math.min(1, 0.5 / (1 - writeShare)) : 1,
+    p50AtSentShareMs: quantileMs(reads, Math.min(1, 0.5 / (1 - sentShare))),
+  };
 }

@@ -7,11 +7,14 @@ import { runScenario } from "../../simulator/run/run-scenario.ts";
 import { parseScenarioText, SCENARIOS_DIR } from "../../simulator/scenario/load-scenario.ts";
 import type { StackOptions } from "../../stack/start-stack.ts";
 import { SATURATE_S } from "../lib/calibration-timing.ts";
-import { type Calibration, calibrateCapacity } from "./calibrate-capacity.ts";
+import { TOTAL_WRITE_SHARE } from "../lib/traffic-mix.ts";
+import { type Calibration, calibrateCapacity, type ReadQuartiles } from "./calibrate-capacity.ts";
 import {
   k6Samples,
   LATENCY_ROWS,
   latencyFigures,
+  type PhaseMix,
+  phaseMix,
   quantileMs,
   type RequestSample,
   simulatedSample,
@@ -69,9 +72,11 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
   run.log(
     `calibration: router pool ${calibration.concurrency} workers, service lognormal median ` +
       `${calibration.serviceMedianMs} ms sigma ${calibration.serviceSigma} (mean ${calibration.serviceMeanMs} ms; ` +
-      `saturation ${calibration.saturationPerS} reads/s)`,
+      `back to back ${calibration.busyServiceMeanMs} ms; saturation ${calibration.saturationPerS} reads/s)`,
   );
-  const live = latencyFigures(k6Samples(readFileSync(run.requestsFile, "utf8")));
+  const liveSamples = k6Samples(readFileSync(run.requestsFile, "utf8"));
+  const live = latencyFigures(liveSamples);
+  const liveBefore = phaseMix(liveSamples, "before", TOTAL_WRITE_SHARE);
   run.log(`simulating the same outage with ${SIM_SEEDS} seeds...`);
   const sims = [];
   for (let seed = 1; seed <= SIM_SEEDS; seed++)
@@ -108,6 +113,7 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
   const liveErrors = summary.metrics["http_req_failed{idempotent:yes}"]?.values.passes ?? 0;
   const simErrors = sims.reduce((n, s) => n + s.failed, 0);
   printTable(rows, run, calibration, liveErrors, simErrors);
+  run.log(describeMix(liveBefore, calibration));
   // Which detector fired decides the promotion's time (passive trip: ms; three fast probes: ~200 ms).
   run.log(`live promotion: ${run.promotedBecause ?? "-"}`);
   run.log(`simulated promotion (seed 1): ${sims[0]?.promotedBecause ?? "-"}`);
@@ -118,6 +124,7 @@ export async function compareWithSimulator(run: LiveRun): Promise<Row[]> {
       {
         rows,
         calibration,
+        liveBefore,
         loadAverage: run.loadAverage,
         stackProcess: run.stackProcess,
         seeds: SIM_SEEDS,
@@ -135,21 +142,39 @@ interface K6Metric {
   values: Record<string, number>;
 }
 
+/**
+ * The live "before" window's draw: its write share (the script sends TOTAL_WRITE_SHARE) puts
+ * the mix's p50 on a different read each run; its reads beside the calibration's spaced reads
+ * (alike when the traffic's writes, replication and probes do not slow the reads).
+ */
+function describeMix(mix: PhaseMix, calibration: Calibration): string {
+  const ms = (v: number | null) => (v === null ? "-" : v.toFixed(2));
+  const { spacedReadsMs } = calibration;
+  return (
+    `live before: ${mix.requests} requests, write share ${mix.writeShare.toFixed(3)} (sent: ${TOTAL_WRITE_SHARE.toFixed(3)}), ` +
+    `so its p50 is the reads' p${Math.round(mix.p50AtReadQuantile * 100)} (at the sent share: ${ms(mix.p50AtSentShareMs)} ms); ` +
+    `reads p50 / p75 ${ms(mix.readP50Ms)} / ${ms(mix.readP75Ms)} ms ` +
+    `(calibration's spaced reads ${ms(spacedReadsMs.p50Ms)} / ${ms(spacedReadsMs.p75Ms)} ms)`
+  );
+}
+
 /** The calibration phase's figures (k6 summary) against the simulator's idle reads. */
 async function calibrateFromRun(run: LiveRun, metrics: Record<string, K6Metric>): Promise<Calibration> {
   const idle = metrics.calibration_idle_ms?.values;
+  const spaced = metrics.calibration_spaced_ms?.values;
   const saturate = metrics.calibration_saturate_requests?.values;
-  if (!idle || !saturate)
+  if (!idle || !spaced || !saturate)
     throw new Error(`${run.summaryFile}: no calibration figures (was the script run with CALIBRATE=1?)`);
   const simIdle = await simulateIdleReads(run);
   return calibrateCapacity({
-    liveIdle: { p50Ms: idle.med!, p75Ms: idle["p(75)"]! },
+    liveIdle: { p25Ms: idle["p(25)"]!, p50Ms: idle.med!, p75Ms: idle["p(75)"]! },
+    liveSpaced: { p25Ms: spaced["p(25)"]!, p50Ms: spaced.med!, p75Ms: spaced["p(75)"]! },
     simIdle,
     saturation: { requests: saturate.count!, durationS: SATURATE_S },
   });
 }
 
-async function simulateIdleReads(run: LiveRun): Promise<{ p50Ms: number; p75Ms: number }> {
+async function simulateIdleReads(run: LiveRun): Promise<ReadQuartiles> {
   const latencies: number[] = [];
   await runScenario(comparisonScenario(run, { idle: true }), {
     seed: 1,
@@ -160,7 +185,11 @@ async function simulateIdleReads(run: LiveRun): Promise<{ p50Ms: number; p75Ms: 
     },
   });
   latencies.sort((a, b) => a - b);
-  return { p50Ms: quantileMs(latencies, 0.5) ?? 0, p75Ms: quantileMs(latencies, 0.75) ?? 0 };
+  return {
+    p25Ms: quantileMs(latencies, 0.25) ?? 0,
+    p50Ms: quantileMs(latencies, 0.5) ?? 0,
+    p75Ms: quantileMs(latencies, 0.75) ?? 0,
+  };
 }
 
 interface SimOutcome {
@@ -245,7 +274,8 @@ function comparisonScenario(
         name: "k6",
         location: run.stack.clientLocation,
         ratePerS: options.idle ? IDLE_RATE_PER_S : run.ratePerS,
-        writeShare: options.idle ? 0 : 0.3,
+        // The k6 script's whole mix, its creates without an Idempotency-Key included.
+        writeShare: options.idle ? 0 : TOTAL_WRITE_SHARE,
         // k6's constant-arrival-rate: one iteration every 1/rate s, whether or not earlier ones
         // were answered (open loop; maxVUs 200 is more than the outage ever holds).
         arrival: "uniform",

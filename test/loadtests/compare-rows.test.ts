@@ -5,6 +5,7 @@ import {
   k6Samples,
   LATENCY_ROWS,
   latencyFigures,
+  phaseMix,
   quantileMs,
   simulatedSample,
 } from "../../loadtests/runner/compare-rows.ts";
@@ -66,5 +67,36 @@ describe("compare-sim rows", () => {
     expect(figures.get("p50 during")).toBeNull();
     expect(figures.get("p50 after")).toBe(80);
     expect(figures.get("p95 after")).toBe(90);
+  });
+
+  it("a phase's mix: the write share it drew, its reads' p50 / p75, and the read quantile its p50 falls on", () => {
+    const point = (value: number, method: string, phase = "before", ok = "true") =>
+      JSON.stringify({
+        type: "Point",
+        metric: "http_req_duration",
+        data: { time: "2026-11-29T05:00:00Z", value, tags: { phase, method, expected_response: ok } },
+      });
+    // Before: reads 1..6 ms and 4 writes (one failed: left out), so 3 writes of 9 requests.
+    const lines = [
+      ...[1, 2, 3, 4, 5, 6].map((ms) => point(ms, "GET")),
+      point(120, "POST"),
+      point(130, "PUT"),
+      point(140, "POST"),
+      point(5000, "POST", "before", "false"),
+      point(90, "GET", "after"),
+    ].join("\n");
+    const samples = k6Samples(lines);
+    expect(samples[0]).toEqual({ phase: "before", latencyMs: 1, ok: true, write: false });
+    const mix = phaseMix(samples, "before", 0.2);
+    // By hand: share 3 / 9 = 0.333; reads' p50 = 3rd of 6 = 3, p75 = ceil(4.5) = 5th = 5;
+    // the mix's p50 (5th of 9) is the reads' 0.5 / (1 - 1/3) = 0.75 quantile.
+    expect(mix.requests).toBe(9);
+    expect(mix.writeShare).toBeCloseTo(1 / 3, 6);
+    expect(mix.readP50Ms).toBe(3);
+    expect(mix.readP75Ms).toBe(5);
+    expect(mix.p50AtReadQuantile).toBeCloseTo(0.75, 6);
+    // Had it drawn 20% writes: the reads' 0.5 / 0.8 = 0.625 quantile, ceil(3.75) = 4th = 4 ms.
+    expect(mix.p50AtSentShareMs).toBe(4);
+    expect(latencyFigures(samples).get("p50 before")).toBe(5);
   });
 });
