@@ -7,6 +7,7 @@ import exec from "k6/execution";
 import http from "k6/http";
 import { Trend } from "k6/metrics";
 import type { Options } from "k6/options";
+import { arrivalRate } from "./lib/arrival-rate.ts";
 import {
   CALIBRATION_S,
   type CalibrationData,
@@ -52,16 +53,14 @@ export const options: Options = {
     // Calibration (only with CALIBRATE=1): idle reads, a closed loop at saturation, a warm-up.
     ...(CALIBRATE ? calibrationScenarios(RATE_PER_S) : {}),
     // Traffic at a constant arrival rate for the whole run, before, during and after the fault.
-    traffic: {
-      executor: "constant-arrival-rate",
+    traffic: arrivalRate({
       exec: "traffic",
-      rate: RATE_PER_S,
-      timeUnit: "1s",
-      duration: `${DURATION_S}s`,
-      startTime: `${TRAFFIC_START_S}s`,
+      ratePerS: RATE_PER_S,
+      durationS: DURATION_S,
+      startS: TRAFFIC_START_S,
       preAllocatedVUs: PREALLOCATED_VUS,
       maxVUs: MAX_VUS,
-    },
+    }),
     // One VU takes the active region down at FAULT_AT_S and measures time to recover.
     outage: {
       executor: "shared-iterations",

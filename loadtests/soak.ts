@@ -1,5 +1,6 @@
 // soak (short): a modest rate held for a few minutes, to catch leaks and slow drifts in latency.
 import type { Options } from "k6/options";
+import { arrivalRate } from "./lib/arrival-rate.ts";
 import { envNumber } from "./lib/env.ts";
 import { mixedRequest } from "./lib/items.ts";
 import { writeSummary } from "./lib/summary.ts";
@@ -9,14 +10,7 @@ const DURATION_S = envNumber("DURATION_S", 120);
 
 export const options: Options = {
   scenarios: {
-    soak: {
-      executor: "constant-arrival-rate",
-      rate: RATE_PER_S,
-      timeUnit: "1s",
-      duration: `${DURATION_S}s`,
-      preAllocatedVUs: 20,
-      maxVUs: 100,
-    },
+    soak: arrivalRate({ ratePerS: RATE_PER_S, durationS: DURATION_S, preAllocatedVUs: 20, maxVUs: 100 }),
   },
   thresholds: {
     // Latency at the end as at the start: p99 stays within 500 ms for the whole soak.

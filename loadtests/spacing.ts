@@ -7,6 +7,7 @@ import { sleep } from "k6";
 import http from "k6/http";
 import { Trend } from "k6/metrics";
 import type { Options, Scenario } from "k6/options";
+import { arrivalRate } from "./lib/arrival-rate.ts";
 import { BASE_URL } from "./lib/env.ts";
 import { createSetupItems, knowItems, mixedRequest } from "./lib/items.ts";
 import { writeSummary } from "./lib/summary.ts";
@@ -48,16 +49,14 @@ function segments(): Record<string, Scenario> {
       scenarios[`${kind}_${round}`] = reader;
       // The writes beside the spaced reads: creates and updates at the traffic's write rate.
       if (kind === "spaced_with_writes")
-        scenarios[`writes_${round}`] = {
-          executor: "constant-arrival-rate",
+        scenarios[`writes_${round}`] = arrivalRate({
           exec: "write",
-          rate: WRITES_PER_S,
-          timeUnit: "1s",
-          duration: `${SEGMENT_S}s`,
-          startTime: `${startS}s`,
+          ratePerS: WRITES_PER_S,
+          durationS: SEGMENT_S,
+          startS,
           preAllocatedVUs: 20,
           maxVUs: 100,
-        };
+        });
       startS += SEGMENT_S + 1;
     }
   }

@@ -1,5 +1,6 @@
 // steady: constant arrival rate through the router, no faults. The service levels of a normal day.
 import type { Options } from "k6/options";
+import { arrivalRate } from "./lib/arrival-rate.ts";
 import { envNumber } from "./lib/env.ts";
 import { mixedRequest } from "./lib/items.ts";
 import { writeSummary } from "./lib/summary.ts";
@@ -10,14 +11,7 @@ const DURATION_S = envNumber("DURATION_S", 20);
 export const options: Options = {
   scenarios: {
     // RATE_PER_S requests a second for DURATION_S, whatever the latency (open model).
-    steady: {
-      executor: "constant-arrival-rate",
-      rate: RATE_PER_S,
-      timeUnit: "1s",
-      duration: `${DURATION_S}s`,
-      preAllocatedVUs: 20,
-      maxVUs: 200,
-    },
+    steady: arrivalRate({ ratePerS: RATE_PER_S, durationS: DURATION_S, preAllocatedVUs: 20, maxVUs: 200 }),
   },
   thresholds: {
     // 95% of requests within 100 ms on loopback plus the injected client latency.

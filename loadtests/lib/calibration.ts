@@ -6,6 +6,7 @@ import { sleep } from "k6";
 import http from "k6/http";
 import { Counter, Trend } from "k6/metrics";
 import type { Scenario } from "k6/options";
+import { arrivalRate } from "./arrival-rate.ts";
 import { IDLE_S, SATURATE_S, SATURATE_VUS, SPACED_S, WARMUP_S } from "./calibration-timing.ts";
 import { BASE_URL } from "./env.ts";
 import { knowItems, mixedRequest } from "./items.ts";
@@ -56,16 +57,14 @@ export function calibrationScenarios(ratePerS: number): Record<string, Scenario>
       env: { CALIBRATE_INTERVAL_MS: String(1000 / ratePerS) },
     },
     // The traffic's mix at its rate, unmeasured (calibration-timing.ts: WARMUP_S).
-    calibrate_warmup: {
-      executor: "constant-arrival-rate",
+    calibrate_warmup: arrivalRate({
       exec: "calibrateWarmup",
-      rate: ratePerS,
-      timeUnit: "1s",
-      duration: `${WARMUP_S}s`,
-      startTime: `${SATURATE_S + IDLE_S + SPACED_S}s`,
+      ratePerS,
+      durationS: WARMUP_S,
+      startS: SATURATE_S + IDLE_S + SPACED_S,
       preAllocatedVUs: 20,
       maxVUs: 200,
-    },
+    }),
   };
 }
 
