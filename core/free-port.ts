@@ -89,12 +89,15 @@ export function reservePort(port: number): boolean {
 
 /** Whether the process named in a reservation file still runs (an unreadable file counts as held). */
 function holderAlive(file: string): boolean {
-  let pid: number;
+  let text: string;
   try {
-    pid = Number(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch {
     return true;
   }
+  // Empty: its owner created it and has not written its pid yet (never stale).
+  if (text === "") return true;
+  const pid = Number(text);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

@@ -39,10 +39,14 @@ describe("freePort", () => {
   });
 
   it("never hands out a port another live process holds, and takes over one a dead process left", () => {
-    const port = 10_000 + (process.pid % 20_000);
     mkdirSync(RESERVATIONS_DIR, { recursive: true });
+    // A port no process holds now: a stack in a parallel test file keeps its own reservations.
+    let port = 10_000 + (process.pid % 20_000);
+    while (existsSync(join(RESERVATIONS_DIR, String(port)))) port++;
     const file = join(RESERVATIONS_DIR, String(port));
     writeFileSync(file, String(process.ppid)); // the parent runs as long as this test does
+    expect(reservePort(port)).toBe(false);
+    writeFileSync(file, ""); // created by its owner, pid not written yet
     expect(reservePort(port)).toBe(false);
     const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
     writeFileSync(file, dead.stdout.toString());
